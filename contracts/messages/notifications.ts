@@ -1,0 +1,90 @@
+import { Type } from 'typebox';
+import { Text, Timestamp, Uuid } from '../common.js';
+import { defineEvent } from '../define.js';
+import { exampleIds as ids, exampleTime as time } from '../examples.js';
+
+export const NotificationType = Type.Union([
+  Type.Literal('order_confirmation'),
+  Type.Literal('order_rejected'),
+  Type.Literal('order_cancelled'),
+  Type.Literal('amendment_rejected'),
+  Type.Literal('out_of_stock_alert'),
+  Type.Literal('back_in_stock_alert'),
+]);
+
+export const NotificationChannel = Type.Union([
+  Type.Literal('email'),
+  Type.Literal('sms'),
+  Type.Literal('push'),
+  Type.Literal('webhook'),
+  Type.Literal('in_app'),
+]);
+
+const NotificationFields = {
+  notificationId: Uuid('The notification.'),
+  type: NotificationType,
+  channel: NotificationChannel,
+  recipient: Text('Where it went: an email address, a phone number, a user id.', 254),
+  orderId: Type.Optional(Uuid('The order it is about, if any.')),
+  timestamp: Timestamp('When the outcome was recorded.'),
+};
+
+export const NotificationSent = defineEvent({
+  id: 'NotificationSent',
+  name: 'Notification sent',
+  version: '0.0.1',
+  summary: 'A notification was handed to its channel (or recorded, where no provider is configured).',
+  owners: ['dboyne'],
+  origin: 'project',
+  context: 'notifications',
+  producers: ['NotificationService'],
+  consumers: [],
+  subjectOf: (event) => event.notificationId,
+  schema: Type.Object(
+    {
+      ...NotificationFields,
+      delivery: Type.Union([Type.Literal('delivered_to_provider'), Type.Literal('recorded_only')]),
+    },
+    { additionalProperties: false, title: 'NotificationSent' },
+  ),
+  example: {
+    notificationId: ids.notification,
+    type: 'order_confirmation',
+    channel: 'email',
+    recipient: 'ada@example.com',
+    orderId: ids.order,
+    timestamp: time,
+    delivery: 'delivered_to_provider',
+  },
+});
+
+export const NotificationFailed = defineEvent({
+  id: 'NotificationFailed',
+  name: 'Notification failed',
+  version: '0.0.1',
+  summary: 'A notification could not be delivered after every attempt.',
+  owners: ['dboyne'],
+  origin: 'project',
+  context: 'notifications',
+  producers: ['NotificationService'],
+  consumers: [],
+  subjectOf: (event) => event.notificationId,
+  schema: Type.Object(
+    {
+      ...NotificationFields,
+      attempts: Type.Integer({ minimum: 1 }),
+      error: Text('The last error the channel reported.', 1000),
+    },
+    { additionalProperties: false, title: 'NotificationFailed' },
+  ),
+  example: {
+    notificationId: ids.notification,
+    type: 'order_confirmation',
+    channel: 'email',
+    recipient: 'ada@example.com',
+    orderId: ids.order,
+    timestamp: time,
+    attempts: 5,
+    error: '550 mailbox unavailable',
+  },
+});

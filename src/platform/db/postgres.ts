@@ -1,0 +1,120 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import type { Database, Sql } from './database.js';
+
+const { builtins } = pg.types;
+
+// Per pool rather than on the global pg.types, so no other pg user in the process is affected.
+// Same JS shapes as the PGlite driver.
+const typeParsers: pg.CustomTypesConfig = {
+  getTypeParser: (oid, format) =>
+    oid === builtins.INT8 || oid === builtins.NUMERIC
+      ? Number
+      : (pg.types.getTypeParser(oid, format) as (text: string) => unknown),
+};
+
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK_DETECTED = '40P01';
+const MAX_RETRIES = 5;
+const BASE_BACKOFF_MS = 10;
+
+/** A pooled PostgreSQL connection; rejects when the first connection cannot be made. */
+export async function openPostgres(options: {
+  url: string;
+  poolSize?: number;
+  applicationName?: string;
+}): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.poolSize ?? 10,
+    application_name: options.applicationName,
+    types: typeParsers,
+  });
+  // An idle client lost its connection: the pool has already discarded it and opens a new one on
+  // demand. Unhandled, the 'error' event would crash the process.
+  pool.on('error', ignore);
+  try {
+    await pool.query('select 1');
+  } catch (error) {
+    await pool.end();
+    const target = withoutPassword(options.url);
+    throw new Error(`Could not connect to PostgreSQL at ${target}: ${messageOf(error)}`, { cause: error });
+  }
+
+  return {
+    dialect: 'postgres',
+    ...sqlOn(pool),
+    transaction: (work) => withRetries(() => transactionOnce(pool, work)),
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+async function transactionOnce<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  // While checked out the pool does not listen for the client's errors; a connection lost
+  // between two queries would otherwise crash the process. The next query rejects anyway.
+  client.on('error', ignore);
+  let connectionBroken = false;
+  try {
+    await client.query('begin');
+    const result = await work(sqlOn(client));
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    // A connection that cannot even roll back is in an unknown state: destroy it, don't pool it.
+    await client.query('rollback').catch(() => {
+      connectionBroken = true;
+    });
+    throw error;
+  } finally {
+    client.off('error', ignore);
+    client.release(connectionBroken);
+  }
+}
+
+async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
+  for (let retry = 0; ; retry++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (retry === MAX_RETRIES || !isTransient(error)) throw error;
+      // Full jitter keeps the competing transactions from colliding again in lockstep.
+      await sleep(Math.random() * BASE_BACKOFF_MS * 2 ** retry);
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  const code = error instanceof pg.DatabaseError ? error.code : undefined;
+  return code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
+}
+
+function sqlOn(client: pg.Pool | pg.PoolClient): Sql {
+  return {
+    query: async <Row>(text: string, params?: readonly unknown[]) =>
+      (await client.query(text, params && [...params])).rows as Row[],
+    // Without parameters pg uses the simple protocol, which accepts several statements.
+    exec: async (sql) => {
+      await client.query(sql);
+    },
+  };
+}
+
+function withoutPassword(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(unparsable connection URL)';
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+const ignore = (): void => undefined;

@@ -1,0 +1,158 @@
+import { services as serviceCatalog } from '../../contracts/index.js';
+import type { Database } from './db/database.js';
+import { migrate } from './db/migrations.js';
+import { buildHttpApp, type HttpApp } from './http/app.js';
+import { registerOperationsRoutes } from './http/operations-routes.js';
+import { systemClock, type Clock } from './kernel/clock.js';
+import { randomIds, type IdGenerator } from './kernel/ids.js';
+import type { Logger } from './kernel/logger.js';
+import type { Settings } from './kernel/settings.js';
+import type { MessageBus } from './messaging/bus.js';
+import { ConsumerGroup, exponentialBackoff } from './messaging/consumer.js';
+import { DeadLetterStore } from './messaging/dead-letters.js';
+import { Outbox } from './messaging/outbox.js';
+import { OutboxRelay } from './messaging/outbox-relay.js';
+import { messagingTables } from './messaging/tables.js';
+import { Metrics } from './observability/metrics.js';
+import type { ServiceContext, ServiceModule, ServiceParts } from './service.js';
+
+export interface HostOptions {
+  readonly modules: readonly ServiceModule[];
+  /** The database of each service (the same one for all, in the embedded runtime). */
+  readonly databaseFor: (module: ServiceModule) => Database;
+  readonly bus: MessageBus;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+/** A service as it runs in a host: its parts plus the messaging machinery around them. */
+export interface RunningService {
+  readonly module: ServiceModule;
+  readonly context: ServiceContext;
+  readonly parts: ServiceParts;
+  readonly relay: OutboxRelay;
+  readonly consumers: ConsumerGroup;
+  readonly deadLetters: DeadLetterStore;
+}
+
+/**
+ * Runs one or more services in this process: migrates their schemas, starts their outbox relays,
+ * consumers and workers, and serves their routes on one HTTP app.
+ */
+export class ServiceHost {
+  readonly app: HttpApp;
+  readonly services: readonly RunningService[];
+  readonly metrics: Metrics;
+  readonly #options: HostOptions;
+
+  private constructor(options: HostOptions, app: HttpApp, services: RunningService[], metrics: Metrics) {
+    this.#options = options;
+    this.app = app;
+    this.services = services;
+    this.metrics = metrics;
+  }
+
+  static async start(options: HostOptions): Promise<ServiceHost> {
+    const { settings, logger, bus } = options;
+    const clock = options.clock ?? systemClock;
+    const ids = options.ids ?? randomIds;
+    const metrics = new Metrics();
+    const running: RunningService[] = [];
+    for (const module of options.modules) {
+      const db = options.databaseFor(module);
+      const outbox = new Outbox({ db, schema: module.schema, service: module.id, clock, ids });
+      const context: ServiceContext = {
+        service: module.id,
+        schema: module.schema,
+        db,
+        outbox,
+        clock,
+        ids,
+        logger: logger.child({ service: module.id }),
+        metrics,
+        settings,
+      };
+      const parts = module.create(context);
+      await migrate(db, module.schema, [messagingTables(module.schema), ...parts.migrations]);
+      const deadLetters = new DeadLetterStore(db, module.schema);
+      running.push({
+        module,
+        context,
+        parts,
+        deadLetters,
+        relay: new OutboxRelay({
+          db,
+          schema: module.schema,
+          bus,
+          outbox,
+          logger: context.logger,
+          pollIntervalMs: settings.messaging.relayPollMs,
+        }),
+        consumers: new ConsumerGroup({
+          service: module.id,
+          schema: module.schema,
+          db,
+          bus,
+          outbox,
+          deadLetters,
+          logger: context.logger,
+          metrics,
+          retry: exponentialBackoff({
+            maxDeliveries: settings.messaging.maxDeliveries,
+            baseMs: settings.messaging.retryBaseMs,
+            maxMs: settings.messaging.retryMaxMs,
+          }),
+          maxInFlight: settings.messaging.maxInFlight,
+          ackWaitMs: settings.messaging.ackWaitMs,
+        }),
+      });
+    }
+
+    const app = await buildHttpApp({
+      logger,
+      bodyLimitBytes: settings.bodyLimitBytes,
+      title: 'Orders domain',
+      version: '0.1.0',
+      description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,
+    });
+    const host = new ServiceHost(options, app, running, metrics);
+    registerOperationsRoutes(app, host);
+    for (const service of running) await app.register(service.parts.routes);
+    await app.ready();
+
+    for (const service of running) {
+      service.relay.start();
+      await service.consumers.start(service.parts.handlers, service.parts.observers);
+      for (const worker of service.parts.workers ?? []) worker.start();
+    }
+    return host;
+  }
+
+  /** True when every database answers. */
+  async ready(): Promise<{ ready: boolean; checks: Record<string, string> }> {
+    const checks: Record<string, string> = {};
+    await Promise.all(
+      this.services.map(async (service) => {
+        try {
+          await service.context.db.ping();
+          checks[`${service.module.id}.database`] = 'ok';
+        } catch (error) {
+          checks[`${service.module.id}.database`] = `failed: ${String(error)}`;
+        }
+      }),
+    );
+    return { ready: Object.values(checks).every((check) => check === 'ok'), checks };
+  }
+
+  /** Stops taking requests and messages, lets what is in flight finish, and flushes the outboxes. */
+  async stop(): Promise<void> {
+    await this.app.close();
+    for (const service of this.services) await service.consumers.stop();
+    for (const service of this.services)
+      await Promise.all((service.parts.workers ?? []).map((worker) => worker.stop()));
+    for (const service of this.services) await service.relay.stop();
+    this.#options.logger.info('services stopped');
+  }
+}

@@ -1,0 +1,50 @@
+import type { Envelope } from '../../../contracts/index.js';
+
+/** A message on its way to the bus: the envelope and the channel (subject) it travels on. */
+export interface OutgoingMessage {
+  readonly channel: string;
+  readonly envelope: Envelope;
+}
+
+/**
+ * One delivery of a message to a durable consumer. The consumer settles it exactly once:
+ * `ack` after its effects committed, `nak` to have it redelivered after a delay, `term` to drop it
+ * for good (after recording it as a dead letter).
+ */
+export interface Delivery {
+  readonly envelope: Envelope;
+  /** 1 on the first delivery; grows with every redelivery, including those after a crash. */
+  readonly deliveryCount: number;
+  ack(): Promise<void>;
+  nak(delayMs: number): Promise<void>;
+  term(): Promise<void>;
+}
+
+export interface SubscriptionOptions {
+  /** Durable consumer name, shared by every replica of the service: they split the work. */
+  readonly consumer: string;
+  readonly channels: readonly string[];
+  /** Deliveries handed out and not yet settled, per process. */
+  readonly maxInFlight: number;
+  /** An unsettled delivery is redelivered after this long. */
+  readonly ackWaitMs: number;
+  readonly handle: (delivery: Delivery) => Promise<void>;
+}
+
+export interface Subscription {
+  /** Stops pulling and resolves once the deliveries in flight are settled. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The transport port. At-least-once: a published message reaches every durable consumer of its
+ * channel at least once; publishing the same envelope id twice within the de-duplication window
+ * stores it once.
+ */
+export interface MessageBus {
+  publish(messages: readonly OutgoingMessage[]): Promise<void>;
+  subscribe(options: SubscriptionOptions): Promise<Subscription>;
+  /** Messages stored for a consumer and not yet acknowledged. */
+  pendingCount(consumer: string): Promise<number>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,251 @@
+import type { Envelope } from '../../../contracts/index.js';
+import type { Database, Migration } from '../db/database.js';
+import { migrate } from '../db/migrations.js';
+import type { Delivery, MessageBus, OutgoingMessage, Subscription, SubscriptionOptions } from './bus.js';
+import { Signal } from '../kernel/signal.js';
+
+const migrations: Migration[] = [
+  {
+    name: '001_local_bus',
+    sql: `
+      create table bus.messages (
+        seq bigserial primary key,
+        id text not null unique,
+        channel text not null,
+        envelope jsonb not null,
+        stored_at timestamptz not null default now()
+      );
+      create table bus.consumers (
+        name text primary key,
+        channels text[] not null
+      );
+      create table bus.pending (
+        consumer text not null references bus.consumers (name),
+        seq bigint not null references bus.messages (seq),
+        deliveries integer not null default 0,
+        visible_at timestamptz not null default now(),
+        primary key (consumer, seq)
+      );
+      create index pending_due on bus.pending (consumer, visible_at, seq);
+    `,
+  },
+];
+
+export interface LocalBusOptions {
+  /** How long a published id is remembered for de-duplication. */
+  readonly dedupWindowMs: number;
+  /** Longest wait between polls, for redeliveries that come due while nothing is published. */
+  readonly pollIntervalMs: number;
+}
+
+const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 250 };
+
+/**
+ * The embedded runtime's broker: a durable log with per-consumer pending sets, kept in the same
+ * database as the services (schema `bus`). It gives what JetStream gives a service — durable
+ * consumers, redelivery after nak or ack-wait, de-duplication by message id — so the services
+ * cannot tell the two apart.
+ */
+export class LocalBus implements MessageBus {
+  readonly #db: Database;
+  readonly #options: LocalBusOptions;
+  readonly #published = new Signal();
+  readonly #subscriptions = new Set<LocalSubscription>();
+  readonly #cleanup: NodeJS.Timeout;
+
+  private constructor(db: Database, options: LocalBusOptions) {
+    this.#db = db;
+    this.#options = options;
+    this.#cleanup = setInterval(() => void this.#forgetOldMessages().catch(() => undefined), 30_000);
+    this.#cleanup.unref();
+  }
+
+  static async open(db: Database, options: Partial<LocalBusOptions> = {}): Promise<LocalBus> {
+    await migrate(db, 'bus', migrations);
+    // Claims held by a previous process died with it: make them deliverable now rather than after ack-wait.
+    await db.query('update bus.pending set visible_at = now() where visible_at > now()');
+    return new LocalBus(db, { ...defaults, ...options });
+  }
+
+  async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.#db.transaction(async (tx) => {
+      const stored = await tx.query<{ seq: number; channel: string }>(
+        `insert into bus.messages (id, channel, envelope)
+         select id, channel, envelope::jsonb from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)
+         on conflict (id) do nothing
+         returning seq, channel`,
+        [
+          messages.map((m) => m.envelope.id),
+          messages.map((m) => m.channel),
+          messages.map((m) => JSON.stringify(m.envelope)),
+        ],
+      );
+      if (stored.length === 0) return;
+      await tx.query(
+        `insert into bus.pending (consumer, seq)
+         select c.name, m.seq from unnest($1::bigint[], $2::text[]) as m (seq, channel)
+         join bus.consumers c on m.channel = any (c.channels)`,
+        [stored.map((row) => row.seq), stored.map((row) => row.channel)],
+      );
+    });
+    this.#published.notify();
+  }
+
+  async subscribe(options: SubscriptionOptions): Promise<Subscription> {
+    await this.#db.query(
+      `insert into bus.consumers (name, channels) values ($1, $2)
+       on conflict (name) do update set channels = excluded.channels`,
+      [options.consumer, options.channels],
+    );
+    const subscription = new LocalSubscription(
+      this.#db,
+      options,
+      this.#published,
+      this.#options.pollIntervalMs,
+    );
+    this.#subscriptions.add(subscription);
+    subscription.start();
+    return {
+      stop: async () => {
+        this.#subscriptions.delete(subscription);
+        await subscription.stop();
+      },
+    };
+  }
+
+  async pendingCount(consumer: string): Promise<number> {
+    const [row] = await this.#db.query<{ count: number }>(
+      'select count(*)::int as count from bus.pending where consumer = $1',
+      [consumer],
+    );
+    return row?.count ?? 0;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#cleanup);
+    await Promise.all([...this.#subscriptions].map((subscription) => subscription.stop()));
+    this.#subscriptions.clear();
+  }
+
+  async #forgetOldMessages(): Promise<void> {
+    await this.#db.query(
+      `delete from bus.messages m
+       where m.stored_at < now() - $1 * interval '1 millisecond'
+         and not exists (select 1 from bus.pending p where p.seq = m.seq)`,
+      [this.#options.dedupWindowMs],
+    );
+  }
+}
+
+interface ClaimedRow {
+  seq: number;
+  deliveries: number;
+  envelope: Envelope;
+}
+
+class LocalSubscription {
+  readonly #db: Database;
+  readonly #options: SubscriptionOptions;
+  readonly #published: Signal;
+  readonly #pollIntervalMs: number;
+  readonly #settled = new Signal();
+  readonly #inFlight = new Map<number, Promise<void>>();
+  #stopped = false;
+  #loop: Promise<void> = Promise.resolve();
+
+  constructor(db: Database, options: SubscriptionOptions, published: Signal, pollIntervalMs: number) {
+    this.#db = db;
+    this.#options = options;
+    this.#published = published;
+    this.#pollIntervalMs = pollIntervalMs;
+  }
+
+  start(): void {
+    this.#loop = this.#run();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    this.#published.notify();
+    this.#settled.notify();
+    await this.#loop;
+    await Promise.allSettled(this.#inFlight.values());
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const capacity = this.#options.maxInFlight - this.#inFlight.size;
+      if (capacity <= 0) {
+        await this.#settled.wait(this.#pollIntervalMs);
+        continue;
+      }
+      let claimed: ClaimedRow[];
+      try {
+        claimed = await this.#claim(capacity);
+      } catch {
+        // The database is unavailable for a moment: try again after a pause.
+        await this.#published.wait(this.#pollIntervalMs);
+        continue;
+      }
+      for (const row of claimed) this.#dispatch(row);
+      if (claimed.length === 0) await this.#published.wait(this.#pollIntervalMs);
+    }
+  }
+
+  async #claim(limit: number): Promise<ClaimedRow[]> {
+    return this.#db.query<ClaimedRow>(
+      `with due as (
+         select seq from bus.pending
+         where consumer = $1 and visible_at <= now() and seq <> all ($3::bigint[])
+         order by seq limit $2
+         for update skip locked
+       ), claimed as (
+         update bus.pending p
+         set deliveries = p.deliveries + 1, visible_at = now() + $4 * interval '1 millisecond'
+         from due where p.consumer = $1 and p.seq = due.seq
+         returning p.seq, p.deliveries
+       )
+       select c.seq, c.deliveries, m.envelope from claimed c join bus.messages m on m.seq = c.seq order by c.seq`,
+      [this.#options.consumer, limit, [...this.#inFlight.keys()], this.#options.ackWaitMs],
+    );
+  }
+
+  #dispatch(row: ClaimedRow): void {
+    const delivery = this.#deliveryOf(row);
+    const handled = this.#options
+      .handle(delivery)
+      .catch(() => delivery.nak(1000))
+      .catch(() => undefined)
+      .finally(() => {
+        this.#inFlight.delete(row.seq);
+        this.#settled.notify();
+      });
+    this.#inFlight.set(row.seq, handled);
+  }
+
+  #deliveryOf(row: ClaimedRow): Delivery {
+    const consumer = this.#options.consumer;
+    let settled = false;
+    const settleOnce = async (settle: () => Promise<unknown>) => {
+      if (settled) return;
+      settled = true;
+      await settle();
+    };
+    const remove = () =>
+      this.#db.query('delete from bus.pending where consumer = $1 and seq = $2', [consumer, row.seq]);
+    return {
+      envelope: row.envelope,
+      deliveryCount: row.deliveries,
+      ack: () => settleOnce(remove),
+      term: () => settleOnce(remove),
+      nak: (delayMs) =>
+        settleOnce(() =>
+          this.#db.query(
+            `update bus.pending set visible_at = now() + $3 * interval '1 millisecond' where consumer = $1 and seq = $2`,
+            [consumer, row.seq, delayMs],
+          ),
+        ),
+    };
+  }
+}

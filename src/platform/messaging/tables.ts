@@ -1,0 +1,42 @@
+import type { Migration } from '../db/database.js';
+
+/** The messaging tables every service keeps in its own schema: outbox, inbox and dead letters. */
+export function messagingTables(schema: string): Migration {
+  return {
+    name: '000_messaging',
+    sql: `
+      create table ${schema}.outbox (
+        seq bigserial primary key,
+        id text not null unique,
+        channel text not null,
+        envelope jsonb not null,
+        created_at timestamptz not null default now(),
+        published_at timestamptz,
+        attempts integer not null default 0,
+        last_error text
+      );
+      create index outbox_unpublished on ${schema}.outbox (seq) where published_at is null;
+
+      create table ${schema}.inbox (
+        consumer text not null,
+        message_id text not null,
+        type text not null,
+        handled_at timestamptz not null default now(),
+        primary key (consumer, message_id)
+      );
+
+      create table ${schema}.dead_letters (
+        id bigserial primary key,
+        consumer text not null,
+        message_id text not null,
+        type text not null,
+        envelope jsonb not null,
+        reason text not null,
+        deliveries integer not null,
+        dead_lettered_at timestamptz not null default now(),
+        replayed_at timestamptz
+      );
+      create index dead_letters_open on ${schema}.dead_letters (dead_lettered_at) where replayed_at is null;
+    `,
+  };
+}

@@ -1,0 +1,96 @@
+import {
+  sourceOf,
+  violationsOf,
+  type Envelope,
+  type MessageContract,
+  type PayloadOf,
+  type ServiceId,
+} from '../../../contracts/index.js';
+import type { Sql } from '../db/database.js';
+import type { Clock } from '../kernel/clock.js';
+import type { IdGenerator } from '../kernel/ids.js';
+import { ContractViolation } from '../kernel/errors.js';
+import type { OutgoingMessage } from './bus.js';
+import { childTraceparent } from './trace.js';
+
+/** What the messages emitted in a unit of work inherit from what started it. */
+export interface MessageOrigin {
+  readonly correlationId: string;
+  /** The message being handled; absent when a client's request started the flow. */
+  readonly causationId?: string;
+  readonly traceparent?: string;
+}
+
+export interface EmitOptions {
+  /** Use this envelope id (e.g. an id the payload already carries). */
+  readonly id?: string;
+  /** Overrides the default key, which is derived from the cause so that it is stable across redeliveries. */
+  readonly idempotencyKey?: string;
+}
+
+/** One transaction of a service: its SQL and the messages it emits, committed together. */
+export interface UnitOfWork {
+  readonly sql: Sql;
+  readonly now: Date;
+  readonly origin: MessageOrigin;
+  emit<C extends MessageContract>(
+    contract: C,
+    payload: PayloadOf<C>,
+    options?: EmitOptions,
+  ): Envelope<PayloadOf<C>>;
+}
+
+export interface UnitOfWorkDependencies {
+  readonly service: ServiceId;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+}
+
+/** Builds the envelopes of one unit of work, validating each payload against its contract. */
+export class MessageCollector {
+  readonly messages: OutgoingMessage[] = [];
+  readonly #deps: UnitOfWorkDependencies;
+  readonly #origin: MessageOrigin;
+  readonly #now: Date;
+
+  constructor(deps: UnitOfWorkDependencies, origin: MessageOrigin, now: Date) {
+    this.#deps = deps;
+    this.#origin = origin;
+    this.#now = now;
+  }
+
+  emit<C extends MessageContract>(
+    contract: C,
+    payload: PayloadOf<C>,
+    options: EmitOptions = {},
+  ): Envelope<PayloadOf<C>> {
+    if (!contract.producers.includes(this.#deps.service)) {
+      throw new ContractViolation(`${this.#deps.service} is not a declared producer of ${contract.id}`, []);
+    }
+    const violations = violationsOf(contract.schema, payload);
+    if (violations.length > 0) {
+      throw new ContractViolation(`${this.#deps.service} emitted an invalid ${contract.id}`, violations);
+    }
+    const id = options.id ?? this.#deps.ids.next();
+    const cause = this.#origin.causationId ?? this.#origin.correlationId;
+    const envelope: Envelope<PayloadOf<C>> = {
+      specversion: '1.0',
+      id,
+      source: sourceOf(this.#deps.service),
+      type: contract.id,
+      time: this.#now.toISOString(),
+      subject: contract.subjectOf(payload),
+      datacontenttype: 'application/json',
+      dataversion: contract.version,
+      correlationid: this.#origin.correlationId,
+      ...(this.#origin.causationId ? { causationid: this.#origin.causationId } : {}),
+      idempotencykey:
+        options.idempotencyKey ??
+        `${cause}:${contract.id}:${this.messages.filter((m) => m.envelope.type === contract.id).length}`,
+      traceparent: childTraceparent(this.#origin.traceparent),
+      data: payload,
+    };
+    this.messages.push({ channel: contract.channel, envelope });
+    return envelope;
+  }
+}

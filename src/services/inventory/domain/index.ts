@@ -1,0 +1,19 @@
+export {
+  allocate,
+  type Allocation,
+  type AllocationResult,
+  type RequestedLine,
+  type Shortage,
+} from './allocation.js';
+export {
+  applyAmendment,
+  planAmendment,
+  type AllocationState,
+  type AmendmentPlan,
+  type AmendmentRequest,
+  type PlannedAmendment,
+  type QuantityChange,
+} from './amendment.js';
+export { InventoryRuleViolation, type InventoryViolationCode } from './errors.js';
+export { applyDeduction, applyRelease, applyReservation, applyRestock } from './stock-movements.js';
+export { available, changeStock, emptyStock, receiveStock, type StockLevel } from './stock.js';

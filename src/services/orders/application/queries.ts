@@ -1,0 +1,52 @@
+import type { Sql } from '../../../platform/db/database.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import type { OrderStatus } from '../domain/index.js';
+import { findOrder, listOrders, type StoredOrder } from '../infrastructure/order-repository.js';
+import { timelineOf, type TimelineEntry } from '../infrastructure/timeline-repository.js';
+
+export async function getOrder(
+  sql: Sql,
+  orderId: string,
+): Promise<StoredOrder & { timeline: TimelineEntry[] }> {
+  const stored = await findOrder(sql, orderId);
+  if (!stored) throw new AppError('not_found', 'ORDERS.NOT_FOUND', `No order ${orderId}`);
+  return { ...stored, timeline: await timelineOf(sql, stored.correlationId) };
+}
+
+export interface OrderPage {
+  readonly orders: StoredOrder[];
+  readonly nextCursor: string | null;
+}
+
+/** Newest first; the cursor is opaque to clients (it encodes the last row's position). */
+export async function findOrders(
+  sql: Sql,
+  query: { status?: OrderStatus; customerId?: string; limit: number; cursor?: string },
+): Promise<OrderPage> {
+  const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const rows = await listOrders(sql, {
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.customerId ? { customerId: query.customerId } : {}),
+    ...(after ? { after } : {}),
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return { orders: page, nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
+}
+
+const encodeCursor = (stored: StoredOrder) =>
+  Buffer.from(JSON.stringify([stored.createdAt.toISOString(), stored.order.orderId])).toString('base64url');
+
+function decodeCursor(cursor: string): { createdAt: Date; orderId: string } {
+  try {
+    const [createdAt, orderId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || typeof orderId !== 'string') throw new Error('bad cursor');
+    return { createdAt: date, orderId };
+  } catch {
+    throw new AppError('validation', 'ORDERS.INVALID_CURSOR', 'The cursor is not one this API returned', [
+      { field: '/cursor', message: 'is not a valid cursor' },
+    ]);
+  }
+}

@@ -1,0 +1,196 @@
+import type { AmendedItem, OrderCommand, RequestedItem } from './commands.js';
+import { OrderRuleViolation } from './errors.js';
+import type { OrderEvent } from './events.js';
+import { evolve } from './evolve.js';
+import { toCents, type Cents } from './money.js';
+import { orderTotal, type Order, type OrderLine } from './order.js';
+
+/**
+ * The order's rules: what a command means for an order in its current state.
+ * Returns no events when the outcome already holds (a repeat is not an error).
+ */
+export function decide(order: Order | undefined, command: OrderCommand, now: Date): OrderEvent[] {
+  const at = now.toISOString();
+  if (command.type === 'PlaceOrder') {
+    if (order)
+      throw new OrderRuleViolation('ORDERS.ALREADY_PLACED', 'conflict', `Order ${order.orderId} exists`);
+    const lines = linesOf(command.items);
+    const amount = cents(command.payment.amount, '/payment/amount');
+    const total = orderTotal(lines);
+    if (amount !== total) {
+      throw new OrderRuleViolation(
+        'ORDERS.AMOUNT_MISMATCH',
+        'invalid',
+        `payment.amount is ${(amount / 100).toFixed(2)} but the items add up to ${(total / 100).toFixed(2)}`,
+        '/payment/amount',
+      );
+    }
+    const { orderId, customer, shippingAddress, orderDate } = command;
+    return [
+      {
+        type: 'OrderPlaced',
+        orderId,
+        customer,
+        lines,
+        shippingAddress,
+        payment: { ...command.payment, amount },
+        orderDate,
+        at,
+      },
+    ];
+  }
+  if (!order) throw new OrderRuleViolation('ORDERS.NOT_FOUND', 'missing', 'No such order');
+
+  switch (command.type) {
+    case 'RecordReservation':
+      return order.status === 'pending'
+        ? [{ type: 'OrderConfirmed', reservationId: command.reservationId, at }]
+        : [];
+    case 'RecordReservationFailure':
+      if (order.status !== 'pending' || command.reason === 'order_cancelled') return [];
+      return [{ type: 'OrderRejected', reason: command.reason, shortages: command.shortages, at }];
+    case 'RecordStockMovement': {
+      if (order.status !== 'confirmed' && order.status !== 'completed') return [];
+      const moved: OrderEvent = {
+        type: 'StockDeducted',
+        productId: command.productId,
+        quantity: command.quantity,
+        at,
+      };
+      return withCompletion(order, [moved], at);
+    }
+    case 'CancelOrder':
+      if (order.status === 'cancelled') return [];
+      if (order.status === 'rejected') {
+        throw new OrderRuleViolation(
+          'ORDERS.NOT_CANCELLABLE',
+          'conflict',
+          `Order ${order.orderId} was rejected; there is nothing to cancel`,
+        );
+      }
+      return [{ type: 'OrderCancelled', ...(command.reason ? { reason: command.reason } : {}), at }];
+    case 'AmendOrder': {
+      if (order.status !== 'confirmed' && order.status !== 'completed') {
+        throw new OrderRuleViolation(
+          'ORDERS.NOT_AMENDABLE',
+          'conflict',
+          `Order ${order.orderId} is ${order.status}; only confirmed or completed orders can be amended`,
+        );
+      }
+      if (order.pendingAmendment) {
+        throw new OrderRuleViolation(
+          'ORDERS.AMENDMENT_IN_PROGRESS',
+          'conflict',
+          `Order ${order.orderId} has an amendment waiting for inventory; try again shortly`,
+        );
+      }
+      const lines = amendedLines(order.lines, command.items);
+      return sameLines(order.lines, lines)
+        ? []
+        : [{ type: 'OrderAmended', previousLines: order.lines, lines, at }];
+    }
+    case 'RecordAmendmentApplied':
+      return order.pendingAmendment ? withCompletion(order, [{ type: 'AmendmentSettled', at }], at) : [];
+    case 'RecordAmendmentRejected':
+      return order.pendingAmendment ? [{ type: 'AmendmentRejected', shortages: command.shortages, at }] : [];
+  }
+}
+
+/** Adds `OrderCompleted` when the events leave a confirmed order with every line taken from stock. */
+function withCompletion(order: Order, events: OrderEvent[], at: string): OrderEvent[] {
+  const after = events.reduce<Order>((state, event) => evolve(state, event), order);
+  return after.status === 'confirmed' && !after.pendingAmendment && isFullyDeducted(after)
+    ? [...events, { type: 'OrderCompleted', at }]
+    : events;
+}
+
+export function isFullyDeducted(order: Order): boolean {
+  const products = new Set([...order.lines.map((line) => line.productId), ...Object.keys(order.deducted)]);
+  return [...products].every(
+    (productId) =>
+      (order.deducted[productId] ?? 0) ===
+      (order.lines.find((line) => line.productId === productId)?.quantity ?? 0),
+  );
+}
+
+function cents(amount: number, field: string): Cents {
+  const value = toCents(amount);
+  if (value === undefined)
+    throw new OrderRuleViolation(
+      'ORDERS.INVALID_PRICE',
+      'invalid',
+      `${amount} has more than two decimals`,
+      field,
+    );
+  return value;
+}
+
+function linesOf(items: readonly RequestedItem[]): OrderLine[] {
+  const seen = new Set<string>();
+  return items.map((item, index) => {
+    if (seen.has(item.productId)) {
+      throw new OrderRuleViolation(
+        'ORDERS.DUPLICATE_ITEM',
+        'invalid',
+        `Item ${item.productId} appears twice; put its total quantity on one line`,
+        `/items/${index}/itemId`,
+      );
+    }
+    seen.add(item.productId);
+    return {
+      productId: item.productId,
+      name: item.name,
+      quantity: item.quantity,
+      unitPrice: cents(item.price, `/items/${index}/price`),
+    };
+  });
+}
+
+function amendedLines(current: readonly OrderLine[], items: readonly AmendedItem[]): OrderLine[] {
+  const lines = new Map(current.map((line) => [line.productId, line]));
+  items.forEach((item, index) => {
+    const existing = lines.get(item.productId);
+    if (item.quantity === 0) {
+      lines.delete(item.productId);
+    } else if (existing) {
+      lines.set(item.productId, { ...existing, quantity: item.quantity });
+    } else if (item.name !== undefined && item.price !== undefined) {
+      lines.set(item.productId, {
+        productId: item.productId,
+        name: item.name,
+        quantity: item.quantity,
+        unitPrice: cents(item.price, `/items/${index}/price`),
+      });
+    } else {
+      throw new OrderRuleViolation(
+        'ORDERS.INVALID_AMENDMENT',
+        'invalid',
+        `Item ${item.productId} is new to the order: give its name and price`,
+        `/items/${index}`,
+      );
+    }
+  });
+  if (lines.size === 0) {
+    throw new OrderRuleViolation(
+      'ORDERS.INVALID_AMENDMENT',
+      'invalid',
+      'An amendment cannot remove every line; cancel the order instead',
+      '/items',
+    );
+  }
+  return [...lines.values()];
+}
+
+function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((line) =>
+      b.some(
+        (other) =>
+          other.productId === line.productId &&
+          other.quantity === line.quantity &&
+          other.unitPrice === line.unitPrice,
+      ),
+    )
+  );
+}

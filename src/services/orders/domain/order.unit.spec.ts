@@ -1,0 +1,234 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { deciderSpec } from '../../../../test/support/decider-spec.js';
+import type { OrderCommand } from './commands.js';
+import { decide } from './decide.js';
+import type { OrderEvent } from './events.js';
+import { evolve } from './evolve.js';
+
+const now = new Date('2026-07-04T14:48:00.000Z');
+const at = now.toISOString();
+const spec = deciderSpec({ decide, evolve }, now);
+
+const gear = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
+const cog = 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e';
+
+const place: Extract<OrderCommand, { type: 'PlaceOrder' }> = {
+  type: 'PlaceOrder',
+  orderId: '0b4e7f3a-5c1d-4e2a-9f6b-8a7c3d2e1f00',
+  customer: { customerId: '3f2b8c1e-7a4d-4b9e-8c6f-1d2e3f4a5b6c', name: 'Ada', email: 'ada@example.com' },
+  items: [
+    { productId: gear, name: 'Gear', quantity: 2, price: 29.99 },
+    { productId: cog, name: 'Cog', quantity: 1, price: 0.1 },
+  ],
+  shippingAddress: { street: '1 Main St', city: 'London', state: 'London', zip: 'N1', country: 'UK' },
+  payment: { method: 'Credit Card', transactionId: 'txn-1', amount: 60.08 },
+  orderDate: at,
+};
+
+const placed: OrderEvent = {
+  type: 'OrderPlaced',
+  orderId: place.orderId,
+  customer: place.customer,
+  lines: [
+    { productId: gear, name: 'Gear', quantity: 2, unitPrice: 2999 },
+    { productId: cog, name: 'Cog', quantity: 1, unitPrice: 10 },
+  ],
+  shippingAddress: place.shippingAddress,
+  payment: { method: 'Credit Card', transactionId: 'txn-1', amount: 6008 },
+  orderDate: at,
+  at,
+};
+const confirmed: OrderEvent = { type: 'OrderConfirmed', reservationId: 'r-1', at };
+const deductedAll: OrderEvent[] = [
+  { type: 'StockDeducted', productId: gear, quantity: 2, at },
+  { type: 'StockDeducted', productId: cog, quantity: 1, at },
+];
+const completed: OrderEvent = { type: 'OrderCompleted', at };
+
+describe('placing an order', () => {
+  it('accepts an order whose payment equals the items total, in cents', () => {
+    spec.given([]).when(place).then([placed]);
+  });
+
+  it('refuses a payment amount that differs from the items total', () => {
+    spec
+      .given([])
+      .when({ ...place, payment: { ...place.payment, amount: 60.07 } })
+      .thenThrows('ORDERS.AMOUNT_MISMATCH');
+  });
+
+  it('refuses prices with fractions of a cent', () => {
+    const items = [{ productId: gear, name: 'Gear', quantity: 1, price: 1.005 }];
+    spec
+      .given([])
+      .when({ ...place, items, payment: { ...place.payment, amount: 1.01 } })
+      .thenThrows('ORDERS.INVALID_PRICE');
+  });
+
+  it('refuses the same product on two lines', () => {
+    const items = [place.items[0]!, place.items[0]!];
+    spec
+      .given([])
+      .when({ ...place, items, payment: { ...place.payment, amount: 119.96 } })
+      .thenThrows('ORDERS.DUPLICATE_ITEM');
+  });
+
+  it('refuses to place an order twice', () => {
+    spec.given([placed]).when(place).thenThrows('ORDERS.ALREADY_PLACED');
+  });
+});
+
+describe('reservation outcome', () => {
+  it('confirms a pending order once its stock is reserved', () => {
+    spec.given([placed]).when({ type: 'RecordReservation', reservationId: 'r-1' }).then([confirmed]);
+  });
+
+  it('treats a repeated reservation as nothing new', () => {
+    spec
+      .given([placed, confirmed])
+      .when({ type: 'RecordReservation', reservationId: 'r-1' })
+      .thenNothingHappened();
+  });
+
+  it('rejects a pending order when stock is short, keeping the shortages', () => {
+    const shortages = [{ productId: gear, requested: 2, available: 1 }];
+    spec
+      .given([placed])
+      .when({ type: 'RecordReservationFailure', reason: 'insufficient_stock', shortages })
+      .then([{ type: 'OrderRejected', reason: 'insufficient_stock', shortages, at }]);
+  });
+
+  it('ignores a reservation refused because the order was cancelled first', () => {
+    spec
+      .given([placed, { type: 'OrderCancelled', at }])
+      .when({ type: 'RecordReservationFailure', reason: 'order_cancelled', shortages: [] })
+      .thenNothingHappened();
+  });
+});
+
+describe('fulfilment', () => {
+  it('completes a confirmed order when the last line leaves stock', () => {
+    spec
+      .given([placed, confirmed, deductedAll[0]!])
+      .when({ type: 'RecordStockMovement', productId: cog, quantity: 1 })
+      .then([deductedAll[1]!, completed]);
+  });
+
+  it('does not complete while a line is still partly in stock', () => {
+    spec
+      .given([placed, confirmed])
+      .when({ type: 'RecordStockMovement', productId: gear, quantity: 1 })
+      .then([{ type: 'StockDeducted', productId: gear, quantity: 1, at }]);
+  });
+});
+
+describe('cancellation', () => {
+  it('cancels a pending, confirmed or completed order', () => {
+    for (const history of [[placed], [placed, confirmed], [placed, confirmed, ...deductedAll, completed]]) {
+      spec
+        .given(history)
+        .when({ type: 'CancelOrder', reason: 'changed my mind' })
+        .then([{ type: 'OrderCancelled', reason: 'changed my mind', at }]);
+    }
+  });
+
+  it('treats cancelling a cancelled order as nothing new', () => {
+    spec
+      .given([placed, { type: 'OrderCancelled', at }])
+      .when({ type: 'CancelOrder' })
+      .thenNothingHappened();
+  });
+
+  it('refuses to cancel a rejected order', () => {
+    spec
+      .given([placed, { type: 'OrderRejected', reason: 'insufficient_stock', shortages: [], at }])
+      .when({ type: 'CancelOrder' })
+      .thenThrows('ORDERS.NOT_CANCELLABLE');
+  });
+});
+
+describe('amendment', () => {
+  const amendUp: OrderCommand = { type: 'AmendOrder', items: [{ productId: gear, quantity: 3 }] };
+
+  it('changes a line and holds the previous lines until inventory answers', () => {
+    spec
+      .given([placed, confirmed])
+      .when(amendUp)
+      .thenState((order) => {
+        assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 3);
+        assert.equal(order.payment.amount, 3 * 2999 + 10);
+        assert.equal(
+          order.pendingAmendment?.previousLines.find((line) => line.productId === gear)?.quantity,
+          2,
+        );
+      });
+  });
+
+  it('refuses a second amendment while one is pending', () => {
+    const amended = decide(evolve(evolve(undefined, placed), confirmed), amendUp, now);
+    spec
+      .given([placed, confirmed, ...amended])
+      .when(amendUp)
+      .thenThrows('ORDERS.AMENDMENT_IN_PROGRESS');
+  });
+
+  it('refuses to amend an order that is not confirmed yet', () => {
+    spec.given([placed]).when(amendUp).thenThrows('ORDERS.NOT_AMENDABLE');
+  });
+
+  it('needs a name and price for a product new to the order', () => {
+    const other = 'c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f';
+    spec
+      .given([placed, confirmed])
+      .when({ type: 'AmendOrder', items: [{ productId: other, quantity: 1 }] })
+      .thenThrows('ORDERS.INVALID_AMENDMENT');
+  });
+
+  it('refuses to remove every line', () => {
+    spec
+      .given([placed, confirmed])
+      .when({
+        type: 'AmendOrder',
+        items: [
+          { productId: gear, quantity: 0 },
+          { productId: cog, quantity: 0 },
+        ],
+      })
+      .thenThrows('ORDERS.INVALID_AMENDMENT');
+  });
+
+  it('treats an amendment to the same quantities as nothing new', () => {
+    spec
+      .given([placed, confirmed])
+      .when({ type: 'AmendOrder', items: [{ productId: gear, quantity: 2 }] })
+      .thenNothingHappened();
+  });
+
+  it('restores the previous lines when inventory refuses the amendment', () => {
+    const amended = decide(evolve(evolve(undefined, placed), confirmed), amendUp, now);
+    const shortages = [{ productId: gear, requested: 1, available: 0 }];
+    spec
+      .given([placed, confirmed, ...amended])
+      .when({ type: 'RecordAmendmentRejected', shortages })
+      .thenState((order) => {
+        assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 2);
+        assert.equal(order.payment.amount, 6008);
+        assert.equal(order.pendingAmendment, undefined);
+      });
+  });
+
+  it('completes an order once its amendment settles and every unit has left stock', () => {
+    const amended = decide(evolve(evolve(undefined, placed), confirmed), amendUp, now);
+    spec
+      .given([
+        placed,
+        confirmed,
+        ...amended,
+        { type: 'StockDeducted', productId: gear, quantity: 3, at },
+        deductedAll[1]!,
+      ])
+      .when({ type: 'RecordAmendmentApplied' })
+      .then([{ type: 'AmendmentSettled', at }, completed]);
+  });
+});

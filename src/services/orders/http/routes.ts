@@ -1,0 +1,194 @@
+import { Type } from 'typebox';
+import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
+import type { HttpApp } from '../../../platform/http/app.js';
+import { originOf } from '../../../platform/http/origin.js';
+import { ProblemSchema } from '../../../platform/http/problem.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import { childTraceparent } from '../../../platform/messaging/trace.js';
+import type { ServiceContext } from '../../../platform/service.js';
+import { changeOrder } from '../application/change-order.js';
+import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
+import { findOrders, getOrder } from '../application/queries.js';
+import { OrderStatus, OrderSummaryView, OrderView, orderSummaryView, orderView } from './order-view.js';
+
+const OrderIdParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
+
+const CancelRequest = Type.Object(
+  { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
+  { additionalProperties: false },
+);
+
+const AmendmentRequest = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object(
+        {
+          itemId: Type.String({ format: 'uuid' }),
+          quantity: Type.Integer({
+            minimum: 0,
+            maximum: 100_000,
+            description: 'The new quantity; 0 removes the line',
+          }),
+          name: Type.Optional(
+            Type.String({ minLength: 1, maxLength: 200, description: 'Required for a new item' }),
+          ),
+          price: Type.Optional(
+            Type.Number({ minimum: 0, maximum: 1e9, description: 'Required for a new item' }),
+          ),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+
+export function orderRoutes(ctx: ServiceContext) {
+  const { db, outbox, ids, clock } = ctx;
+
+  return (app: HttpApp): Promise<void> => {
+    app.post(
+      '/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Place an order (PlaceOrder)',
+          description:
+            'Idempotent by orderId: the same body again returns the same order; another body under that id is a 409.',
+          body: PlaceOrder.schema,
+          response: { 202: OrderView, ...problems, 413: ProblemSchema, 415: ProblemSchema },
+        },
+      },
+      async (request, reply) => {
+        const origin = originOf(request, request.body.orderId);
+        const command: Envelope<PlaceOrderCommand> = {
+          specversion: '1.0',
+          id: ids.next(),
+          source: sourceOf('http'),
+          type: PlaceOrder.id,
+          time: clock.now().toISOString(),
+          subject: request.body.orderId,
+          datacontenttype: 'application/json',
+          dataversion: PlaceOrder.version,
+          correlationid: origin.correlationId,
+          idempotencykey: request.body.orderId,
+          traceparent: childTraceparent(origin.traceparent),
+          data: request.body,
+        };
+        const placement = await outbox.run(
+          { ...origin, causationId: command.id, traceparent: command.traceparent },
+          (uow) => placeOrder(uow, command),
+        );
+        const stored = await getOrder(db, placement.order.orderId);
+        return reply
+          .status(202)
+          .header('location', `/orders/${placement.order.orderId}`)
+          .header('idempotent-replayed', String(!placement.created))
+          .send(orderView(stored, stored.timeline));
+      },
+    );
+
+    app.get(
+      '/orders/:orderId',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'An order with its status, items, totals and timeline of messages',
+          params: OrderIdParams,
+          response: { 200: OrderView, 404: ProblemSchema },
+        },
+      },
+      async (request) => {
+        const stored = await getOrder(db, request.params.orderId);
+        return orderView(stored, stored.timeline);
+      },
+    );
+
+    app.get(
+      '/orders',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Orders, newest first, filtered by status and customer, a page at a time',
+          querystring: Type.Object({
+            status: Type.Optional(OrderStatus),
+            customerId: Type.Optional(Type.String({ format: 'uuid' })),
+            limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          }),
+          response: {
+            200: Type.Object({
+              orders: Type.Array(OrderSummaryView),
+              nextCursor: Type.Union([Type.String(), Type.Null()]),
+            }),
+            400: ProblemSchema,
+          },
+        },
+      },
+      async (request) => {
+        const page = await findOrders(db, request.query);
+        return { orders: page.orders.map(orderSummaryView), nextCursor: page.nextCursor };
+      },
+    );
+
+    app.post(
+      '/orders/:orderId/cancel',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Cancel an order (OrderCancelled): its stock is released or restocked',
+          description:
+            'The body is optional: `{ "reason": "..." }`. Cancelling a cancelled order changes nothing.',
+          params: OrderIdParams,
+          response: { 202: OrderView, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const { reason } = parseCancelRequest(request.body ?? {});
+        const { orderId } = request.params;
+        const current = await getOrder(db, orderId);
+        await outbox.run(originOf(request, current.correlationId), (uow) =>
+          changeOrder(uow, orderId, { type: 'CancelOrder', ...(reason ? { reason } : {}) }),
+        );
+        const stored = await getOrder(db, orderId);
+        return reply.status(202).send(orderView(stored, stored.timeline));
+      },
+    );
+
+    app.post(
+      '/orders/:orderId/amendments',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Change quantities or add lines (OrderAmended); inventory confirms or the order reverts',
+          params: OrderIdParams,
+          body: AmendmentRequest,
+          response: { 202: OrderView, ...problems },
+        },
+      },
+      async (request, reply) => {
+        const { orderId } = request.params;
+        const current = await getOrder(db, orderId);
+        await outbox.run(originOf(request, current.correlationId), (uow) =>
+          changeOrder(uow, orderId, {
+            type: 'AmendOrder',
+            items: request.body.items.map(({ itemId, ...item }) => ({ productId: itemId, ...item })),
+          }),
+        );
+        const stored = await getOrder(db, orderId);
+        return reply.status(202).send(orderView(stored, stored.timeline));
+      },
+    );
+  };
+}
+
+/** For bodies that may be absent altogether, which a route body schema cannot express. */
+function parseCancelRequest(body: unknown): { reason?: string } {
+  const violations = violationsOf(CancelRequest, body);
+  if (violations.length > 0)
+    throw new AppError('validation', 'REQUEST.INVALID', 'The body is invalid', violations);
+  return body as { reason?: string };
+}

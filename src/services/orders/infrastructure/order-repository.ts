@@ -1,0 +1,92 @@
+import type { Sql } from '../../../platform/db/database.js';
+import type { Order, OrderStatus } from '../domain/index.js';
+
+export interface StoredOrder {
+  readonly order: Order;
+  readonly correlationId: string;
+  readonly requestFingerprint: string;
+  readonly createdAt: Date;
+}
+
+interface OrderRow {
+  state: Order;
+  correlation_id: string;
+  request_fingerprint: string;
+  created_at: Date;
+}
+
+const toStored = (row: OrderRow): StoredOrder => ({
+  order: row.state,
+  correlationId: row.correlation_id,
+  requestFingerprint: row.request_fingerprint,
+  createdAt: row.created_at,
+});
+
+/** Inserts a new order; false when one with that id exists already (the caller then compares). */
+export async function insertOrder(sql: Sql, stored: StoredOrder): Promise<boolean> {
+  const rows = await sql.query(
+    `insert into orders.orders (order_id, customer_id, status, correlation_id, request_fingerprint, state, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $7)
+     on conflict (order_id) do nothing returning 1`,
+    [
+      stored.order.orderId,
+      stored.order.customer.customerId,
+      stored.order.status,
+      stored.correlationId,
+      stored.requestFingerprint,
+      JSON.stringify(stored.order),
+      stored.createdAt,
+    ],
+  );
+  return rows.length === 1;
+}
+
+export async function lockOrder(sql: Sql, orderId: string): Promise<StoredOrder | undefined> {
+  const [row] = await sql.query<OrderRow>(
+    `select state, correlation_id, request_fingerprint, created_at from orders.orders where order_id = $1 for update`,
+    [orderId],
+  );
+  return row && toStored(row);
+}
+
+export async function findOrder(sql: Sql, orderId: string): Promise<StoredOrder | undefined> {
+  const [row] = await sql.query<OrderRow>(
+    `select state, correlation_id, request_fingerprint, created_at from orders.orders where order_id = $1`,
+    [orderId],
+  );
+  return row && toStored(row);
+}
+
+export async function saveOrder(sql: Sql, order: Order, now: Date): Promise<void> {
+  await sql.query(
+    `update orders.orders set status = $2, state = $3::jsonb, updated_at = $4 where order_id = $1`,
+    [order.orderId, order.status, JSON.stringify(order), now],
+  );
+}
+
+export interface OrderPageQuery {
+  readonly status?: OrderStatus;
+  readonly customerId?: string;
+  readonly limit: number;
+  /** Continue after this (created_at, order_id) position. */
+  readonly after?: { readonly createdAt: Date; readonly orderId: string };
+}
+
+export async function listOrders(sql: Sql, query: OrderPageQuery): Promise<StoredOrder[]> {
+  const rows = await sql.query<OrderRow>(
+    `select state, correlation_id, request_fingerprint, created_at from orders.orders
+     where ($1::text is null or status = $1)
+       and ($2::uuid is null or customer_id = $2)
+       and ($3::timestamptz is null or (created_at, order_id) < ($3, $4::uuid))
+     order by created_at desc, order_id desc
+     limit $5`,
+    [
+      query.status ?? null,
+      query.customerId ?? null,
+      query.after?.createdAt ?? null,
+      query.after?.orderId ?? null,
+      query.limit,
+    ],
+  );
+  return rows.map(toStored);
+}

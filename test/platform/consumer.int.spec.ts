@@ -1,0 +1,201 @@
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { NotificationSent, OrderPlaced, type Envelope, type PayloadOf } from '../../contracts/index.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { migrate } from '../../src/platform/db/migrations.js';
+import { systemClock } from '../../src/platform/kernel/clock.js';
+import { AppError } from '../../src/platform/kernel/errors.js';
+import { randomIds } from '../../src/platform/kernel/ids.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
+import {
+  ConsumerGroup,
+  defineHandler,
+  exponentialBackoff,
+  type MessageHandler,
+} from '../../src/platform/messaging/consumer.js';
+import { DeadLetterStore } from '../../src/platform/messaging/dead-letters.js';
+import { LocalBus } from '../../src/platform/messaging/local-bus.js';
+import { Outbox } from '../../src/platform/messaging/outbox.js';
+import { messagingTables } from '../../src/platform/messaging/tables.js';
+import { Metrics } from '../../src/platform/observability/metrics.js';
+import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { envelopeFor } from '../support/envelopes.js';
+
+const schema = 'probe';
+type Behaviour = 'apply' | 'throw' | 'refuse' | 'emit-then-throw';
+
+/** A consumer whose behaviour each test sets, applying a countable effect in the handler's transaction. */
+function probeHandler(state: { behaviour: Behaviour; poisoned: Set<string> }): MessageHandler {
+  return defineHandler({
+    name: 'probe',
+    contract: OrderPlaced,
+    upcasters: [{ from: '0.1.x', upcast: (data) => ({ ...(data as PayloadOf<typeof OrderPlaced>) }) }],
+    handle: async ({ envelope, payload }, uow) => {
+      if (state.poisoned.has(payload.orderId)) throw new Error('poison');
+      if (state.behaviour === 'refuse')
+        throw new AppError('conflict', 'PROBE.REFUSED', 'refused by the rules');
+      await uow.sql.query(`insert into probe.effects (message_id, order_id) values ($1, $2)`, [
+        envelope.id,
+        payload.orderId,
+      ]);
+      if (state.behaviour === 'emit-then-throw' || state.behaviour === 'apply') {
+        uow.emit(NotificationSent, { ...NotificationSent.example, orderId: payload.orderId });
+      }
+      if (state.behaviour === 'throw' || state.behaviour === 'emit-then-throw')
+        throw new Error('downstream unavailable');
+    },
+  });
+}
+
+describeEachEngine('the consumer runner', (open) => {
+  let testDb: TestDatabase;
+  let db: Database;
+  let bus: LocalBus;
+  let group: ConsumerGroup;
+  let deadLetters: DeadLetterStore;
+  const state: { behaviour: Behaviour; poisoned: Set<string> } = { behaviour: 'apply', poisoned: new Set() };
+  const consumer = 'NotificationService-probe';
+
+  before(async () => {
+    testDb = await open();
+    db = testDb.db;
+    await migrate(db, schema, [
+      messagingTables(schema),
+      { name: '001_effects', sql: 'create table probe.effects (message_id text, order_id uuid)' },
+    ]);
+    bus = await LocalBus.open(db, { pollIntervalMs: 10 });
+    const outbox = new Outbox({
+      db,
+      schema,
+      service: 'NotificationService',
+      clock: systemClock,
+      ids: randomIds,
+    });
+    deadLetters = new DeadLetterStore(db, schema);
+    group = new ConsumerGroup({
+      service: 'NotificationService',
+      schema,
+      db,
+      bus,
+      outbox,
+      deadLetters,
+      logger: createLogger({ level: 'silent' }),
+      metrics: new Metrics(),
+      retry: exponentialBackoff({ maxDeliveries: 3, baseMs: 5, maxMs: 20 }),
+      maxInFlight: 4,
+      ackWaitMs: 30_000,
+    });
+    await group.start([probeHandler(state)]);
+  });
+
+  after(async () => {
+    await group.stop();
+    await bus.close();
+    await testDb.dispose();
+  });
+
+  async function deliver(...envelopes: Envelope[]): Promise<void> {
+    await bus.publish(envelopes.map((envelope) => ({ channel: OrderPlaced.channel, envelope })));
+    const deadline = Date.now() + 10_000;
+    while ((await bus.pendingCount(consumer)) > 0) {
+      assert.ok(Date.now() < deadline, 'the consumer did not drain');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  const effectsOf = async (envelope: Envelope) =>
+    (
+      await db.query<{ n: number }>('select count(*)::int as n from probe.effects where message_id = $1', [
+        envelope.id,
+      ])
+    )[0]!.n;
+  const outboxFor = async (orderId: string) =>
+    (
+      await db.query<{ n: number }>(
+        `select count(*)::int as n from probe.outbox where envelope->'data'->>'orderId' = $1`,
+        [orderId],
+      )
+    )[0]!.n;
+  const letterOf = async (envelope: Envelope) =>
+    (await deadLetters.list({ includeReplayed: true })).find((l) => l.messageId === envelope.id);
+  const placed = () => envelopeFor(OrderPlaced, { ...OrderPlaced.example, orderId: randomIds.next() });
+
+  it('applies a message delivered twice only once', async () => {
+    state.behaviour = 'apply';
+    const message = placed();
+    await deliver(message);
+    await db.query('delete from bus.messages where id = $1', [message.id]);
+    await deliver(message);
+    assert.equal(await effectsOf(message), 1);
+    assert.equal(await outboxFor(message.data.orderId), 1);
+  });
+
+  it('dead-letters a payload that breaks the schema, naming the field, and applies nothing', async () => {
+    state.behaviour = 'apply';
+    const message = envelopeFor(OrderPlaced, { ...OrderPlaced.example, orderId: 'not-a-uuid' });
+    await deliver(message);
+    assert.equal(await effectsOf(message), 0);
+    assert.match(
+      (await letterOf(message))!.reason,
+      /invalid OrderPlaced payload: \/orderId must match format "uuid"/,
+    );
+  });
+
+  it('dead-letters a version outside the accepted range unless an upcaster reads it', async () => {
+    state.behaviour = 'apply';
+    const tooNew = { ...placed(), dataversion: '1.0.0' };
+    const upcastable = { ...placed(), dataversion: '0.1.3' };
+    await deliver(tooNew, upcastable);
+    assert.equal(await effectsOf(tooNew), 0);
+    assert.match((await letterOf(tooNew))!.reason, /version 1\.0\.0 is outside the accepted range 0\.0\.x/);
+    assert.equal(await effectsOf(upcastable), 1);
+  });
+
+  it('retries a failing handler with back-off, then dead-letters it with the last error', async () => {
+    state.behaviour = 'throw';
+    const message = placed();
+    await deliver(message);
+    const letter = await letterOf(message);
+    assert.equal(letter?.deliveries, 3);
+    assert.match(letter.reason, /failed 3 times; last error: downstream unavailable/);
+    assert.equal(await effectsOf(message), 0);
+  });
+
+  it('rolls back the effect and the emitted message together when the handler fails', async () => {
+    state.behaviour = 'emit-then-throw';
+    const message = placed();
+    await deliver(message);
+    assert.equal(await effectsOf(message), 0);
+    assert.equal(await outboxFor(message.data.orderId), 0);
+  });
+
+  it('dead-letters a refusal by the rules at once, without retrying', async () => {
+    state.behaviour = 'refuse';
+    const message = placed();
+    await deliver(message);
+    const letter = await letterOf(message);
+    assert.equal(letter?.deliveries, 1);
+    assert.match(letter.reason, /PROBE\.REFUSED/);
+  });
+
+  it('keeps delivering the messages behind a poisoned one', async () => {
+    state.behaviour = 'apply';
+    const poisoned = placed();
+    const healthy = placed();
+    state.poisoned.add(poisoned.data.orderId);
+    await deliver(poisoned, healthy);
+    assert.equal(await effectsOf(healthy), 1);
+    assert.equal((await letterOf(poisoned))?.deliveries, 3);
+  });
+
+  it('replays a dead letter once the cause is fixed, and only once', async () => {
+    state.behaviour = 'throw';
+    const message = placed();
+    await deliver(message);
+    const letter = (await letterOf(message))!;
+    state.behaviour = 'apply';
+    assert.equal(await group.replay(letter.id), 'handled');
+    assert.equal(await effectsOf(message), 1);
+    await assert.rejects(group.replay(letter.id), /was replayed/);
+  });
+});

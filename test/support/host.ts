@@ -1,0 +1,78 @@
+import type { ServiceModule } from '../../src/platform/service.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { ServiceHost } from '../../src/platform/host.js';
+import type { Clock } from '../../src/platform/kernel/clock.js';
+import type { IdGenerator } from '../../src/platform/kernel/ids.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
+import { loadSettings } from '../../src/platform/kernel/settings.js';
+import { LocalBus } from '../../src/platform/messaging/local-bus.js';
+
+export interface TestHost {
+  readonly host: ServiceHost;
+  readonly bus: LocalBus;
+  readonly inject: ServiceHost['app']['inject'];
+  /** Resolves once every outbox is published and every consumer has settled what it was sent. */
+  settled(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface TestHostOptions {
+  readonly db: Database;
+  readonly modules: readonly ServiceModule[];
+  readonly env?: Record<string, string>;
+  readonly clock?: Clock;
+  readonly ids?: IdGenerator;
+}
+
+/** Fast retries so that failure paths settle in milliseconds. */
+const testEnv = {
+  LOG_LEVEL: 'silent',
+  RETRY_BASE_MS: '5',
+  RETRY_MAX_MS: '50',
+  MAX_DELIVERIES: '3',
+  RELAY_POLL_MS: '20',
+  NOTIFICATION_RETRY_BASE_MS: '5',
+  NOTIFICATION_MAX_ATTEMPTS: '3',
+};
+
+export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
+  const settings = loadSettings({ ...testEnv, ...options.env });
+  const logger = createLogger({ level: settings.logLevel });
+  const bus = await LocalBus.open(options.db, { pollIntervalMs: 20 });
+  const host = await ServiceHost.start({
+    modules: options.modules,
+    databaseFor: () => options.db,
+    bus,
+    settings,
+    logger,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.ids ? { ids: options.ids } : {}),
+  });
+  const consumers = host.services.flatMap((service) => service.consumers.consumerNames);
+
+  async function isQuiet(): Promise<boolean> {
+    for (const service of host.services) if ((await service.relay.backlog()) > 0) return false;
+    for (const consumer of consumers) if ((await bus.pendingCount(consumer)) > 0) return false;
+    return true;
+  }
+
+  return {
+    host,
+    bus,
+    inject: host.app.inject.bind(host.app),
+    settled: async (timeoutMs = 15_000) => {
+      const deadline = Date.now() + timeoutMs;
+      let quietChecks = 0;
+      // Two quiet checks in a row: a handler that just committed may still be about to publish.
+      while (quietChecks < 2) {
+        if (Date.now() > deadline) throw new Error(`the bus did not settle within ${timeoutMs} ms`);
+        quietChecks = (await isQuiet()) ? quietChecks + 1 : 0;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
+    stop: async () => {
+      await host.stop();
+      await bus.close();
+    },
+  };
+}
