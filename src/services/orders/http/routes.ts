@@ -49,7 +49,7 @@ const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
 export function orderRoutes(ctx: ServiceContext) {
   const { db, outbox, ids, clock } = ctx;
 
-  return (app: HttpApp): Promise<void> => {
+  return async (app: HttpApp): Promise<void> => {
     app.post(
       '/orders',
       {
