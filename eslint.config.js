@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out'] },
+  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -21,6 +21,7 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
+  { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['src/services/*/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],
@@ -62,6 +63,7 @@ export default tseslint.config(
     files: ['**/*.spec.ts', 'test/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
+      '@typescript-eslint/no-unnecessary-type-parameters': 'off',
       '@typescript-eslint/no-floating-promises': [
         'error',
         {

@@ -24,8 +24,11 @@ export interface ServiceContext {
 
 /** A background loop owned by a service, such as a notification dispatcher. */
 export interface Worker {
+  readonly name: string;
   start(): void;
   stop(): Promise<void>;
+  /** Work accepted and not finished yet: zero when the worker has nothing left to do. */
+  backlog(): Promise<number>;
 }
 
 export interface ServiceParts {

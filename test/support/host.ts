@@ -11,7 +11,7 @@ export interface TestHost {
   readonly host: ServiceHost;
   readonly bus: LocalBus;
   readonly inject: ServiceHost['app']['inject'];
-  /** Resolves once every outbox is published and every consumer has settled what it was sent. */
+  /** Resolves once every outbox is published, every consumer has settled what it was sent and every worker is idle. */
   settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -49,10 +49,12 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     ...(options.ids ? { ids: options.ids } : {}),
   });
   const consumers = host.services.flatMap((service) => service.consumers.consumerNames);
+  const workers = host.services.flatMap((service) => service.parts.workers ?? []);
 
   async function isQuiet(): Promise<boolean> {
     for (const service of host.services) if ((await service.relay.backlog()) > 0) return false;
     for (const consumer of consumers) if ((await bus.pendingCount(consumer)) > 0) return false;
+    for (const worker of workers) if ((await worker.backlog()) > 0) return false;
     return true;
   }
 

@@ -38,11 +38,12 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const app = Fastify({
     loggerInstance: options.logger,
     bodyLimit: options.bodyLimitBytes,
-    disableRequestLogging: true,
     return503OnClosing: true,
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // The API speaks JSON only: any other body is refused with a 415 rather than parsed as text.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'body' ? validatorFor(schema as TSchema) : coercingAjv.compile(schema),
   );

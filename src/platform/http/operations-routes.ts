@@ -24,6 +24,12 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
     async (_request, reply) => {
       for (const service of host.services) {
         host.metrics.outboxBacklog.set({ service: service.module.id }, await service.relay.backlog());
+        for (const worker of service.parts.workers ?? []) {
+          host.metrics.workerBacklog.set(
+            { service: service.module.id, worker: worker.name },
+            await worker.backlog(),
+          );
+        }
       }
       return reply.type(host.metrics.registry.contentType).send(await host.metrics.registry.metrics());
     },

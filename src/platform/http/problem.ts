@@ -124,3 +124,9 @@ export const ProblemSchema = Type.Object(
   },
   { title: 'Problem', description: 'RFC 9457 problem details' },
 );
+
+/** A route's documented problem response, served as `application/problem+json`. */
+export const problemResponse = (description: string) => ({
+  description,
+  content: { 'application/problem+json': { schema: ProblemSchema } },
+});

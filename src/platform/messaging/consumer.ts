@@ -10,7 +10,7 @@ import {
   type ServiceId,
 } from '../../../contracts/index.js';
 import type { Database } from '../db/database.js';
-import { AppError } from '../kernel/errors.js';
+import { AppError, ContractViolation } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
@@ -210,6 +210,10 @@ export class ConsumerGroup {
       metrics.messagesHandled.inc({ consumer: consumer.name, outcome });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
+      if (error instanceof ContractViolation) {
+        await this.#deadLetter(consumer, delivery, `bug: ${reason}`);
+        return;
+      }
       if (error instanceof AppError && error.category !== 'unavailable') {
         await this.#deadLetter(consumer, delivery, `rejected: ${error.code}: ${reason}`);
         return;

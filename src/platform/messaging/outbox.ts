@@ -11,7 +11,7 @@ import { MessageCollector, type MessageOrigin, type UnitOfWork } from './unit-of
  * transaction; the relay publishes them afterwards.
  */
 export class Outbox {
-  /** Notified after every commit that appended messages, so the relay publishes without polling delay. */
+  /** Notified after commits that may have appended messages, so the relay publishes without polling delay. */
   readonly appended = new Signal();
   readonly #db: Database;
   readonly #schema: string;

@@ -24,6 +24,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly workerBacklog = new Gauge({
+    name: 'worker_backlog',
+    help: 'Work a background worker accepted and has not finished, per service and worker.',
+    labelNames: ['service', 'worker'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

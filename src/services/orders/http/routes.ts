@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
-import { ProblemSchema } from '../../../platform/http/problem.js';
+import { problemResponse } from '../../../platform/http/problem.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import { childTraceparent } from '../../../platform/messaging/trace.js';
 import type { ServiceContext } from '../../../platform/service.js';
@@ -44,7 +44,11 @@ const AmendmentRequest = Type.Object(
   { additionalProperties: false },
 );
 
-const problems = { 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema };
+const problems = {
+  400: problemResponse('The request is invalid; `errors` names the fields'),
+  404: problemResponse('No such order'),
+  409: problemResponse("The order's state does not allow it"),
+};
 
 export function orderRoutes(ctx: ServiceContext) {
   const { db, outbox, ids, clock } = ctx;
@@ -59,7 +63,12 @@ export function orderRoutes(ctx: ServiceContext) {
           description:
             'Idempotent by orderId: the same body again returns the same order; another body under that id is a 409.',
           body: PlaceOrder.schema,
-          response: { 202: OrderView, ...problems, 413: ProblemSchema, 415: ProblemSchema },
+          response: {
+            202: OrderView,
+            ...problems,
+            413: problemResponse('The body is larger than the server accepts'),
+            415: problemResponse('The body is not JSON'),
+          },
         },
       },
       async (request, reply) => {
@@ -98,7 +107,7 @@ export function orderRoutes(ctx: ServiceContext) {
           tags: ['orders'],
           summary: 'An order with its status, items, totals and timeline of messages',
           params: OrderIdParams,
-          response: { 200: OrderView, 404: ProblemSchema },
+          response: { 200: OrderView, 404: problems[404] },
         },
       },
       async (request) => {
@@ -124,7 +133,7 @@ export function orderRoutes(ctx: ServiceContext) {
               orders: Type.Array(OrderSummaryView),
               nextCursor: Type.Union([Type.String(), Type.Null()]),
             }),
-            400: ProblemSchema,
+            400: problems[400],
           },
         },
       },

@@ -1,0 +1,6 @@
+import { inventoryService } from '../services/inventory/index.js';
+import { notificationService } from '../services/notifications/index.js';
+import { ordersService } from '../services/orders/index.js';
+
+/** Every service of the Orders domain, in the order their schemas are migrated. */
+export const domainServices = [ordersService, inventoryService, notificationService] as const;

@@ -1,0 +1,51 @@
+import { openPglite } from '../platform/db/pglite.js';
+import { openPostgres } from '../platform/db/postgres.js';
+import { ServiceHost } from '../platform/host.js';
+import { createLogger } from '../platform/kernel/logger.js';
+import { loadSettings } from '../platform/kernel/settings.js';
+import { LocalBus } from '../platform/messaging/local-bus.js';
+import { domainServices } from './domain-services.js';
+
+/**
+ * The default runtime: every service in this one process, sharing one database (PGlite under
+ * DATA_DIR, or PostgreSQL when DATABASE_URL is set) and the durable in-process bus.
+ */
+const settings = loadSettings();
+const logger = createLogger({ level: settings.logLevel, name: 'orders-domain' });
+const db = settings.databaseUrl
+  ? await openPostgres({
+      url: settings.databaseUrl,
+      poolSize: settings.databasePoolSize,
+      applicationName: 'orders-domain',
+    })
+  : await openPglite({ dataDir: settings.dataDir });
+const bus = await LocalBus.open(db);
+const host = await ServiceHost.start({
+  modules: domainServices,
+  databaseFor: () => db,
+  bus,
+  settings,
+  logger,
+});
+const address = await host.app.listen({ port: settings.port, host: settings.host });
+logger.info(
+  {
+    address,
+    storage: settings.databaseUrl ? 'postgres' : `pglite:${settings.dataDir}`,
+    docs: `${address}/docs`,
+  },
+  'Orders domain is running',
+);
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  await host.stop();
+  await bus.close();
+  await db.close();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -1,0 +1,42 @@
+import { AddInventory, type PayloadOf } from '../../../../contracts/index.js';
+import type { IdGenerator } from '../../../platform/kernel/ids.js';
+import { defineHandler } from '../../../platform/messaging/consumer.js';
+import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
+import { receiveStock } from '../domain/index.js';
+import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
+import { decide } from './errors.js';
+import { emitAdjusted } from './events.js';
+import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
+import { stockView, type StockView } from './stock-view.js';
+
+/** New units arrive in a warehouse; the product and warehouse need not be known yet. */
+export async function addInventory(
+  uow: UnitOfWork,
+  ids: IdGenerator,
+  command: PayloadOf<typeof AddInventory>,
+  /** Who asked: `http`, or the envelope source of a bus command. */
+  source: string,
+): Promise<StockView> {
+  const productId = command.productId;
+  const warehouseId = command.warehouseId;
+  await ensureStockLevel(uow.sql, productId, warehouseId, uow.now);
+  const stock = await lockStockOf(uow.sql, [productId]);
+  const received = decide(() => receiveStock(requireLevel(stock, productId, warehouseId), command.quantity));
+  await recordStockChange(uow, { before: stock, after: [received], reason: 'restock' });
+  emitAdjusted(uow, ids, {
+    level: received,
+    adjustedQuantity: command.quantity,
+    reason: 'restock',
+    adjustedBy: source,
+  });
+  return stockView(productId, withChanges(stock, [received]));
+}
+
+export const addInventoryHandler = (ids: IdGenerator) =>
+  defineHandler({
+    name: 'add-inventory',
+    contract: AddInventory,
+    handle: async ({ payload, envelope }, uow) => {
+      await addInventory(uow, ids, payload, envelope.source);
+    },
+  });

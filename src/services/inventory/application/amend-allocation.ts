@@ -1,0 +1,96 @@
+import {
+  InventoryAmendmentApplied,
+  InventoryAmendmentRejected,
+  OrderAmended,
+  type PayloadOf,
+} from '../../../../contracts/index.js';
+import type { IdGenerator } from '../../../platform/kernel/ids.js';
+import { defineHandler } from '../../../platform/messaging/consumer.js';
+import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
+import { applyAmendment, planAmendment, type QuantityChange } from '../domain/index.js';
+import {
+  lockOrderAllocation,
+  lockStockOf,
+  updateOrderAllocation,
+} from '../infrastructure/stock-repository.js';
+import { decide, inventoryErrors } from './errors.js';
+import { adjustedByOrder, emitAdjusted, emitSoldOut } from './events.js';
+import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
+
+export type AmendmentOutcome = 'applied' | 'rejected';
+
+/**
+ * What is held or taken for an order follows its amended quantities: increases all or none,
+ * decreases given back. Taken units (a deducted order) move on hand; held ones move reserved.
+ */
+export async function amendAllocation(
+  uow: UnitOfWork,
+  ids: IdGenerator,
+  event: Pick<PayloadOf<typeof OrderAmended>, 'orderId' | 'amendedItems'>,
+): Promise<AmendmentOutcome> {
+  const orderId = event.orderId;
+  const timestamp = uow.now.toISOString();
+  const allocation = await lockOrderAllocation(uow.sql, orderId);
+  if (allocation === undefined) {
+    // Transient, as for a confirmation: the reservation may still be on its way.
+    throw new Error(`Order ${orderId} was amended but inventory holds no allocation for it yet`);
+  }
+  const { state } = allocation;
+  if (state !== 'reserved' && state !== 'deducted') {
+    throw inventoryErrors.conflict(
+      'NOT_AMENDABLE',
+      `Order ${orderId} cannot be amended: its inventory is ${state}`,
+    );
+  }
+
+  const changes: QuantityChange[] = event.amendedItems.map((item) => ({
+    productId: item.productId,
+    oldQuantity: item.oldQuantity,
+    newQuantity: item.newQuantity,
+  }));
+  const stock = await lockStockOf(
+    uow.sql,
+    changes.map((change) => change.productId),
+  );
+  const plan = decide(() => planAmendment({ state, current: allocation.allocations, changes, stock }));
+  if (plan.kind === 'short') {
+    uow.emit(InventoryAmendmentRejected, { orderId, shortages: plan.shortages, timestamp });
+    return 'rejected';
+  }
+
+  const changed = decide(() => applyAmendment(stock, plan));
+  await recordStockChange(uow, { before: stock, after: changed, reason: 'order_amended', orderId });
+  await updateOrderAllocation(uow.sql, { ...allocation, allocations: plan.resulting }, uow.now);
+  uow.emit(InventoryAmendmentApplied, { orderId, added: plan.added, removed: plan.removed, timestamp });
+  if (state === 'deducted') {
+    const adjustments = [
+      ...plan.added.map((line) => ({ line, adjustedQuantity: -line.quantity })),
+      ...plan.removed.map((line) => ({ line, adjustedQuantity: line.quantity })),
+    ];
+    for (const { line, adjustedQuantity } of adjustments) {
+      emitAdjusted(uow, ids, {
+        level: requireLevel(changed, line.productId, line.warehouseId),
+        adjustedQuantity,
+        reason: 'order_amended',
+        adjustedBy: adjustedByOrder(orderId),
+        orderId,
+      });
+    }
+  }
+  emitSoldOut(
+    uow,
+    withChanges(stock, changed),
+    plan.added.map((line) => line.productId),
+    orderId,
+  );
+  return 'applied';
+}
+
+export const amendAllocationHandler = (ids: IdGenerator) =>
+  defineHandler({
+    name: 'amend-allocation',
+    contract: OrderAmended,
+    handle: async ({ payload }, uow) => {
+      await amendAllocation(uow, ids, payload);
+    },
+  });

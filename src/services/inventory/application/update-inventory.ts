@@ -1,0 +1,50 @@
+import { UpdateInventory, type PayloadOf } from '../../../../contracts/index.js';
+import type { IdGenerator } from '../../../platform/kernel/ids.js';
+import { defineHandler } from '../../../platform/messaging/consumer.js';
+import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
+import { changeStock, emptyStock } from '../domain/index.js';
+import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
+import { decide } from './errors.js';
+import { emitAdjusted, emitSoldOut } from './events.js';
+import { levelIn, recordStockChange, withChanges } from './stock-changes.js';
+import { stockView, type StockView } from './stock-view.js';
+
+/**
+ * Corrects the units on hand, up or down. Units held for orders cannot be taken away
+ * (INVENTORY.BELOW_RESERVED), nor more than there are (INVENTORY.WOULD_GO_NEGATIVE).
+ */
+export async function updateInventory(
+  uow: UnitOfWork,
+  ids: IdGenerator,
+  command: PayloadOf<typeof UpdateInventory>,
+  /** Who asked: `http`, or the envelope source of a bus command. */
+  source: string,
+): Promise<StockView> {
+  const productId = command.productId;
+  const warehouseId = command.warehouseId;
+  const { quantityChange } = command;
+  // Only an increase may create a level; a decrease of an unknown one is refused below.
+  if (quantityChange > 0) await ensureStockLevel(uow.sql, productId, warehouseId, uow.now);
+  const stock = await lockStockOf(uow.sql, [productId]);
+  const level = levelIn(stock, productId, warehouseId) ?? emptyStock(productId, warehouseId);
+  const changed = decide(() => changeStock(level, quantityChange));
+  await recordStockChange(uow, { before: stock, after: [changed], reason: 'manual_update' });
+  emitAdjusted(uow, ids, {
+    level: changed,
+    adjustedQuantity: quantityChange,
+    reason: 'manual_update',
+    adjustedBy: source,
+  });
+  const after = withChanges(stock, [changed]);
+  if (quantityChange < 0) emitSoldOut(uow, after, [productId]);
+  return stockView(productId, after);
+}
+
+export const updateInventoryHandler = (ids: IdGenerator) =>
+  defineHandler({
+    name: 'update-inventory',
+    contract: UpdateInventory,
+    handle: async ({ payload, envelope }, uow) => {
+      await updateInventory(uow, ids, payload, envelope.source);
+    },
+  });

@@ -1,0 +1,29 @@
+import { Type } from 'typebox';
+
+const Units = (description: string) => Type.Integer({ minimum: 0, description });
+
+export const StockViewSchema = Type.Object(
+  {
+    productId: Type.String({ format: 'uuid' }),
+    warehouses: Type.Array(
+      Type.Object(
+        {
+          warehouseId: Type.String({ format: 'uuid' }),
+          onHand: Units('Units in the warehouse.'),
+          reserved: Units('Units held for orders.'),
+          available: Units('Units on hand and not reserved.'),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    totals: Type.Object(
+      {
+        onHand: Units('Units over all warehouses.'),
+        reserved: Units('Units held for orders over all warehouses.'),
+        available: Units('Units that can still be sold.'),
+      },
+      { additionalProperties: false },
+    ),
+  },
+  { additionalProperties: false, title: 'StockView' },
+);

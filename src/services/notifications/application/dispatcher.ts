@@ -1,0 +1,230 @@
+import { NotificationFailed, NotificationSent } from '../../../../contracts/index.js';
+import type { Database } from '../../../platform/db/database.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import { Signal } from '../../../platform/kernel/signal.js';
+import type { Outbox } from '../../../platform/messaging/outbox.js';
+import type { Worker } from '../../../platform/service.js';
+import {
+  claimDue,
+  countPending,
+  markDelivered,
+  markFailed,
+  scheduleRetry,
+  type ClaimedNotification,
+} from '../infrastructure/notification-store.js';
+
+/** What a channel is handed: one rendered email. */
+export interface OutgoingMessage {
+  notificationId: string;
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * Where notifications go. A send that throws an error with `transient: false` is not tried again;
+ * any other failure is retried with back-off until the attempts run out.
+ */
+export interface DeliveryChannel {
+  readonly name: string;
+  /** How a successful send is reported: handed to a provider, or only recorded. */
+  readonly delivery: 'delivered_to_provider' | 'recorded_only';
+  send(message: OutgoingMessage): Promise<{ providerMessageId: string | null }>;
+  /** Waits for the sends in flight, then releases the channel. */
+  close(): Promise<void>;
+}
+
+/**
+ * Wakes the dispatcher when handlers create notifications. Unlike a bare Signal it remembers a ring
+ * that came while the dispatcher was busy, so none is lost between a claim and the next wait.
+ */
+export class DispatchBell {
+  readonly #signal = new Signal();
+  #rung = false;
+
+  ring(): void {
+    this.#rung = true;
+    this.#signal.notify();
+  }
+
+  /** Resolves at the next ring, at once if one came since the last wait, or after `timeoutMs`. */
+  async wait(timeoutMs: number): Promise<void> {
+    if (!this.#rung) await this.#signal.wait(timeoutMs);
+    this.#rung = false;
+  }
+}
+
+export interface DispatcherOptions {
+  readonly db: Database;
+  readonly outbox: Outbox;
+  readonly logger: Logger;
+  readonly channel: DeliveryChannel;
+  readonly bell: DispatchBell;
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  /** Longest idle wait between two looks for due notifications (retries come due without a ring). */
+  readonly pollMs?: number;
+  readonly batchSize?: number;
+  /** How long a claim keeps other dispatchers off a notification; longer than any send takes. */
+  readonly leaseMs?: number;
+  readonly maxRetryDelayMs?: number;
+}
+
+const ERROR_TEXT_LIMIT = 1000;
+
+/**
+ * Sends pending notifications through the channel, one short statement to claim them and one
+ * short transaction per outcome: no transaction is open while the channel talks to its provider.
+ * Several dispatchers (replicas) share the work through the claim's lease and `skip locked`.
+ */
+export class NotificationDispatcher implements Worker {
+  readonly name = 'notification-dispatcher';
+  readonly #options: Required<DispatcherOptions>;
+  #running = false;
+  #loop: Promise<void> = Promise.resolve();
+  /** When the earliest retry this dispatcher scheduled comes due (ms since epoch). */
+  #nextRetryAt = Number.POSITIVE_INFINITY;
+
+  constructor(options: DispatcherOptions) {
+    this.#options = { pollMs: 200, batchSize: 20, leaseMs: 120_000, maxRetryDelayMs: 3_600_000, ...options };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops claiming, lets the sends in flight finish and record their outcome, then closes the channel. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#options.bell.ring();
+    await this.#loop;
+    await this.#options.channel.close();
+  }
+
+  backlog(): Promise<number> {
+    return countPending(this.#options.db);
+  }
+
+  async #run(): Promise<void> {
+    const { db, bell, batchSize, leaseMs, logger } = this.#options;
+    while (this.#running) {
+      let claimed: ClaimedNotification[] = [];
+      try {
+        claimed = await claimDue(db, batchSize, leaseMs);
+      } catch (error) {
+        logger.warn({ err: error }, 'could not claim notifications, will try again');
+      }
+      if (claimed.length > 0) {
+        await Promise.all(claimed.map((notification) => this.#dispatch(notification)));
+        continue;
+      }
+      await bell.wait(this.#idleWaitMs());
+    }
+  }
+
+  #idleWaitMs(): number {
+    const untilRetry = this.#nextRetryAt - Date.now();
+    if (untilRetry <= 0) {
+      this.#nextRetryAt = Number.POSITIVE_INFINITY;
+      return 0;
+    }
+    return Math.min(this.#options.pollMs, untilRetry);
+  }
+
+  async #dispatch(notification: ClaimedNotification): Promise<void> {
+    const { channel, logger } = this.#options;
+    try {
+      let outcome: { providerMessageId: string | null };
+      try {
+        outcome = await channel.send({
+          notificationId: notification.notificationId,
+          to: notification.recipient,
+          subject: notification.subject,
+          text: notification.text,
+        });
+      } catch (error) {
+        await this.#failed(notification, error);
+        return;
+      }
+      await this.#delivered(notification, outcome.providerMessageId);
+    } catch (error) {
+      // Recording the outcome failed: the lease runs out and the notification is tried again.
+      logger.error(
+        { err: error, notificationId: notification.notificationId },
+        'could not record the outcome of a notification',
+      );
+    }
+  }
+
+  async #delivered(notification: ClaimedNotification, providerMessageId: string | null): Promise<void> {
+    const { outbox, channel } = this.#options;
+    await outbox.run(originOf(notification), async (uow) => {
+      const recordOnly = channel.delivery === 'recorded_only';
+      const updated = await markDelivered(uow.sql, notification.notificationId, {
+        status: recordOnly ? 'recorded' : 'sent',
+        providerMessageId,
+        at: uow.now,
+      });
+      if (!updated) return;
+      uow.emit(
+        NotificationSent,
+        { ...factsOf(notification), timestamp: uow.now.toISOString(), delivery: channel.delivery },
+        { idempotencyKey: `${notification.notificationId}:${NotificationSent.id}` },
+      );
+    });
+  }
+
+  async #failed(notification: ClaimedNotification, error: unknown): Promise<void> {
+    const { db, outbox, logger, maxAttempts, retryBaseMs, maxRetryDelayMs } = this.#options;
+    const reason = describeError(error);
+    const log = { notificationId: notification.notificationId, attempts: notification.attempts, reason };
+    if (!isPermanent(error) && notification.attempts < maxAttempts) {
+      const delayMs = Math.min(retryBaseMs * 2 ** (notification.attempts - 1), maxRetryDelayMs);
+      await scheduleRetry(db, notification.notificationId, { delayMs, error: reason });
+      this.#nextRetryAt = Math.min(this.#nextRetryAt, Date.now() + delayMs);
+      logger.warn({ ...log, delayMs }, 'notification not sent, will retry');
+      return;
+    }
+    await outbox.run(originOf(notification), async (uow) => {
+      if (!(await markFailed(uow.sql, notification.notificationId, reason))) return;
+      uow.emit(
+        NotificationFailed,
+        {
+          ...factsOf(notification),
+          timestamp: uow.now.toISOString(),
+          attempts: notification.attempts,
+          error: reason,
+        },
+        { idempotencyKey: `${notification.notificationId}:${NotificationFailed.id}` },
+      );
+    });
+    logger.error(log, 'notification failed for good');
+  }
+}
+
+const originOf = (notification: ClaimedNotification) => ({
+  correlationId: notification.correlationId,
+  causationId: notification.sourceMessageId,
+});
+
+function factsOf(notification: ClaimedNotification) {
+  return {
+    notificationId: notification.notificationId,
+    type: notification.type,
+    channel: notification.channel,
+    recipient: notification.recipient,
+    ...(notification.orderId === null ? {} : { orderId: notification.orderId }),
+  };
+}
+
+/** Only a failure the channel marks as not transient is final; unknown failures get another try. */
+function isPermanent(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'transient' in error && error.transient === false;
+}
+
+function describeError(error: unknown): string {
+  const message = (error instanceof Error ? error.message : String(error)).trim() || 'unknown error';
+  return message.length > ERROR_TEXT_LIMIT ? `${message.slice(0, ERROR_TEXT_LIMIT - 1)}…` : message;
+}

@@ -1,0 +1,72 @@
+import type { Envelope } from '../../../../contracts/index.js';
+import type { IdGenerator } from '../../../platform/kernel/ids.js';
+import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
+import { render, type NotificationContent } from '../domain/templates.js';
+import {
+  findOrder,
+  findRecipient,
+  insertNotification,
+  type Recipient,
+  type RememberedOrder,
+} from '../infrastructure/notification-store.js';
+
+/** What the notification handlers need besides their unit of work. */
+export interface HandlerDependencies {
+  readonly ids: IdGenerator;
+  /** Where inventory alerts go. */
+  readonly alertsEmail: string;
+  /** Wakes the dispatcher when a notification was created. */
+  readonly bell: { ring(): void };
+}
+
+/**
+ * Creates the notification a message asks for, in the handler's transaction, rendered once and
+ * stored as sent: later template changes never rewrite what a customer was told. A message
+ * delivered again creates nothing (unique source message, type and channel).
+ */
+export async function createEmailNotification(
+  uow: UnitOfWork,
+  envelope: Envelope,
+  deps: HandlerDependencies,
+  notification: { to: string; content: NotificationContent; orderId?: string | undefined },
+): Promise<void> {
+  const { subject, text } = render(notification.content);
+  const created = await insertNotification(uow.sql, {
+    notificationId: deps.ids.next(),
+    type: notification.content.type,
+    channel: 'email',
+    recipient: notification.to,
+    subject,
+    text,
+    orderId: notification.orderId ?? null,
+    sourceMessageId: envelope.id,
+    correlationId: envelope.correlationid,
+    createdAt: uow.now,
+  });
+  // Before commit: on a single connection the dispatcher's claim waits for this transaction; on a
+  // pool it may run first and miss the row, which its next poll picks up.
+  if (created) deps.bell.ring();
+}
+
+/**
+ * The customer and the order as OrderPlaced told them. Events of different consumers arrive in any
+ * order, so one about an order not seen yet fails with a plain Error: the runner retries it with
+ * back-off until OrderPlaced has been handled (and dead-letters it if that never happens).
+ */
+export async function requireCustomerOrder(
+  uow: UnitOfWork,
+  customerId: string,
+  orderId: string,
+): Promise<{ recipient: Recipient; order: RememberedOrder }> {
+  const [recipient, order] = [await findRecipient(uow.sql, customerId), await findOrder(uow.sql, orderId)];
+  if (!recipient || !order) {
+    const missing = [recipient ? [] : [`customer ${customerId}`], order ? [] : [`order ${orderId}`]].flat();
+    throw new Error(`No OrderPlaced handled yet for ${missing.join(' and ')}; retrying until it is`);
+  }
+  return { recipient, order };
+}
+
+/** The product's name as the order listed it, when it did. */
+export function productNameIn(order: RememberedOrder, productId: string): string | undefined {
+  return order.items.find((item) => item.productId === productId)?.productName;
+}

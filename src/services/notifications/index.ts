@@ -1,0 +1,64 @@
+import type { Settings } from '../../platform/kernel/settings.js';
+import { defineService } from '../../platform/service.js';
+import { amendmentRejectedHandler } from './application/amendment-rejected.js';
+import { backInStockAlertHandler } from './application/back-in-stock-alert.js';
+import { DispatchBell, NotificationDispatcher, type DeliveryChannel } from './application/dispatcher.js';
+import type { HandlerDependencies } from './application/notify.js';
+import { orderCancelledHandler } from './application/order-cancelled.js';
+import { orderConfirmationHandler } from './application/order-confirmation.js';
+import { orderRejectedHandler } from './application/order-rejected.js';
+import { outOfStockAlertHandler } from './application/out-of-stock-alert.js';
+import { rememberOrderHandler } from './application/remember-order.js';
+import { notificationRoutes } from './http/routes.js';
+import { notificationMigrations } from './infrastructure/migrations.js';
+import { createRecordingChannel } from './infrastructure/recording-channel.js';
+import { createSmtpEmailChannel } from './infrastructure/smtp-email-channel.js';
+
+/** Email through SMTP when SMTP_URL is set; otherwise every notification is only recorded. */
+function deliveryChannelFor(settings: Settings['notifications']): DeliveryChannel {
+  if (settings.smtpUrl === undefined) return createRecordingChannel();
+  const smtp = createSmtpEmailChannel({ url: settings.smtpUrl, from: settings.mailFrom });
+  return {
+    name: smtp.name,
+    delivery: 'delivered_to_provider',
+    send: (message) => smtp.send(message),
+    close: () => smtp.close(),
+  };
+}
+
+/**
+ * Tells customers and the inventory team what happened: handlers turn events into notifications
+ * (once per event), the dispatcher delivers them with retries and reports each outcome as an event.
+ */
+export const notificationService = defineService({
+  id: 'NotificationService',
+  schema: 'notifications',
+  create(ctx) {
+    const settings = ctx.settings.notifications;
+    const bell = new DispatchBell();
+    const deps: HandlerDependencies = { ids: ctx.ids, alertsEmail: settings.alertsEmail, bell };
+    const dispatcher = new NotificationDispatcher({
+      db: ctx.db,
+      outbox: ctx.outbox,
+      logger: ctx.logger,
+      channel: deliveryChannelFor(settings),
+      bell,
+      maxAttempts: settings.maxAttempts,
+      retryBaseMs: settings.retryBaseMs,
+    });
+    return {
+      migrations: notificationMigrations,
+      handlers: [
+        rememberOrderHandler(),
+        orderConfirmationHandler(deps),
+        orderRejectedHandler(deps),
+        orderCancelledHandler(deps),
+        amendmentRejectedHandler(deps),
+        outOfStockAlertHandler(deps),
+        backInStockAlertHandler(deps),
+      ],
+      routes: notificationRoutes(ctx.db),
+      workers: [dispatcher],
+    };
+  },
+});

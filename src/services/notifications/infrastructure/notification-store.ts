@@ -1,0 +1,241 @@
+import type { OrderItem } from '../../../../contracts/common.js';
+import type { Static } from 'typebox';
+import type { Sql } from '../../../platform/db/database.js';
+import type { NotificationType } from '../domain/templates.js';
+
+/** Every SQL statement of NotificationService. Table names are qualified with schema `notifications`. */
+
+export type NotificationStatus = 'pending' | 'sent' | 'recorded' | 'failed';
+
+export interface Recipient {
+  customerId: string;
+  name: string;
+  email: string;
+  phone: string | null;
+}
+
+export type RememberedItem = Static<typeof OrderItem>;
+
+export interface RememberedOrder {
+  orderId: string;
+  customerId: string;
+  items: RememberedItem[];
+  totalAmount: number;
+}
+
+export interface NewNotification {
+  notificationId: string;
+  type: NotificationType;
+  channel: 'email';
+  recipient: string;
+  subject: string;
+  text: string;
+  orderId: string | null;
+  sourceMessageId: string;
+  correlationId: string;
+  createdAt: Date;
+}
+
+export interface StoredNotification {
+  notificationId: string;
+  type: NotificationType;
+  channel: 'email';
+  recipient: string;
+  subject: string;
+  text: string;
+  orderId: string | null;
+  status: NotificationStatus;
+  attempts: number;
+  lastError: string | null;
+  providerMessageId: string | null;
+  createdAt: Date;
+  sentAt: Date | null;
+}
+
+/** A notification claimed by a dispatcher: `attempts` already counts the attempt about to be made. */
+export interface ClaimedNotification {
+  notificationId: string;
+  type: NotificationType;
+  channel: 'email';
+  recipient: string;
+  subject: string;
+  text: string;
+  orderId: string | null;
+  sourceMessageId: string;
+  correlationId: string;
+  attempts: number;
+  createdAt: Date;
+}
+
+const storedColumns = `
+  notification_id as "notificationId", type, channel, recipient, subject, content as text,
+  order_id as "orderId", status, attempts, last_error as "lastError",
+  provider_message_id as "providerMessageId", created_at as "createdAt", sent_at as "sentAt"`;
+
+/** Keeps the newest contact details: an older OrderPlaced arriving late does not overwrite newer ones. */
+export async function upsertRecipient(sql: Sql, recipient: Recipient, asOf: string): Promise<void> {
+  await sql.query(
+    `insert into notifications.recipients (customer_id, name, email, phone, updated_at)
+     values ($1, $2, $3, $4, $5)
+     on conflict (customer_id) do update
+       set name = excluded.name, email = excluded.email, phone = excluded.phone, updated_at = excluded.updated_at
+       where notifications.recipients.updated_at <= excluded.updated_at`,
+    [recipient.customerId, recipient.name, recipient.email, recipient.phone, asOf],
+  );
+}
+
+export async function rememberOrder(sql: Sql, order: RememberedOrder): Promise<void> {
+  await sql.query(
+    `insert into notifications.orders (order_id, customer_id, items, total_amount)
+     values ($1, $2, $3::jsonb, $4)
+     on conflict (order_id) do nothing`,
+    [order.orderId, order.customerId, JSON.stringify(order.items), order.totalAmount],
+  );
+}
+
+export async function findRecipient(sql: Sql, customerId: string): Promise<Recipient | undefined> {
+  const [row] = await sql.query<Recipient>(
+    `select customer_id as "customerId", name, email, phone
+     from notifications.recipients where customer_id = $1`,
+    [customerId],
+  );
+  return row;
+}
+
+export async function findOrder(sql: Sql, orderId: string): Promise<RememberedOrder | undefined> {
+  const [row] = await sql.query<RememberedOrder>(
+    `select order_id as "orderId", customer_id as "customerId", items, total_amount as "totalAmount"
+     from notifications.orders where order_id = $1`,
+    [orderId],
+  );
+  return row;
+}
+
+/** Inserts the notification unless this message already produced one of its type and channel. */
+export async function insertNotification(sql: Sql, notification: NewNotification): Promise<boolean> {
+  const rows = await sql.query(
+    `insert into notifications.notifications
+       (notification_id, type, channel, recipient, subject, content, order_id, source_message_id,
+        correlation_id, status, next_attempt_at, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', now(), $10)
+     on conflict (source_message_id, type, channel) do nothing
+     returning 1`,
+    [
+      notification.notificationId,
+      notification.type,
+      notification.channel,
+      notification.recipient,
+      notification.subject,
+      notification.text,
+      notification.orderId,
+      notification.sourceMessageId,
+      notification.correlationId,
+      notification.createdAt,
+    ],
+  );
+  return rows.length === 1;
+}
+
+/**
+ * Claims up to `limit` due notifications in one short statement: a lease keeps other dispatchers
+ * off them while they are sent, and the attempt is counted before it is made.
+ */
+export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
+  const rows = await sql.query<ClaimedNotification>(
+    `update notifications.notifications
+     set lease_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
+     where notification_id in (
+       select notification_id from notifications.notifications
+       where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
+       order by created_at, notification_id
+       limit $1
+       for update skip locked
+     )
+     returning notification_id as "notificationId", type, channel, recipient, subject, content as text,
+       order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
+       attempts, created_at as "createdAt"`,
+    [limit, leaseMs],
+  );
+  return rows.sort(
+    (a, b) =>
+      a.createdAt.getTime() - b.createdAt.getTime() || a.notificationId.localeCompare(b.notificationId),
+  );
+}
+
+export async function countPending(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ count: number }>(
+    `select count(*)::int as count from notifications.notifications where status = 'pending'`,
+  );
+  return row?.count ?? 0;
+}
+
+/** Records a delivery; false when the notification is no longer pending (another dispatcher settled it). */
+export async function markDelivered(
+  sql: Sql,
+  notificationId: string,
+  outcome: { status: 'sent' | 'recorded'; providerMessageId: string | null; at: Date },
+): Promise<boolean> {
+  const rows = await sql.query(
+    `update notifications.notifications
+     set status = $2, sent_at = $3, provider_message_id = $4, lease_until = null, last_error = null
+     where notification_id = $1 and status = 'pending'
+     returning 1`,
+    [notificationId, outcome.status, outcome.at, outcome.providerMessageId],
+  );
+  return rows.length === 1;
+}
+
+export async function scheduleRetry(
+  sql: Sql,
+  notificationId: string,
+  retry: { delayMs: number; error: string },
+): Promise<void> {
+  await sql.query(
+    `update notifications.notifications
+     set next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3, lease_until = null
+     where notification_id = $1 and status = 'pending'`,
+    [notificationId, retry.delayMs, retry.error],
+  );
+}
+
+export async function markFailed(sql: Sql, notificationId: string, error: string): Promise<boolean> {
+  const rows = await sql.query(
+    `update notifications.notifications
+     set status = 'failed', last_error = $2, lease_until = null
+     where notification_id = $1 and status = 'pending'
+     returning 1`,
+    [notificationId, error],
+  );
+  return rows.length === 1;
+}
+
+export async function getNotification(
+  sql: Sql,
+  notificationId: string,
+): Promise<StoredNotification | undefined> {
+  const [row] = await sql.query<StoredNotification>(
+    `select ${storedColumns} from notifications.notifications where notification_id = $1`,
+    [notificationId],
+  );
+  return row;
+}
+
+export interface NotificationFilter {
+  recipient?: string | undefined;
+  orderId?: string | undefined;
+  type?: NotificationType | undefined;
+  limit: number;
+}
+
+/** Newest first. Recipients match without regard to case, as email addresses are compared in practice. */
+export async function listNotifications(sql: Sql, filter: NotificationFilter): Promise<StoredNotification[]> {
+  return sql.query<StoredNotification>(
+    `select ${storedColumns} from notifications.notifications
+     where ($1::text is null or lower(recipient) = lower($1::text))
+       and ($2::uuid is null or order_id = $2::uuid)
+       and ($3::text is null or type = $3::text)
+     order by created_at desc, notification_id
+     limit $4`,
+    [filter.recipient ?? null, filter.orderId ?? null, filter.type ?? null, filter.limit],
+  );
+}

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, it } from 'node:test';
+import { PlaceOrder } from '../../../../contracts/index.js';
+import { describeEachEngine, type TestDatabase } from '../../../../test/support/databases.js';
+import { envelopeFor } from '../../../../test/support/envelopes.js';
+import { startTestHost, type TestHost } from '../../../../test/support/host.js';
+import { placeOrderBody } from '../../../../test/support/orders.js';
+import { ordersService } from '../index.js';
+
+interface ProblemBody {
+  type: string;
+  status: number;
+  code: string;
+  detail: string;
+  errors?: { field: string; location: string }[];
+}
+
+describeEachEngine('POST /orders refuses bad input', (open) => {
+  let testDb: TestDatabase;
+  let orders: TestHost;
+
+  before(async () => {
+    testDb = await open();
+    orders = await startTestHost({
+      db: testDb.db,
+      modules: [ordersService],
+      env: { BODY_LIMIT_BYTES: '4096' },
+    });
+  });
+
+  after(async () => {
+    await orders.stop();
+    await testDb.dispose();
+  });
+
+  const valid = () => placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
+  const post = (payload: string | object, contentType = 'application/json') =>
+    orders.inject({ method: 'POST', url: '/orders', payload, headers: { 'content-type': contentType } });
+  const storedOrders = async () =>
+    (await testDb.db.query<{ n: number }>('select count(*)::int as n from orders.orders'))[0]!.n;
+
+  async function assertProblem(
+    payload: string | object,
+    status: number,
+    code: string,
+    field?: string,
+    contentType?: string,
+  ) {
+    const before = await storedOrders();
+    const response = await post(payload, contentType);
+    assert.equal(response.statusCode, status, response.body);
+    assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+    const problem = JSON.parse(response.body) as ProblemBody;
+    assert.equal(problem.status, status);
+    assert.equal(problem.code, code);
+    if (field)
+      assert.ok(
+        problem.errors?.some((error) => error.field === field),
+        `${field} in ${response.body}`,
+      );
+    assert.equal(await storedOrders(), before, 'nothing is stored');
+  }
+
+  it('refuses malformed JSON', () => assertProblem('{"orderId": ', 400, 'REQUEST.MALFORMED_JSON'));
+
+  it('refuses a body that is not JSON', () =>
+    assertProblem('orderId=1', 415, 'REQUEST.UNSUPPORTED_MEDIA_TYPE', undefined, 'text/plain'));
+
+  it('names a missing field', () => {
+    const { customer: _customer, ...body } = valid();
+    return assertProblem(body, 400, 'REQUEST.INVALID', '/customer');
+  });
+
+  it('names a mistyped field', () =>
+    assertProblem({ ...valid(), orderDate: 42 }, 400, 'REQUEST.INVALID', '/orderDate'));
+
+  it('refuses zero and negative quantities', async () => {
+    for (const quantity of [0, -3]) {
+      const body = valid();
+      await assertProblem(
+        { ...body, items: [{ ...body.items[0]!, quantity }] },
+        400,
+        'REQUEST.INVALID',
+        '/items/0/quantity',
+      );
+    }
+  });
+
+  it('refuses a bad email address', () => {
+    const body = valid();
+    return assertProblem(
+      { ...body, customer: { ...body.customer, email: 'not-an-email' } },
+      400,
+      'REQUEST.INVALID',
+      '/customer/email',
+    );
+  });
+
+  it('refuses an unknown payment method', () => {
+    const body = valid();
+    return assertProblem(
+      { ...body, payment: { ...body.payment, paymentMethod: 'Gold Bars' } },
+      400,
+      'REQUEST.INVALID',
+      '/payment/paymentMethod',
+    );
+  });
+
+  it('refuses a payment amount that is not the items total', () => {
+    const body = valid();
+    return assertProblem(
+      { ...body, payment: { ...body.payment, amount: 1 } },
+      400,
+      'ORDERS.AMOUNT_MISMATCH',
+      '/payment/amount',
+    );
+  });
+
+  it('refuses unknown properties', () =>
+    assertProblem({ ...valid(), coupon: 'FREE' }, 400, 'REQUEST.INVALID', '/coupon'));
+
+  it('refuses an oversized body', () => {
+    const body = valid();
+    return assertProblem(
+      { ...body, shippingAddress: { ...body.shippingAddress, street: 'x'.repeat(8000) } },
+      413,
+      'REQUEST.TOO_LARGE',
+    );
+  });
+
+  it('stays healthy and keeps taking good orders afterwards', async () => {
+    assert.equal((await orders.inject({ method: 'GET', url: '/health' })).statusCode, 200);
+    assert.equal((await post(valid())).statusCode, 202);
+  });
+
+  it('answers an unknown order with a 404 problem', async () => {
+    const response = await orders.inject({ method: 'GET', url: `/orders/${randomUUID()}` });
+    assert.equal(response.statusCode, 404);
+    assert.equal((JSON.parse(response.body) as ProblemBody).code, 'ORDERS.NOT_FOUND');
+  });
+
+  it('dead-letters a PlaceOrder on the bus that fails validation, with the reason, storing nothing', async () => {
+    const before = await storedOrders();
+    const { customer: _customer, ...broken } = valid();
+    const envelope = envelopeFor(PlaceOrder, broken as never);
+    await orders.bus.publish([{ channel: PlaceOrder.channel, envelope }]);
+    await orders.settled();
+    const [letter] = await testDb.db.query<{ reason: string }>(
+      'select reason from orders.dead_letters where message_id = $1',
+      [envelope.id],
+    );
+    assert.match(letter?.reason ?? '', /invalid PlaceOrder payload: \/customer must have required property/);
+    assert.equal(await storedOrders(), before);
+  });
+
+  it('lists orders by status and customer, a page at a time', async () => {
+    const customerId = randomUUID();
+    for (let i = 0; i < 3; i += 1) {
+      const body = valid();
+      await post({ ...body, customer: { ...body.customer, customerId } });
+    }
+    const first = JSON.parse(
+      (await orders.inject({ method: 'GET', url: `/orders?customerId=${customerId}&limit=2` })).body,
+    ) as {
+      orders: { orderId: string }[];
+      nextCursor: string | null;
+    };
+    assert.equal(first.orders.length, 2);
+    assert.ok(first.nextCursor);
+    const second = JSON.parse(
+      (
+        await orders.inject({
+          method: 'GET',
+          url: `/orders?customerId=${customerId}&limit=2&cursor=${first.nextCursor}`,
+        })
+      ).body,
+    ) as { orders: { orderId: string }[]; nextCursor: string | null };
+    assert.equal(second.orders.length, 1);
+    assert.equal(second.nextCursor, null);
+    const pending = (await orders.inject({ method: 'GET', url: '/orders?status=pending&limit=100' })).body;
+    assert.ok(first.orders.every((order) => pending.includes(order.orderId)));
+  });
+});

@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { placeOrderBody, stockBody } from '../support/orders.js';
+import { startEmbeddedProcess, type RunningProcess } from '../support/process.js';
+
+const finalStatuses = new Set(['completed', 'rejected', 'cancelled']);
+
+describe('the embedded runtime survives being killed mid-burst', () => {
+  let dataDir: string;
+  let running: RunningProcess | undefined;
+
+  after(async () => {
+    await running?.kill('SIGTERM');
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  const call = async <T>(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: T }> => {
+    const response = await fetch(`${running!.baseUrl}${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+    });
+    return { status: response.status, body: (await response.json()) as T };
+  };
+
+  it('finishes every accepted order after a SIGKILL and restart, with consistent stock and one confirmation each', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'orders-durability-'));
+    const env = { DATA_DIR: dataDir, RELAY_POLL_MS: '20' };
+    running = await startEmbeddedProcess(env);
+
+    const productId = randomUUID();
+    const units = 60;
+    assert.equal((await call('POST', '/inventory/add', stockBody(productId, units))).status, 200);
+
+    const bodies = Array.from({ length: 120 }, () => placeOrderBody([{ productId, quantity: 1 }]));
+    const accepted: string[] = [];
+    let killed: Promise<void> | undefined;
+    const attempts = bodies.map(async (body) => {
+      try {
+        const response = await call('POST', '/orders', body);
+        if (response.status === 202) accepted.push(body.orderId);
+        if (accepted.length === 40) killed ??= running!.kill('SIGKILL');
+      } catch {
+        // The request was in flight when the process died: the client never learnt the outcome.
+      }
+    });
+    await Promise.all(attempts);
+    await killed;
+    assert.ok(accepted.length >= 40, `only ${accepted.length} orders were accepted before the kill`);
+
+    running = await startEmbeddedProcess(env);
+    const deadline = Date.now() + 60_000;
+    const statuses = new Map<string, string>();
+    for (;;) {
+      const stored = await allOrders();
+      for (const order of stored) statuses.set(order.orderId, order.status);
+      const unsettled = [...statuses.values()].filter((status) => !finalStatuses.has(status)).length;
+      const missing = accepted.filter((orderId) => !statuses.has(orderId));
+      assert.deepEqual(missing, [], 'every accepted order is stored');
+      if (unsettled === 0) break;
+      assert.ok(Date.now() < deadline, `${unsettled} orders still unsettled after restart`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+
+    const completed = [...statuses]
+      .filter(([, status]) => status === 'completed')
+      .map(([orderId]) => orderId);
+    assert.equal(completed.length, Math.min(units, statuses.size));
+    const stock = await call<{ totals: { onHand: number; reserved: number } }>(
+      'GET',
+      `/inventory/${productId}`,
+    );
+    assert.deepEqual(stock.body.totals, {
+      onHand: units - completed.length,
+      reserved: 0,
+      available: units - completed.length,
+    });
+
+    await waitFor(async () => {
+      for (const orderId of statuses.keys()) {
+        const { body } = await call<{ notifications: { type: string }[] }>(
+          'GET',
+          `/notifications?orderId=${orderId}`,
+        );
+        const confirmations = body.notifications.filter((n) => n.type === 'order_confirmation').length;
+        if (confirmations !== (completed.includes(orderId) ? 1 : 0)) return false;
+      }
+      return true;
+    }, 'exactly one confirmation per confirmed order');
+  });
+
+  async function allOrders(): Promise<{ orderId: string; status: string }[]> {
+    const orders: { orderId: string; status: string }[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { orders: { orderId: string; status: string }[]; nextCursor: string | null } } =
+        await call('GET', `/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      orders.push(...page.body.orders);
+      cursor = page.body.nextCursor;
+    } while (cursor);
+    return orders;
+  }
+});
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}

@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+export interface RunningProcess {
+  readonly child: ChildProcess;
+  readonly baseUrl: string;
+  /** Ends the process with the signal and waits until it is gone. */
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/**
+ * Starts the embedded host as its own process (`PORT=0` picks a free port) and resolves with its
+ * address once it logs that it is running. Only this process is ever signalled, by its pid.
+ */
+export function startEmbeddedProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<RunningProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/embedded.ts'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+  });
+  const stderr: string[] = [];
+  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the embedded process did not start in ${timeoutMs} ms: ${stderr.join('')}`));
+    }, timeoutMs);
+    const exitedEarly = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`the embedded process exited with ${String(code)}: ${stderr.join('')}`));
+    };
+    child.once('exit', exitedEarly);
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const record = parseLogLine(line);
+      if (record?.msg !== 'Orders domain is running' || typeof record.address !== 'string') return;
+      clearTimeout(timer);
+      child.off('exit', exitedEarly);
+      resolve({
+        child,
+        baseUrl: record.address,
+        kill: async (signal) => {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      });
+    });
+  });
+}
+
+function parseLogLine(line: string): { msg?: string; address?: unknown } | undefined {
+  try {
+    return JSON.parse(line) as { msg?: string; address?: unknown };
+  } catch {
+    return undefined;
+  }
+}
