@@ -1,9 +1,7 @@
 import { Type } from 'typebox';
 
-/** Canonical, lower-case text form only, as PostgreSQL prints it, so ids compare equal as strings. */
-export const uuidPattern = '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$';
-export const Uuid = (description: string) =>
-  Type.String({ format: 'uuid', pattern: uuidPattern, description });
+/** The `uuid` format accepts only the canonical lower-case form (see validation.ts). */
+export const Uuid = (description: string) => Type.String({ format: 'uuid', description });
 export const Timestamp = (description: string) => Type.String({ format: 'date-time', description });
 export const Money = (description: string) => Type.Number({ minimum: 0, maximum: 1e9, description });
 export const Quantity = (description: string) => Type.Integer({ minimum: 1, maximum: 100_000, description });

@@ -5,6 +5,15 @@ import type { TSchema } from 'typebox';
 /** The single JSON Schema validator of the project: the same rules on HTTP, on the bus and in tests. */
 export const ajv = new Ajv({ allErrors: true, strict: true, coerceTypes: false, useDefaults: false });
 addFormatsPlugin.default(ajv);
+useCanonicalUuids(ajv);
+
+/**
+ * Narrows the `uuid` format to the canonical lower-case text PostgreSQL prints, so that ids compare
+ * equal as strings everywhere (the standard format also allows upper case and a `urn:uuid:` prefix).
+ */
+export function useCanonicalUuids(validator: Ajv): void {
+  validator.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+}
 
 const compiled = new WeakMap<TSchema, ValidateFunction>();
 

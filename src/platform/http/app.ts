@@ -10,7 +10,7 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { TSchema } from 'typebox';
-import { validatorFor } from '../../../contracts/index.js';
+import { useCanonicalUuids, validatorFor } from '../../../contracts/index.js';
 import type { Logger } from '../kernel/logger.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 
@@ -25,6 +25,7 @@ export type HttpApp = FastifyInstance<
 /** Query strings and path parameters arrive as text: this validator coerces them; bodies are never coerced. */
 const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
 addFormatsPlugin.default(coercingAjv);
+useCanonicalUuids(coercingAjv);
 
 export interface HttpAppOptions {
   readonly logger: Logger;

@@ -577,7 +577,7 @@ describeEachEngine('InventoryService', (open) => {
       reservation(id().toUpperCase(), [{ productId: product.toUpperCase(), quantity: 2 }]),
     );
     const [letter] = await deadLetters();
-    assert.match(letter?.reason ?? '', /\/orderId must match pattern/);
+    assert.match(letter?.reason ?? '', /\/orderId must match format "uuid"/);
     assert.equal((await emitted(InventoryReserved)).length, 0);
     assert.equal(
       (await levels(product)).reduce((sum, l) => sum + l.reserved, 0),

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, it } from 'node:test';
+import { AddInventory, PlaceOrder, UpdateInventory, type Envelope } from '../../contracts/index.js';
+import { domainServices } from '../../src/hosts/domain-services.js';
+import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { envelopeFor } from '../support/envelopes.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { placeOrderBody, stockBody } from '../support/orders.js';
+
+/**
+ * Every handler, given the same message twice, applies it once: after a run that exercises every
+ * handler, the whole history of the bus is delivered again and nothing may change.
+ */
+describeEachEngine('delivering every message a second time', (open) => {
+  let testDb: TestDatabase;
+  let domain: TestHost;
+
+  before(async () => {
+    testDb = await open();
+    domain = await startTestHost({ db: testDb.db, modules: domainServices });
+  });
+
+  after(async () => {
+    await domain.stop();
+    await testDb.dispose();
+  });
+
+  const post = async (url: string, payload: object) => {
+    const response = await domain.inject({ method: 'POST', url, payload });
+    assert.ok(response.statusCode < 300, `${url}: ${response.body}`);
+  };
+
+  async function exerciseEveryHandler(): Promise<void> {
+    const plenty = randomUUID();
+    const scarce = randomUUID();
+    await post('/inventory/add', stockBody(plenty, 20));
+    await post('/inventory/add', stockBody(scarce, 1));
+    const completed = placeOrderBody([{ productId: plenty, quantity: 2 }]);
+    const rejected = placeOrderBody([{ productId: scarce, quantity: 5 }]);
+    const cancelled = placeOrderBody([{ productId: plenty, quantity: 1 }]);
+    for (const body of [completed, rejected, cancelled]) await post('/orders', body);
+    await domain.settled();
+    await post(`/orders/${completed.orderId}/amendments`, { items: [{ itemId: plenty, quantity: 3 }] });
+    await domain.settled();
+    await post(`/orders/${completed.orderId}/amendments`, { items: [{ itemId: plenty, quantity: 500 }] });
+    await post(`/orders/${cancelled.orderId}/cancel`, { reason: 'changed my mind' });
+    const warehouseId = randomUUID();
+    await domain.bus.publish([
+      {
+        channel: AddInventory.channel,
+        envelope: envelopeFor(AddInventory, { ...stockBody(scarce, 4, warehouseId) }),
+      },
+      {
+        channel: PlaceOrder.channel,
+        envelope: envelopeFor(PlaceOrder, placeOrderBody([{ productId: plenty, quantity: 1 }])),
+      },
+    ]);
+    await domain.settled();
+    const update = {
+      productId: scarce,
+      quantityChange: -1,
+      warehouseId,
+      timestamp: new Date().toISOString(),
+    };
+    await domain.bus.publish([
+      { channel: UpdateInventory.channel, envelope: envelopeFor(UpdateInventory, update) },
+    ]);
+    await domain.settled();
+  }
+
+  /** Everything the handlers change, in a comparable form. */
+  async function snapshot() {
+    const { db } = testDb;
+    const rows = (sql: string) => db.query(sql);
+    return {
+      orders: await rows('select order_id, status, state from orders.orders order by order_id'),
+      timeline: await rows(
+        'select correlation_id, message_id from orders.timeline order by correlation_id, message_id',
+      ),
+      stock: await rows(
+        'select product_id, warehouse_id, on_hand, reserved from inventory.stock order by 1, 2',
+      ),
+      allocations: await rows(
+        'select order_id, state, allocations from inventory.order_allocations order by 1',
+      ),
+      movements: await rows('select count(*)::int as n from inventory.movements'),
+      notifications: await rows(
+        'select notification_id, type, status from notifications.notifications order by 1',
+      ),
+      outboxes: await rows(
+        `select (select count(*) from orders.outbox)::int as orders, (select count(*) from inventory.outbox)::int as inventory,
+                (select count(*) from notifications.outbox)::int as notifications`,
+      ),
+      deadLetters: await rows(
+        `select (select count(*) from orders.dead_letters)::int as orders, (select count(*) from inventory.dead_letters)::int as inventory,
+                (select count(*) from notifications.dead_letters)::int as notifications`,
+      ),
+    };
+  }
+
+  async function duplicateDeliveries(): Promise<number> {
+    const { values } = await domain.host.metrics.messagesHandled.get();
+    return values
+      .filter((value) => value.labels.outcome === 'duplicate')
+      .reduce((sum, value) => sum + value.value, 0);
+  }
+
+  it('changes nothing when the whole history is delivered again', async () => {
+    await exerciseEveryHandler();
+    const first = await snapshot();
+    assert.equal(first.orders.length, 4);
+    assert.deepEqual(
+      new Set(first.orders.map((order) => order['status'])),
+      new Set(['completed', 'rejected', 'cancelled']),
+    );
+
+    const history = await testDb.db.query<{ channel: string; envelope: Envelope }>(
+      'select channel, envelope from bus.messages order by seq',
+    );
+    const handled = await testDb.db.query<{ n: number }>(
+      `select (select count(*) from orders.inbox) + (select count(*) from inventory.inbox) + (select count(*) from notifications.inbox) as n`,
+    );
+    assert.ok(history.length > 30, `only ${history.length} messages in the history`);
+    await testDb.db.query('delete from bus.messages where seq not in (select seq from bus.pending)');
+    const duplicatesBefore = await duplicateDeliveries();
+    await domain.bus.publish(history);
+    await domain.settled();
+    assert.ok(
+      (await duplicateDeliveries()) - duplicatesBefore >= history.length,
+      'every message was delivered again',
+    );
+
+    assert.deepEqual(await snapshot(), first);
+    const handledAgain = await testDb.db.query<{ n: number }>(
+      `select (select count(*) from orders.inbox) + (select count(*) from inventory.inbox) + (select count(*) from notifications.inbox) as n`,
+    );
+    assert.deepEqual(handledAgain, handled);
+  });
+});
