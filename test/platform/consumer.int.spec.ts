@@ -14,6 +14,7 @@ import {
   type MessageHandler,
 } from '../../src/platform/messaging/consumer.js';
 import { DeadLetterStore } from '../../src/platform/messaging/dead-letters.js';
+import { Deferral } from '../../src/platform/messaging/deferral.js';
 import { LocalBus } from '../../src/platform/messaging/local-bus.js';
 import { Outbox } from '../../src/platform/messaging/outbox.js';
 import { messagingTables } from '../../src/platform/messaging/tables.js';
@@ -22,16 +23,24 @@ import { describeEachEngine, type TestDatabase } from '../support/databases.js';
 import { envelopeFor } from '../support/envelopes.js';
 
 const schema = 'probe';
-type Behaviour = 'apply' | 'throw' | 'refuse' | 'emit-then-throw';
+type Behaviour = 'apply' | 'throw' | 'refuse' | 'emit-then-throw' | 'await-ready';
 
 /** A consumer whose behaviour each test sets, applying a countable effect in the handler's transaction. */
-function probeHandler(state: { behaviour: Behaviour; poisoned: Set<string> }): MessageHandler {
+interface ProbeState {
+  behaviour: Behaviour;
+  poisoned: Set<string>;
+  ready: boolean;
+}
+
+function probeHandler(state: ProbeState): MessageHandler {
   return defineHandler({
     name: 'probe',
     contract: OrderPlaced,
     upcasters: [{ from: '0.1.x', upcast: (data) => ({ ...(data as PayloadOf<typeof OrderPlaced>) }) }],
     handle: async ({ envelope, payload }, uow) => {
       if (state.poisoned.has(payload.orderId)) throw new Error('poison');
+      if (state.behaviour === 'await-ready' && !state.ready)
+        throw new Deferral('probe:ready', 'not ready yet');
       if (state.behaviour === 'refuse')
         throw new AppError('conflict', 'PROBE.REFUSED', 'refused by the rules');
       await uow.sql.query(`insert into probe.effects (message_id, order_id) values ($1, $2)`, [
@@ -53,7 +62,8 @@ describeEachEngine('the consumer runner', (open) => {
   let bus: LocalBus;
   let group: ConsumerGroup;
   let deadLetters: DeadLetterStore;
-  const state: { behaviour: Behaviour; poisoned: Set<string> } = { behaviour: 'apply', poisoned: new Set() };
+  const state: ProbeState = { behaviour: 'apply', poisoned: new Set(), ready: false };
+  let outbox: Outbox;
   const consumer = 'NotificationService-probe';
 
   before(async () => {
@@ -64,7 +74,7 @@ describeEachEngine('the consumer runner', (open) => {
       { name: '001_effects', sql: 'create table probe.effects (message_id text, order_id uuid)' },
     ]);
     bus = await LocalBus.open(db, { pollIntervalMs: 10 });
-    const outbox = new Outbox({
+    outbox = new Outbox({
       db,
       schema,
       service: 'NotificationService',
@@ -197,5 +207,31 @@ describeEachEngine('the consumer runner', (open) => {
     assert.equal(await group.replay(letter.id), 'handled');
     assert.equal(await effectsOf(message), 1);
     await assert.rejects(group.replay(letter.id), /was replayed/);
+  });
+
+  it('parks a deferred message without retrying it, and runs it once when what it awaits holds', async () => {
+    state.behaviour = 'await-ready';
+    state.ready = false;
+    const message = placed();
+    await deliver(message);
+    const parked = await db.query<{ awaited: string }>(
+      'select awaited from probe.parked where message_id = $1',
+      [message.id],
+    );
+    assert.deepEqual(parked, [{ awaited: 'probe:ready' }]);
+    assert.equal(await effectsOf(message), 0);
+    assert.equal(await letterOf(message), undefined);
+
+    state.ready = true;
+    await outbox.run({ correlationId: 'probe' }, async (uow) => {
+      uow.resume('probe:ready');
+    });
+    const deadline = Date.now() + 10_000;
+    while ((await effectsOf(message)) === 0) {
+      assert.ok(Date.now() < deadline, 'the parked message never ran');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    assert.equal(await effectsOf(message), 1);
+    assert.deepEqual(await db.query('select * from probe.parked'), []);
   });
 });

@@ -15,7 +15,9 @@ import type { Logger } from '../kernel/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
 import type { DeadLetterStore } from './dead-letters.js';
+import { Deferral } from './deferral.js';
 import { claimInboxSlot } from './inbox.js';
+import { park, parkedAwaiting, unpark } from './parking.js';
 import type { Outbox } from './outbox.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
@@ -103,6 +105,11 @@ export class ConsumerGroup {
 
   constructor(options: ConsumerGroupOptions) {
     this.#options = options;
+    options.outbox.onResumed((awaited) => {
+      this.#resume(awaited).catch((error: unknown) => {
+        options.logger.error({ err: error, awaited }, 'parked messages could not be resumed');
+      });
+    });
   }
 
   consumerName(name: string): string {
@@ -137,7 +144,7 @@ export class ConsumerGroup {
   }
 
   /** Runs a dead-lettered message through its consumer again (the inbox still guards against doubles). */
-  async replay(deadLetterId: number): Promise<'handled' | 'duplicate'> {
+  async replay(deadLetterId: number): Promise<'handled' | 'duplicate' | 'gone'> {
     const letter = await this.#options.deadLetters.get(deadLetterId);
     if (!letter)
       throw new AppError('not_found', 'MESSAGING.DEAD_LETTER_NOT_FOUND', `No dead letter ${deadLetterId}`);
@@ -209,6 +216,11 @@ export class ConsumerGroup {
       timer();
       metrics.messagesHandled.inc({ consumer: consumer.name, outcome });
     } catch (error) {
+      if (error instanceof Deferral) {
+        await this.#park(consumer, envelope, admission.payload, error);
+        await delivery.ack();
+        return;
+      }
       const reason = error instanceof Error ? error.message : String(error);
       if (error instanceof ContractViolation) {
         await this.#deadLetter(consumer, delivery, `bug: ${reason}`);
@@ -240,20 +252,71 @@ export class ConsumerGroup {
     }
   }
 
-  async #execute(consumer: Consumer, envelope: Envelope, payload: unknown): Promise<'handled' | 'duplicate'> {
+  /**
+   * Handles the message in one transaction with its inbox slot (and, for a parked message, its
+   * removal from the parking lot): 'gone' when another run took it out of the lot first.
+   */
+  async #execute(
+    consumer: Consumer,
+    envelope: Envelope,
+    payload: unknown,
+    fromParking = false,
+  ): Promise<'handled' | 'duplicate' | 'gone'> {
     const { db, schema, outbox } = this.#options;
     const origin = {
       correlationId: envelope.correlationid,
       causationId: envelope.id,
       traceparent: envelope.traceparent,
     };
-    const outcome = await db.transaction(async (tx) => {
-      if (!(await claimInboxSlot(tx, schema, consumer.name, envelope))) return 'duplicate' as const;
-      await outbox.within(tx, origin, (uow) => consumer.run(envelope, payload, uow));
-      return 'handled' as const;
+    const { outcome, resumed } = await db.transaction(async (tx) => {
+      if (fromParking && !(await unpark(tx, schema, consumer.name, envelope.id))) {
+        return { outcome: 'gone' as const, resumed: [] };
+      }
+      if (!(await claimInboxSlot(tx, schema, consumer.name, envelope))) {
+        return { outcome: 'duplicate' as const, resumed: [] };
+      }
+      const work = await outbox.within(tx, origin, (uow) => consumer.run(envelope, payload, uow));
+      return { outcome: 'handled' as const, resumed: work.resumed };
     });
-    if (outcome === 'handled') outbox.appended.notify();
+    if (outcome === 'handled') outbox.committed(resumed);
     return outcome;
+  }
+
+  /**
+   * Parks a deferred message, then tries it once more: the awaited fact may have committed while
+   * the message was being parked, and its `resume` would then have found nothing to wake.
+   */
+  async #park(consumer: Consumer, envelope: Envelope, payload: unknown, deferral: Deferral): Promise<void> {
+    await park(this.#options.db, this.#options.schema, consumer.name, envelope, deferral);
+    this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome: 'parked' });
+    await this.#runParked(consumer, envelope, payload);
+  }
+
+  async #runParked(consumer: Consumer, envelope: Envelope, payload: unknown): Promise<void> {
+    try {
+      const outcome = await this.#execute(consumer, envelope, payload, true);
+      if (outcome !== 'gone') this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome });
+    } catch (error) {
+      if (error instanceof Deferral) return;
+      const { db, schema, deadLetters, logger } = this.#options;
+      await db.transaction((tx) => unpark(tx, schema, consumer.name, envelope.id));
+      const reason = `failed after waiting: ${error instanceof Error ? error.message : String(error)}`;
+      logger.error(
+        { consumer: consumer.name, messageId: envelope.id, reason },
+        'parked message dead-lettered',
+      );
+      await deadLetters.record(consumer.name, envelope, reason, 1);
+    }
+  }
+
+  async #resume(awaited: readonly string[]): Promise<void> {
+    const { db, schema } = this.#options;
+    for (const parked of await parkedAwaiting(db, schema, awaited)) {
+      const consumer = this.#consumers.get(parked.consumer);
+      const admission = consumer?.admit(parked.envelope);
+      if (consumer && admission?.admitted)
+        await this.#runParked(consumer, parked.envelope, admission.payload);
+    }
   }
 
   async #deadLetter(consumer: Consumer, delivery: Delivery, reason: string): Promise<void> {

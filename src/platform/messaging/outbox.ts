@@ -6,6 +6,12 @@ import { Signal } from '../kernel/signal.js';
 import type { OutgoingMessage } from './bus.js';
 import { MessageCollector, type MessageOrigin, type UnitOfWork } from './unit-of-work.js';
 
+export interface UnitOfWorkOutcome<T> {
+  readonly result: T;
+  /** What the unit of work declared to hold now, for the messages parked until it does. */
+  readonly resumed: readonly string[];
+}
+
 /**
  * A service's transactional outbox: state changes and the messages they cause commit in one
  * transaction; the relay publishes them afterwards.
@@ -18,6 +24,7 @@ export class Outbox {
   readonly #service: ServiceId;
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
+  readonly #resumeListeners: ((awaited: readonly string[]) => void)[] = [];
 
   constructor(options: { db: Database; schema: string; service: ServiceId; clock: Clock; ids: IdGenerator }) {
     this.#db = options.db;
@@ -29,27 +36,45 @@ export class Outbox {
 
   /** Runs `work` in a new transaction. */
   async run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const result = await this.#db.transaction((tx) => this.within(tx, origin, work));
-    this.appended.notify();
+    const { result, resumed } = await this.#db.transaction((tx) => this.within(tx, origin, work));
+    this.committed(resumed);
     return result;
   }
 
-  /** Runs `work` inside a transaction the caller owns; the caller signals `appended` after commit. */
-  async within<T>(tx: Sql, origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  /** Runs `work` inside a transaction the caller owns; the caller calls `committed` after the commit. */
+  async within<T>(
+    tx: Sql,
+    origin: MessageOrigin,
+    work: (uow: UnitOfWork) => Promise<T>,
+  ): Promise<UnitOfWorkOutcome<T>> {
     const now = this.#clock.now();
     const collector = new MessageCollector(
       { service: this.#service, clock: this.#clock, ids: this.#ids },
       origin,
       now,
     );
+    const resumed: string[] = [];
     const result = await work({
       sql: tx,
       now,
       origin,
       emit: (contract, payload, options) => collector.emit(contract, payload, options),
+      resume: (awaited) => {
+        resumed.push(awaited);
+      },
     });
     await this.#append(tx, collector.messages);
-    return result;
+    return { result, resumed };
+  }
+
+  /** Tells the relay there may be messages to publish, and the consumers which awaited facts now hold. */
+  committed(resumed: readonly string[]): void {
+    this.appended.notify();
+    if (resumed.length > 0) for (const listener of this.#resumeListeners) listener(resumed);
+  }
+
+  onResumed(listener: (awaited: readonly string[]) => void): void {
+    this.#resumeListeners.push(listener);
   }
 
   async #append(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Migration } from '../db/database.js';
 
-/** The messaging tables every service keeps in its own schema: outbox, inbox and dead letters. */
+/** The messaging tables every service keeps in its own schema: outbox, inbox, dead letters, parked messages. */
 export function messagingTables(schema: string): Migration {
   return {
     name: '000_messaging',
@@ -37,6 +37,18 @@ export function messagingTables(schema: string): Migration {
         replayed_at timestamptz
       );
       create index dead_letters_open on ${schema}.dead_letters (dead_lettered_at) where replayed_at is null;
+
+      -- Messages parked until the fact they await holds (see Deferral).
+      create table ${schema}.parked (
+        consumer text not null,
+        message_id text not null,
+        awaited text not null,
+        envelope jsonb not null,
+        reason text not null,
+        parked_at timestamptz not null default now(),
+        primary key (consumer, message_id)
+      );
+      create index parked_by_awaited on ${schema}.parked (awaited);
     `,
   };
 }

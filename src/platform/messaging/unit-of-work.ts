@@ -38,6 +38,11 @@ export interface UnitOfWork {
     payload: PayloadOf<C>,
     options?: EmitOptions,
   ): Envelope<PayloadOf<C>>;
+  /**
+   * Declares that `awaited` holds from this commit on: messages of this service parked with a
+   * `Deferral` on that key run again.
+   */
+  resume(awaited: string): void;
 }
 
 export interface UnitOfWorkDependencies {

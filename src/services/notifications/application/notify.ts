@@ -1,5 +1,6 @@
 import type { Envelope } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
+import { Deferral } from '../../../platform/messaging/deferral.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { render, type NotificationContent } from '../domain/templates.js';
 import {
@@ -48,10 +49,13 @@ export async function createEmailNotification(
   if (created) deps.bell.ring();
 }
 
+/** What a message about an order waits for when it arrives before the order's OrderPlaced. */
+export const orderPlacedFact = (orderId: string) => `order-placed:${orderId}`;
+
 /**
  * The customer and the order as OrderPlaced told them. Events of different consumers arrive in any
- * order, so one about an order not seen yet fails with a plain Error: the runner retries it with
- * back-off until OrderPlaced has been handled (and dead-letters it if that never happens).
+ * order, so a message about an order not seen yet is deferred: the runner parks it until
+ * `remember-order` handles the order's OrderPlaced, however long that takes.
  */
 export async function requireCustomerOrder(
   uow: UnitOfWork,
@@ -61,7 +65,7 @@ export async function requireCustomerOrder(
   const [recipient, order] = [await findRecipient(uow.sql, customerId), await findOrder(uow.sql, orderId)];
   if (!recipient || !order) {
     const missing = [recipient ? [] : [`customer ${customerId}`], order ? [] : [`order ${orderId}`]].flat();
-    throw new Error(`No OrderPlaced handled yet for ${missing.join(' and ')}; retrying until it is`);
+    throw new Deferral(orderPlacedFact(orderId), `No OrderPlaced handled yet for ${missing.join(' and ')}`);
   }
   return { recipient, order };
 }

@@ -1,6 +1,7 @@
 import { OrderPlaced } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
 import { rememberOrder, upsertRecipient } from '../infrastructure/notification-store.js';
+import { orderPlacedFact } from './notify.js';
 
 /** Keeps the customer's contact and a summary of the order, for the messages that follow it. */
 export const rememberOrderHandler = (): MessageHandler =>
@@ -25,5 +26,6 @@ export const rememberOrderHandler = (): MessageHandler =>
         items: payload.orderItems,
         totalAmount: payload.totalAmount,
       });
+      uow.resume(orderPlacedFact(payload.orderId));
     },
   });
