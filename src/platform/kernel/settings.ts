@@ -57,7 +57,7 @@ export function loadSettings(env: Env = process.env): Settings {
       maxDeliveries: integer(env, 'MAX_DELIVERIES', 5, 1, 100),
       retryBaseMs: integer(env, 'RETRY_BASE_MS', 200, 1, 60_000),
       retryMaxMs: integer(env, 'RETRY_MAX_MS', 30_000, 1, 3_600_000),
-      maxInFlight: integer(env, 'CONSUMER_MAX_IN_FLIGHT', 8, 1, 1000),
+      maxInFlight: integer(env, 'CONSUMER_MAX_IN_FLIGHT', 32, 1, 1000),
       ackWaitMs: integer(env, 'ACK_WAIT_MS', 30_000, 100, 3_600_000),
       relayPollMs: integer(env, 'RELAY_POLL_MS', 500, 10, 60_000),
     },

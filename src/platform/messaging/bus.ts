@@ -36,15 +36,32 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+/** Where a durable consumer stands. */
+export interface ConsumerStats {
+  /** Stored for the consumer and not delivered yet: its lag. */
+  readonly waiting: number;
+  /** Delivered and not settled yet. */
+  readonly inFlight: number;
+  /** Of those in flight, delivered more than once. */
+  readonly redelivered: number;
+}
+
 /**
  * The transport port. At-least-once: a published message reaches every durable consumer of its
  * channel at least once; publishing the same envelope id twice within the de-duplication window
  * stores it once.
  */
 export interface MessageBus {
+  /**
+   * Stores the messages, those about one aggregate (envelope `subject`) in the order given. When it
+   * rejects, any part of the list may have been stored: publishing it again is safe.
+   */
   publish(messages: readonly OutgoingMessage[]): Promise<void>;
   subscribe(options: SubscriptionOptions): Promise<Subscription>;
   /** Messages stored for a consumer and not yet acknowledged. */
   pendingCount(consumer: string): Promise<number>;
+  consumerStats(consumer: string): Promise<ConsumerStats>;
+  /** Resolves when the broker answers; readiness checks call it. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -9,16 +9,16 @@ import {
   type SchemaViolation,
   type ServiceId,
 } from '../../../contracts/index.js';
-import type { Database } from '../db/database.js';
+import type { Database, Sql } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import { Deferral } from './deferral.js';
-import { claimInboxSlot } from './inbox.js';
-import { park, parkedAwaiting, unpark } from './parking.js';
-import type { Outbox } from './outbox.js';
+import { claimInboxSlots } from './inbox.js';
+import { park, parkedAwaiting, unparkAll } from './parking.js';
+import type { Outbox, UnitOfWorkOutcome } from './outbox.js';
 import type { UnitOfWork } from './unit-of-work.js';
 
 export interface IncomingMessage<C extends MessageContract> {
@@ -45,7 +45,8 @@ export interface MessageHandler<C extends MessageContract = MessageContract> {
 export interface MessageObserver {
   readonly name: string;
   readonly channels: readonly string[];
-  handle(envelope: Envelope, uow: UnitOfWork): Promise<void>;
+  /** Records the messages that arrived together, in one statement where it can. */
+  record(envelopes: readonly Envelope[], uow: UnitOfWork): Promise<void>;
 }
 
 /** Checks a handler against its contract's payload type, then widens it for the runner's list. */
@@ -83,6 +84,18 @@ export interface ConsumerGroupOptions {
   readonly ackWaitMs: number;
 }
 
+interface QueuedDelivery {
+  readonly delivery: Delivery;
+  readonly payload: unknown;
+  readonly settled: () => void;
+}
+
+const originOf = (envelope: Envelope) => ({
+  correlationId: envelope.correlationid,
+  causationId: envelope.id,
+  traceparent: envelope.traceparent,
+});
+
 type Admission = { admitted: true; payload: unknown } | { admitted: false; reason: string };
 
 /** A handler or observer, reduced to what the runner needs. */
@@ -90,8 +103,16 @@ interface Consumer {
   readonly name: string;
   readonly channels: readonly string[];
   admit(envelope: Envelope): Admission;
-  run(envelope: Envelope, payload: unknown, uow: UnitOfWork): Promise<void>;
+  /** Runs the admitted, first-seen messages in the caller's transaction, each in its own unit of work or all in one. */
+  run(tx: Sql, messages: readonly AdmittedMessage[]): Promise<UnitOfWorkOutcome<void>[]>;
 }
+
+interface AdmittedMessage {
+  readonly envelope: Envelope;
+  readonly payload: unknown;
+}
+
+type Outcome = 'handled' | 'duplicate' | 'gone';
 
 /**
  * Runs a service's message handlers: decoding, version and schema checks, the inbox, the
@@ -102,6 +123,8 @@ export class ConsumerGroup {
   readonly #options: ConsumerGroupOptions;
   readonly #consumers = new Map<string, Consumer>();
   readonly #subscriptions: Subscription[] = [];
+  /** Deliveries of one consumer that arrived in the same tick, handled together. */
+  readonly #batches = new Map<string, QueuedDelivery[]>();
 
   constructor(options: ConsumerGroupOptions) {
     this.#options = options;
@@ -129,7 +152,7 @@ export class ConsumerGroup {
           channels: consumer.channels,
           maxInFlight: this.#options.maxInFlight,
           ackWaitMs: this.#options.ackWaitMs,
-          handle: (delivery) => this.#settle(consumer, delivery),
+          handle: (delivery) => this.#accept(consumer, delivery),
         }),
       );
     }
@@ -161,7 +184,9 @@ export class ConsumerGroup {
     if (!admission.admitted) {
       throw new AppError('conflict', 'MESSAGING.STILL_REJECTED', `Still rejected: ${admission.reason}`);
     }
-    const outcome = await this.#execute(consumer, letter.envelope, admission.payload);
+    const [outcome = 'handled'] = await this.#execute(consumer, [
+      { envelope: letter.envelope, payload: admission.payload },
+    ]);
     await this.#options.deadLetters.markReplayed(deadLetterId);
     return outcome;
   }
@@ -183,7 +208,17 @@ export class ConsumerGroup {
       name: this.consumerName(handler.name),
       channels: [handler.contract.channel],
       admit: (envelope) => admitMessage(handler, range, envelope),
-      run: (envelope, payload, uow) => handler.handle({ envelope, payload }, uow),
+      run: async (tx, messages) => {
+        const outcomes: UnitOfWorkOutcome<void>[] = [];
+        for (const { envelope, payload } of messages) {
+          outcomes.push(
+            await this.#options.outbox.within(tx, originOf(envelope), (uow) =>
+              handler.handle({ envelope, payload }, uow),
+            ),
+          );
+        }
+        return outcomes;
+      },
     };
   }
 
@@ -197,27 +232,83 @@ export class ConsumerGroup {
           ? { admitted: false, reason: describe('invalid envelope', violations) }
           : { admitted: true, payload: envelope.data };
       },
-      run: (envelope, _payload, uow) => observer.handle(envelope, uow),
+      run: async (tx, messages) => {
+        const [first] = messages;
+        if (!first) return [];
+        const envelopes = messages.map(({ envelope }) => envelope);
+        return [
+          await this.#options.outbox.within(tx, originOf(first.envelope), (uow) =>
+            observer.record(envelopes, uow),
+          ),
+        ];
+      },
     };
   }
 
-  async #settle(consumer: Consumer, delivery: Delivery): Promise<void> {
-    const { metrics, logger, retry } = this.#options;
-    const envelope = delivery.envelope;
-    const admission = consumer.admit(envelope);
+  /** Dead-letters what cannot be admitted; queues the rest to be handled with the deliveries of this tick. */
+  async #accept(consumer: Consumer, delivery: Delivery): Promise<void> {
+    const admission = consumer.admit(delivery.envelope);
     if (!admission.admitted) {
       await this.#deadLetter(consumer, delivery, admission.reason);
       return;
     }
+    let batch = this.#batches.get(consumer.name);
+    if (!batch) {
+      batch = [];
+      this.#batches.set(consumer.name, batch);
+    }
+    const queue = batch;
+    await new Promise<void>((settled) => {
+      queue.push({ delivery, payload: admission.payload, settled });
+      if (queue.length === 1) setImmediate(() => void this.#drain(consumer, queue));
+    });
+  }
+
+  /**
+   * Handles the queued deliveries in one transaction — one commit and one ack round trip for the
+   * lot. If any of them fails, the transaction is rolled back and each is handled on its own, so a
+   * failure, a retry or a deferral concerns only its own message.
+   */
+  async #drain(consumer: Consumer, queue: QueuedDelivery[]): Promise<void> {
+    const batch = queue.splice(0);
+    try {
+      const first = batch[0];
+      if (batch.length === 1 && first) {
+        await this.#settle(consumer, first.delivery, first.payload);
+        return;
+      }
+      const timer = this.#options.metrics.handlerSeconds.startTimer({ consumer: consumer.name });
+      let outcomes: Outcome[];
+      try {
+        outcomes = await this.#execute(
+          consumer,
+          batch.map(({ delivery, payload }) => ({ envelope: delivery.envelope, payload })),
+        );
+      } catch {
+        for (const { delivery, payload } of batch) await this.#settle(consumer, delivery, payload);
+        return;
+      }
+      timer();
+      await Promise.all(batch.map(({ delivery }) => delivery.ack()));
+      for (const outcome of outcomes)
+        this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome });
+    } finally {
+      for (const { settled } of batch) settled();
+    }
+  }
+
+  async #settle(consumer: Consumer, delivery: Delivery, payload: unknown): Promise<void> {
+    const { metrics, logger, retry } = this.#options;
+    const envelope = delivery.envelope;
     const timer = metrics.handlerSeconds.startTimer({ consumer: consumer.name });
     try {
-      const outcome = await this.#execute(consumer, envelope, admission.payload);
+      const [outcome = 'handled'] = await this.#execute(consumer, [{ envelope, payload }]);
       await delivery.ack();
       timer();
       metrics.messagesHandled.inc({ consumer: consumer.name, outcome });
     } catch (error) {
       if (error instanceof Deferral) {
-        await this.#park(consumer, envelope, admission.payload, error);
+        await this.#park(consumer, envelope, payload, error);
         await delivery.ack();
         return;
       }
@@ -253,33 +344,36 @@ export class ConsumerGroup {
   }
 
   /**
-   * Handles the message in one transaction with its inbox slot (and, for a parked message, its
+   * Handles messages in one transaction, each with its inbox slot (and, for a parked message, its
    * removal from the parking lot): 'gone' when another run took it out of the lot first.
    */
   async #execute(
     consumer: Consumer,
-    envelope: Envelope,
-    payload: unknown,
+    messages: readonly { envelope: Envelope; payload: unknown }[],
     fromParking = false,
-  ): Promise<'handled' | 'duplicate' | 'gone'> {
+  ): Promise<Outcome[]> {
     const { db, schema, outbox } = this.#options;
-    const origin = {
-      correlationId: envelope.correlationid,
-      causationId: envelope.id,
-      traceparent: envelope.traceparent,
-    };
-    const { outcome, resumed } = await db.transaction(async (tx) => {
-      if (fromParking && !(await unpark(tx, schema, consumer.name, envelope.id))) {
-        return { outcome: 'gone' as const, resumed: [] };
-      }
-      if (!(await claimInboxSlot(tx, schema, consumer.name, envelope))) {
-        return { outcome: 'duplicate' as const, resumed: [] };
-      }
-      const work = await outbox.within(tx, origin, (uow) => consumer.run(envelope, payload, uow));
-      return { outcome: 'handled' as const, resumed: work.resumed };
+    const resumed: string[] = [];
+    const outcomes = await db.transaction(async (tx) => {
+      const unparked = fromParking ? await unparkAll(tx, schema, consumer.name, messages) : messages;
+      const fresh = await claimInboxSlots(
+        tx,
+        schema,
+        consumer.name,
+        unparked.map(({ envelope }) => envelope),
+      );
+      const firstSeen = unparked.filter(({ envelope }) => fresh.has(envelope.id));
+      for (const work of await consumer.run(tx, firstSeen)) resumed.push(...work.resumed);
+      return messages.map(({ envelope }): Outcome =>
+        fresh.has(envelope.id)
+          ? 'handled'
+          : unparked.some((m) => m.envelope === envelope)
+            ? 'duplicate'
+            : 'gone',
+      );
     });
-    if (outcome === 'handled') outbox.committed(resumed);
-    return outcome;
+    if (outcomes.includes('handled')) outbox.committed(resumed);
+    return outcomes;
   }
 
   /**
@@ -294,12 +388,12 @@ export class ConsumerGroup {
 
   async #runParked(consumer: Consumer, envelope: Envelope, payload: unknown): Promise<void> {
     try {
-      const outcome = await this.#execute(consumer, envelope, payload, true);
+      const [outcome = 'gone'] = await this.#execute(consumer, [{ envelope, payload }], true);
       if (outcome !== 'gone') this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome });
     } catch (error) {
       if (error instanceof Deferral) return;
       const { db, schema, deadLetters, logger } = this.#options;
-      await db.transaction((tx) => unpark(tx, schema, consumer.name, envelope.id));
+      await db.transaction((tx) => unparkAll(tx, schema, consumer.name, [{ envelope }]));
       const reason = `failed after waiting: ${error instanceof Error ? error.message : String(error)}`;
       logger.error(
         { consumer: consumer.name, messageId: envelope.id, reason },

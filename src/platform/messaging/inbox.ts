@@ -2,19 +2,20 @@ import type { Envelope } from '../../../contracts/index.js';
 import type { Sql } from '../db/database.js';
 
 /**
- * Records that `consumer` handled the message, inside the handler's transaction. Returns false when
- * it was handled before: the unique key, not a prior read, decides.
+ * Records that `consumer` handled these messages, inside the handler's transaction, and returns
+ * the ids seen for the first time: the unique key, not a prior read, decides what is a duplicate.
  */
-export async function claimInboxSlot(
+export async function claimInboxSlots(
   tx: Sql,
   schema: string,
   consumer: string,
-  envelope: Envelope,
-): Promise<boolean> {
-  const rows = await tx.query(
-    `insert into ${schema}.inbox (consumer, message_id, type) values ($1, $2, $3)
-     on conflict do nothing returning 1`,
-    [consumer, envelope.id, envelope.type],
+  envelopes: readonly Envelope[],
+): Promise<Set<string>> {
+  const rows = await tx.query<{ message_id: string }>(
+    `insert into ${schema}.inbox (consumer, message_id, type)
+     select $1, id, type from unnest($2::text[], $3::text[]) as m (id, type)
+     on conflict do nothing returning message_id`,
+    [consumer, envelopes.map((envelope) => envelope.id), envelopes.map((envelope) => envelope.type)],
   );
-  return rows.length === 1;
+  return new Set(rows.map((row) => row.message_id));
 }

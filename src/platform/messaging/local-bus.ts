@@ -1,7 +1,14 @@
 import type { Envelope } from '../../../contracts/index.js';
 import type { Database, Migration } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
-import type { Delivery, MessageBus, OutgoingMessage, Subscription, SubscriptionOptions } from './bus.js';
+import type {
+  ConsumerStats,
+  Delivery,
+  MessageBus,
+  OutgoingMessage,
+  Subscription,
+  SubscriptionOptions,
+} from './bus.js';
 import { Signal } from '../kernel/signal.js';
 
 const migrations: Migration[] = [
@@ -49,7 +56,6 @@ const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 
 export class LocalBus implements MessageBus {
   readonly #db: Database;
   readonly #options: LocalBusOptions;
-  readonly #published = new Signal();
   readonly #subscriptions = new Set<LocalSubscription>();
   readonly #cleanup: NodeJS.Timeout;
 
@@ -89,7 +95,8 @@ export class LocalBus implements MessageBus {
         [stored.map((row) => row.seq), stored.map((row) => row.channel)],
       );
     });
-    this.#published.notify();
+    const channels = new Set(messages.map((message) => message.channel));
+    for (const subscription of this.#subscriptions) subscription.notePublished(channels);
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
@@ -98,12 +105,7 @@ export class LocalBus implements MessageBus {
        on conflict (name) do update set channels = excluded.channels`,
       [options.consumer, options.channels],
     );
-    const subscription = new LocalSubscription(
-      this.#db,
-      options,
-      this.#published,
-      this.#options.pollIntervalMs,
-    );
+    const subscription = new LocalSubscription(this.#db, options, this.#options.pollIntervalMs);
     this.#subscriptions.add(subscription);
     subscription.start();
     return {
@@ -120,6 +122,21 @@ export class LocalBus implements MessageBus {
       [consumer],
     );
     return row?.count ?? 0;
+  }
+
+  async consumerStats(consumer: string): Promise<ConsumerStats> {
+    const [row] = await this.#db.query<ConsumerStats>(
+      `select count(*) filter (where deliveries = 0)::int as waiting,
+              count(*) filter (where deliveries > 0)::int as "inFlight",
+              count(*) filter (where deliveries > 1)::int as redelivered
+       from bus.pending where consumer = $1`,
+      [consumer],
+    );
+    return row ?? { waiting: 0, inFlight: 0, redelivered: 0 };
+  }
+
+  ping(): Promise<void> {
+    return this.#db.ping();
   }
 
   async close(): Promise<void> {
@@ -147,18 +164,26 @@ interface ClaimedRow {
 class LocalSubscription {
   readonly #db: Database;
   readonly #options: SubscriptionOptions;
-  readonly #published: Signal;
   readonly #pollIntervalMs: number;
-  readonly #settled = new Signal();
+  /** Woken by a publish to one of its channels, by a settled delivery, and by stop. */
+  readonly #wake = new Signal();
+  /** Something may be waiting to be claimed; set by publishes that happen while the loop is busy. */
+  #due = true;
   readonly #inFlight = new Map<number, Promise<void>>();
+  readonly #removals: { seq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #stopped = false;
   #loop: Promise<void> = Promise.resolve();
 
-  constructor(db: Database, options: SubscriptionOptions, published: Signal, pollIntervalMs: number) {
+  constructor(db: Database, options: SubscriptionOptions, pollIntervalMs: number) {
     this.#db = db;
     this.#options = options;
-    this.#published = published;
     this.#pollIntervalMs = pollIntervalMs;
+  }
+
+  notePublished(channels: ReadonlySet<string>): void {
+    if (!this.#options.channels.some((channel) => channels.has(channel))) return;
+    this.#due = true;
+    this.#wake.notify();
   }
 
   start(): void {
@@ -167,8 +192,7 @@ class LocalSubscription {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    this.#published.notify();
-    this.#settled.notify();
+    this.#wake.notify();
     await this.#loop;
     await Promise.allSettled(this.#inFlight.values());
   }
@@ -177,19 +201,23 @@ class LocalSubscription {
     while (!this.#stopped) {
       const capacity = this.#options.maxInFlight - this.#inFlight.size;
       if (capacity <= 0) {
-        await this.#settled.wait(this.#pollIntervalMs);
+        await this.#wake.wait(this.#pollIntervalMs);
         continue;
       }
+      // Without news, wait; the poll interval still brings redeliveries that come due by themselves.
+      if (!this.#due) await this.#wake.wait(this.#pollIntervalMs);
+      this.#due = false;
       let claimed: ClaimedRow[];
       try {
         claimed = await this.#claim(capacity);
       } catch {
         // The database is unavailable for a moment: try again after a pause.
-        await this.#published.wait(this.#pollIntervalMs);
+        await this.#wake.wait(this.#pollIntervalMs);
+        this.#due = true;
         continue;
       }
       for (const row of claimed) this.#dispatch(row);
-      if (claimed.length === 0) await this.#published.wait(this.#pollIntervalMs);
+      if (claimed.length === capacity) this.#due = true;
     }
   }
 
@@ -219,9 +247,33 @@ class LocalSubscription {
       .catch(() => undefined)
       .finally(() => {
         this.#inFlight.delete(row.seq);
-        this.#settled.notify();
+        this.#wake.notify();
       });
     this.#inFlight.set(row.seq, handled);
+  }
+
+  /**
+   * Acks and terms of one tick are removed in one statement: with a batch of deliveries settled
+   * together, that is one round trip instead of one per message.
+   */
+  #settleLater(seq: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#removals.push({ seq, resolve, reject });
+      if (this.#removals.length === 1) setImmediate(() => void this.#removeSettled());
+    });
+  }
+
+  async #removeSettled(): Promise<void> {
+    const removals = this.#removals.splice(0);
+    try {
+      await this.#db.query('delete from bus.pending where consumer = $1 and seq = any ($2::bigint[])', [
+        this.#options.consumer,
+        removals.map((removal) => removal.seq),
+      ]);
+      for (const removal of removals) removal.resolve();
+    } catch (error) {
+      for (const removal of removals) removal.reject(error);
+    }
   }
 
   #deliveryOf(row: ClaimedRow): Delivery {
@@ -232,8 +284,7 @@ class LocalSubscription {
       settled = true;
       await settle();
     };
-    const remove = () =>
-      this.#db.query('delete from bus.pending where consumer = $1 and seq = $2', [consumer, row.seq]);
+    const remove = () => this.#settleLater(row.seq);
     return {
       envelope: row.envelope,
       deliveryCount: row.deliveries,

@@ -21,13 +21,19 @@ export async function park(
   );
 }
 
-/** Takes the message out of the parking lot; false when another run already did. */
-export async function unpark(tx: Sql, schema: string, consumer: string, messageId: string): Promise<boolean> {
-  const rows = await tx.query(
-    `delete from ${schema}.parked where consumer = $1 and message_id = $2 returning 1`,
-    [consumer, messageId],
+/** Takes the messages out of the parking lot; returns those still there (not taken by another run). */
+export async function unparkAll<M extends { readonly envelope: Envelope }>(
+  tx: Sql,
+  schema: string,
+  consumer: string,
+  messages: readonly M[],
+): Promise<M[]> {
+  const rows = await tx.query<{ message_id: string }>(
+    `delete from ${schema}.parked where consumer = $1 and message_id = any ($2::text[]) returning message_id`,
+    [consumer, messages.map(({ envelope }) => envelope.id)],
   );
-  return rows.length === 1;
+  const taken = new Set(rows.map((row) => row.message_id));
+  return messages.filter(({ envelope }) => taken.has(envelope.id));
 }
 
 export function parkedAwaiting(
@@ -39,9 +45,4 @@ export function parkedAwaiting(
     `select consumer, envelope from ${schema}.parked where awaited = any ($1::text[]) order by parked_at`,
     [awaited],
   );
-}
-
-export async function countParked(db: Database, schema: string): Promise<number> {
-  const [row] = await db.query<{ count: number }>(`select count(*)::int as count from ${schema}.parked`);
-  return row?.count ?? 0;
 }

@@ -6,5 +6,5 @@ import { recordInTimeline } from '../infrastructure/timeline-repository.js';
 export const timelineObserver: MessageObserver = {
   name: 'timeline',
   channels: contracts.map((contract) => contract.channel),
-  handle: (envelope, uow) => recordInTimeline(uow.sql, envelope),
+  record: (envelopes, uow) => recordInTimeline(uow.sql, envelopes),
 };

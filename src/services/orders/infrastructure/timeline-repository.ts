@@ -11,22 +11,24 @@ export interface TimelineEntry {
   readonly causationId: string | null;
 }
 
-/** Records a message in the timeline of the order it belongs to; messages of no known order are skipped. */
-export async function recordInTimeline(sql: Sql, envelope: Envelope): Promise<void> {
+/** Records messages in the timelines of the orders they belong to; messages of no known order are skipped. */
+export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[]): Promise<void> {
+  const column = <T>(pick: (envelope: Envelope) => T) => envelopes.map(pick);
   await sql.query(
     `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id)
-     select $1, $2, $3, $4, $5, $6, $7, $8
-     where exists (select 1 from orders.orders where correlation_id = $1)
+     select m.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+       as m (correlation_id, message_id, type, version, source, subject, time, causation_id)
+     where exists (select 1 from orders.orders o where o.correlation_id = m.correlation_id)
      on conflict do nothing`,
     [
-      envelope.correlationid,
-      envelope.id,
-      envelope.type,
-      envelope.dataversion,
-      envelope.source,
-      envelope.subject,
-      envelope.time,
-      envelope.causationid ?? null,
+      column((e) => e.correlationid),
+      column((e) => e.id),
+      column((e) => e.type),
+      column((e) => e.dataversion),
+      column((e) => e.source),
+      column((e) => e.subject),
+      column((e) => e.time),
+      column((e) => e.causationid ?? null),
     ],
   );
 }

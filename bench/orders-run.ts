@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import cliProgress from 'cli-progress';
+import { ApiClient, orderBody, runPool } from './client.js';
+import type { SystemUnderTest } from './system.js';
+
+interface TimelineEntry {
+  type: string;
+  time: string;
+}
+
+interface OrderView {
+  orderId: string;
+  status: string;
+  placedAt: string;
+  completedAt?: string;
+  items: { itemId: string; quantity: number }[];
+  timeline: TimelineEntry[];
+}
+
+export interface OrdersRunOptions {
+  readonly orders: number;
+  readonly concurrency: number;
+  readonly products: readonly { productId: string; units: number }[];
+  readonly label: string;
+  /** Orders placed per second at most; unpaced when absent. */
+  readonly rate?: number;
+}
+
+export interface OrdersRunResult {
+  readonly orders: number;
+  readonly completed: number;
+  readonly rejected: number;
+  /** Completed (or rejected) orders per second, first placement to last final state. */
+  readonly ordersPerSecond: number;
+  readonly latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
+  readonly cpuSecondsPer1000: number;
+  readonly messagesPerSecond: number;
+  readonly messagesPerOrder: number;
+  readonly peakRssMb: Record<string, number>;
+  readonly views: readonly OrderView[];
+}
+
+const finalStatuses = new Set(['completed', 'rejected', 'cancelled']);
+
+/** Places orders like real clients, waits until every one is final, then reads what happened to each. */
+export async function runOrders(
+  system: SystemUnderTest,
+  options: OrdersRunOptions,
+): Promise<OrdersRunResult> {
+  const api = new ApiClient(system.baseUrl);
+  for (const { productId, units } of options.products) await api.stock(productId, units);
+
+  const ids = Array.from({ length: options.orders }, () => randomUUID());
+  const bar = new cliProgress.SingleBar(
+    {
+      format: `${options.label.padEnd(22)} {bar} {value}/{total} {phase}`,
+      hideCursor: true,
+      clearOnComplete: true,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  bar.start(ids.length, 0, { phase: 'placing' });
+  const cpuBefore = await system.cpuSeconds();
+  const started = Date.now();
+  let next = 0;
+  await runPool(
+    ids,
+    options.concurrency,
+    async (orderId) => {
+      const index = next++;
+      const product = options.products[index % options.products.length];
+      if (!product) throw new Error('a run needs at least one product');
+      if (options.rate) {
+        const due = started + (index * 1000) / options.rate;
+        if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      }
+      const response = await api.request('POST', '/orders', orderBody(orderId, product.productId, 1));
+      if (response.status !== 202) throw new Error(`order refused: ${JSON.stringify(response.body)}`);
+    },
+    () => {
+      bar.increment();
+    },
+  );
+
+  bar.update(0, { phase: 'settling' });
+  await waitUntilFinal(api, ids.length, (done) => {
+    bar.update(done);
+  });
+  const cpuSeconds = (await system.cpuSeconds()) - cpuBefore;
+  bar.stop();
+
+  const views: OrderView[] = [];
+  await runPool(
+    ids,
+    16,
+    async (orderId) => {
+      views.push(await finishedView(api, orderId));
+    },
+    () => undefined,
+  );
+  return summarise(views, cpuSeconds, await system.peakRssMb());
+}
+
+/** The order once its timeline shows the end of its flow: the timeline is recorded asynchronously. */
+async function finishedView(api: ApiClient, orderId: string): Promise<OrderView> {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const view = (await api.request<OrderView>('GET', `/orders/${orderId}`)).body;
+    const types = new Set(view.timeline.map((entry) => entry.type));
+    const ended =
+      view.status === 'completed'
+        ? types.has('OrderCompleted') && types.has('NotificationSent')
+        : types.has('OrderRejected');
+    if (ended) return view;
+    if (Date.now() > deadline)
+      throw new Error(`the timeline of order ${orderId} never ended: ${[...types].join(', ')}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function waitUntilFinal(
+  api: ApiClient,
+  total: number,
+  progress: (done: number) => void,
+): Promise<void> {
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    let unsettled = 0;
+    for (const status of ['pending', 'confirmed']) {
+      const page = await api.request<{ orders: unknown[] }>('GET', `/orders?status=${status}&limit=100`);
+      unsettled += page.body.orders.length;
+    }
+    if (unsettled === 0) return;
+    progress(Math.max(0, total - unsettled));
+    if (Date.now() > deadline) throw new Error(`${unsettled}+ orders never became final`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+function distribution(values: number[]) {
+  values.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return {
+    p50: round(percentile(values, 50)),
+    p95: round(percentile(values, 95)),
+    p99: round(percentile(values, 99)),
+  };
+}
+
+/** Latency of each step, measured from the order's placement to the first message of that step. */
+const steps = {
+  reservation: 'InventoryReserved',
+  confirmation: 'OrderConfirmed',
+  notification: 'NotificationSent',
+  deduction: 'InventoryAdjusted',
+  completed: 'OrderCompleted',
+} as const;
+
+function summarise(
+  views: OrderView[],
+  cpuSeconds: number,
+  peakRssMb: Record<string, number>,
+): OrdersRunResult {
+  const placed = views.map((view) => Date.parse(view.placedAt));
+  const finished = views.map((view) => Math.max(...view.timeline.map((entry) => Date.parse(entry.time))));
+  const elapsedSeconds = (Math.max(...finished) - Math.min(...placed)) / 1000;
+  const messages = views.reduce((sum, view) => sum + view.timeline.length - 1, 0);
+  const latencyMs: OrdersRunResult['latencyMs'] = {};
+  for (const [step, type] of Object.entries(steps)) {
+    const samples = views.flatMap((view) => {
+      const entry = view.timeline.find((candidate) => candidate.type === type);
+      return entry ? [Date.parse(entry.time) - Date.parse(view.placedAt)] : [];
+    });
+    if (samples.length > 0) latencyMs[step] = distribution(samples);
+  }
+  return {
+    orders: views.length,
+    completed: views.filter((view) => view.status === 'completed').length,
+    rejected: views.filter((view) => view.status === 'rejected').length,
+    ordersPerSecond: Math.round((views.length / elapsedSeconds) * 10) / 10,
+    latencyMs,
+    cpuSecondsPer1000: Math.round((cpuSeconds / views.length) * 1000 * 100) / 100,
+    messagesPerSecond: Math.round(messages / elapsedSeconds),
+    messagesPerOrder: Math.round((messages / views.length) * 10) / 10,
+    peakRssMb,
+    views,
+  };
+}
+
+export const isFinal = (status: string) => finalStatuses.has(status);
