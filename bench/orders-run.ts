@@ -37,6 +37,8 @@ export interface OrdersRunResult {
   readonly messagesPerSecond: number;
   readonly messagesPerOrder: number;
   readonly peakRssMb: Record<string, number>;
+  /** Highest resident memory per process sampled while the orders were running. */
+  readonly loadRssMb: Record<string, number>;
   readonly views: readonly OrderView[];
 }
 
@@ -62,6 +64,13 @@ export async function runOrders(
   bar.start(ids.length, 0, { phase: 'placing' });
   const cpuBefore = await system.cpuSeconds();
   const started = Date.now();
+  const loadRssMb: Record<string, number> = {};
+  const sampler = setInterval(() => {
+    void system.rssMb().then((sample) => {
+      for (const [process, mb] of Object.entries(sample))
+        loadRssMb[process] = Math.max(loadRssMb[process] ?? 0, mb);
+    });
+  }, 250);
   let next = 0;
   await runPool(
     ids,
@@ -87,6 +96,7 @@ export async function runOrders(
     bar.update(done);
   });
   const cpuSeconds = (await system.cpuSeconds()) - cpuBefore;
+  clearInterval(sampler);
   bar.stop();
 
   const views: OrderView[] = [];
@@ -98,7 +108,7 @@ export async function runOrders(
     },
     () => undefined,
   );
-  return summarise(views, cpuSeconds, await system.peakRssMb());
+  return { ...summarise(views, cpuSeconds, await system.peakRssMb()), loadRssMb };
 }
 
 /** The order once its timeline shows the end of its flow: the timeline is recorded asynchronously. */
@@ -165,7 +175,7 @@ function summarise(
   views: OrderView[],
   cpuSeconds: number,
   peakRssMb: Record<string, number>,
-): OrdersRunResult {
+): Omit<OrdersRunResult, 'loadRssMb'> {
   const placed = views.map((view) => Date.parse(view.placedAt));
   const finished = views.map((view) => Math.max(...view.timeline.map((entry) => Date.parse(entry.time))));
   const elapsedSeconds = (Math.max(...finished) - Math.min(...placed)) / 1000;

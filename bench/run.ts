@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { measureEmbeddedCeiling, transactionsPerOrder, type Ceiling } from './ceiling.js';
@@ -7,7 +7,7 @@ import { ApiClient } from './client.js';
 import { preloadOrders } from './growth.js';
 import { checkInvariants } from './invariants.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
-import { startEmbedded, type Mode, type SystemUnderTest } from './system.js';
+import { newDataDir, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
 
 const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|all> [--mode embedded] [--orders N]
   [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--json out.json]
@@ -49,16 +49,27 @@ async function withSystem<T>(
   run: (system: SystemUnderTest) => Promise<T>,
   prepare?: (dataDir: string) => Promise<void>,
 ): Promise<T> {
-  let system = await startEmbedded();
-  if (prepare) {
-    await system.stop();
-    await prepare(system.dataDir);
-    system = await startEmbedded({ DATA_DIR: system.dataDir });
+  if (!prepare) {
+    const system = await startEmbedded();
+    try {
+      return await run(system);
+    } finally {
+      await system.stop();
+    }
   }
+  // The schemas exist once the system has started; the bulk path then writes while it is stopped.
+  const dataDir = await newDataDir();
   try {
-    return await run(system);
+    await (await startEmbedded({ dataDir })).stop();
+    await prepare(dataDir);
+    const system = await startEmbedded({ dataDir });
+    try {
+      return await run(system);
+    } finally {
+      await system.stop();
+    }
   } finally {
-    await system.stop();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 

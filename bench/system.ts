@@ -13,8 +13,10 @@ export interface SystemUnderTest {
   readonly dataDir: string;
   /** CPU seconds used so far by every process of the system. */
   cpuSeconds(): Promise<number>;
-  /** Peak resident memory per process, in MB. */
+  /** Peak resident memory per process since it started (PGlite's first start includes initdb), in MB. */
   peakRssMb(): Promise<Record<string, number>>;
+  /** Resident memory per process now, in MB. */
+  rssMb(): Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -26,9 +28,9 @@ async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
-async function peakRssMbOf(pid: number): Promise<number> {
+async function memoryMbOf(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
   return kb ? Number(kb) / 1024 : 0;
 }
 
@@ -65,8 +67,15 @@ function startProcess(script: string, env: Record<string, string>, readyMessage:
   });
 }
 
-export async function startEmbedded(env: Record<string, string> = {}): Promise<SystemUnderTest> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'orders-bench-'));
+export const newDataDir = () => mkdtemp(join(tmpdir(), 'orders-bench-'));
+
+/** Starts the embedded runtime on `dataDir`; without one it uses a new directory and deletes it on stop. */
+export async function startEmbedded(
+  options: { dataDir?: string; env?: Record<string, string> } = {},
+): Promise<SystemUnderTest> {
+  const ownsData = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? (await newDataDir());
+  const env = options.env ?? {};
   const { child, address } = await startProcess(
     'src/hosts/embedded.ts',
     { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
@@ -78,12 +87,13 @@ export async function startEmbedded(env: Record<string, string> = {}): Promise<S
     mode: 'embedded',
     dataDir,
     cpuSeconds: () => cpuSecondsOf(pid),
-    peakRssMb: async () => ({ embedded: await peakRssMbOf(pid) }),
+    peakRssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmHWM') }),
+    rssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmRSS') }),
     stop: async () => {
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
       await gone;
-      await rm(dataDir, { recursive: true, force: true });
+      if (ownsData) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
