@@ -38,7 +38,7 @@ const testEnv = {
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
   const settings = loadSettings({ ...testEnv, ...options.env });
   const logger = createLogger({ level: settings.logLevel });
-  const bus = await LocalBus.open(options.db, { pollIntervalMs: 20 });
+  const bus = await LocalBus.open(options.db);
   const host = await ServiceHost.start({
     modules: options.modules,
     databaseFor: () => options.db,

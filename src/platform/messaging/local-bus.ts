@@ -41,11 +41,14 @@ const migrations: Migration[] = [
 export interface LocalBusOptions {
   /** How long a published id is remembered for de-duplication. */
   readonly dedupWindowMs: number;
-  /** Longest wait between polls, for redeliveries that come due while nothing is published. */
+  /**
+   * Longest wait between polls. Publishes and delayed redeliveries wake consumers by themselves;
+   * polling only catches what neither announces, such as a delivery whose ack-wait ran out.
+   */
   readonly pollIntervalMs: number;
 }
 
-const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 250 };
+const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 1000 };
 
 /**
  * The embedded runtime's broker: a durable log with per-consumer pending sets, kept in the same
@@ -291,12 +294,17 @@ class LocalSubscription {
       ack: () => settleOnce(remove),
       term: () => settleOnce(remove),
       nak: (delayMs) =>
-        settleOnce(() =>
-          this.#db.query(
+        settleOnce(async () => {
+          await this.#db.query(
             `update bus.pending set visible_at = now() + $3 * interval '1 millisecond' where consumer = $1 and seq = $2`,
             [consumer, row.seq, delayMs],
-          ),
-        ),
+          );
+          // Come back when the redelivery is due rather than polling for it.
+          setTimeout(() => {
+            this.#due = true;
+            this.#wake.notify();
+          }, delayMs + 1).unref();
+        }),
     };
   }
 }
