@@ -2,6 +2,8 @@ import type { MessageContract } from './define.js';
 import * as inventory from './messages/inventory.js';
 import * as notifications from './messages/notifications.js';
 import * as orders from './messages/orders.js';
+import * as payments from './messages/payments.js';
+import * as subscriptions from './messages/subscriptions.js';
 import type { ServiceId } from './services.js';
 
 function contractsIn(module: Record<string, unknown>): MessageContract[] {
@@ -16,6 +18,8 @@ export const contracts: readonly MessageContract[] = [
   ...contractsIn(orders),
   ...contractsIn(inventory),
   ...contractsIn(notifications),
+  ...contractsIn(payments),
+  ...contractsIn(subscriptions),
 ];
 
 const byId = new Map(contracts.map((contract) => [contract.id, contract]));

@@ -1,7 +1,7 @@
 /**
  * The services of the Orders domain, with the versions the project runs.
  * The catalog's domain page lists OrdersService at 0.0.2 while the service page says 0.0.3;
- * the service page wins (docs/decisions/0002-catalog-versions.md).
+ * the service page wins (docs/decisions/0001-catalog-defects.md).
  */
 export const domain = {
   id: 'Orders',
@@ -24,6 +24,18 @@ export const services = {
     version: '0.0.2',
     context: 'notifications',
     owners: ['dboyne'],
+  },
+  SubscriptionService: {
+    name: 'Subscription Service',
+    version: '0.0.1',
+    context: 'subscriptions',
+    owners: ['dboyne'],
+  },
+  PaymentService: {
+    name: 'Payment Service',
+    version: '0.0.1',
+    context: 'payments',
+    owners: ['dboyne', 'full-stack'],
   },
 } as const;
 

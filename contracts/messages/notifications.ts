@@ -10,6 +10,11 @@ export const NotificationType = Type.Union([
   Type.Literal('amendment_rejected'),
   Type.Literal('out_of_stock_alert'),
   Type.Literal('back_in_stock_alert'),
+  Type.Literal('payment_received'),
+  Type.Literal('payment_failed'),
+  Type.Literal('payment_refunded'),
+  Type.Literal('subscription_started'),
+  Type.Literal('subscription_cancelled'),
 ]);
 
 export const NotificationChannel = Type.Union([

@@ -221,6 +221,7 @@ export const OrderCancelled = defineEvent({
   consumers: [
     { service: 'InventoryService', accepts: '0.0.1' },
     { service: 'NotificationService', accepts: '0.0.x' },
+    { service: 'PaymentService', accepts: '0.0.x' },
   ],
   subjectOf: (event) => event.orderId,
   schema: Type.Object(
@@ -317,7 +318,7 @@ export const OrderAmended = defineEvent({
 export const OrderAmendmentRejected = defineEvent({
   id: 'OrderAmendmentRejected',
   name: 'Order amendment rejected',
-  version: '0.0.1',
+  version: '0.0.2',
   summary: 'An amendment could not be honoured; the order is back to what it was before it.',
   owners: ['dboyne', 'full-stack'],
   origin: 'project',
@@ -329,8 +330,13 @@ export const OrderAmendmentRejected = defineEvent({
     {
       orderId: Uuid('The order.'),
       userId: Uuid('The customer who placed it.'),
-      reason: Type.Literal('insufficient_stock'),
+      reason: Type.Union([Type.Literal('insufficient_stock'), Type.Literal('payment_failed')], {
+        description: '`payment_failed` (0.0.2): the difference in price could not be charged or refunded.',
+      }),
       shortages: Type.Array(Shortage),
+      message: Type.Optional(
+        Text('Why, in words fit for the customer, when the reason is not a stock shortage (0.0.2).', 500),
+      ),
       totalAmount: Money('The total amount of the order, unchanged.'),
       timestamp: Timestamp('When the amendment was rejected.'),
     },

@@ -1,3 +1,4 @@
+import { asyncApiDocument } from '../catalog/asyncapi.js';
 import { openPglite } from '../platform/db/pglite.js';
 import { openPostgres } from '../platform/db/postgres.js';
 import { ServiceHost } from '../platform/host.js';
@@ -26,6 +27,7 @@ const host = await ServiceHost.start({
   bus,
   settings,
   logger,
+  documents: { '/asyncapi.json': asyncApiDocument() },
 });
 const address = await host.app.listen({ port: settings.port, host: settings.host });
 logger.info(

@@ -9,9 +9,11 @@ import type { Logger } from './kernel/logger.js';
 import type { Settings } from './kernel/settings.js';
 import type { MessageBus } from './messaging/bus.js';
 import { ConsumerGroup, exponentialBackoff } from './messaging/consumer.js';
+import { openDeadLetterCounts } from './messaging/dead-letter-counts.js';
 import { DeadLetterStore } from './messaging/dead-letters.js';
 import { Outbox } from './messaging/outbox.js';
 import { OutboxRelay } from './messaging/outbox-relay.js';
+import { relayLeaseTable } from './messaging/relay-lease.js';
 import { messagingTables } from './messaging/tables.js';
 import { Metrics } from './observability/metrics.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from './service.js';
@@ -25,6 +27,8 @@ export interface HostOptions {
   readonly logger: Logger;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** JSON documents served as they are, by path (e.g. `/asyncapi.json`); the host does not build them. */
+  readonly documents?: Readonly<Record<string, object>>;
 }
 
 /** A service as it runs in a host: its parts plus the messaging machinery around them. */
@@ -35,6 +39,16 @@ export interface RunningService {
   readonly relay: OutboxRelay;
   readonly consumers: ConsumerGroup;
   readonly deadLetters: DeadLetterStore;
+}
+
+/** Work accepted and not finished yet, by where it waits; all zero once everything has settled. */
+export interface Backlog {
+  readonly drained: boolean;
+  /** Committed messages not yet published, per service. */
+  readonly outbox: Record<string, number>;
+  /** Messages stored for a consumer and not yet acknowledged, per consumer. */
+  readonly consumers: Record<string, number>;
+  readonly workers: Record<string, number>;
 }
 
 /**
@@ -75,7 +89,11 @@ export class ServiceHost {
         settings,
       };
       const parts = module.create(context);
-      await migrate(db, module.schema, [messagingTables(module.schema), ...parts.migrations]);
+      await migrate(db, module.schema, [
+        messagingTables(module.schema),
+        relayLeaseTable(module.schema),
+        ...parts.migrations,
+      ]);
       const deadLetters = new DeadLetterStore(db, module.schema);
       running.push({
         module,
@@ -89,6 +107,7 @@ export class ServiceHost {
           outbox,
           logger: context.logger,
           pollIntervalMs: settings.messaging.relayPollMs,
+          leaseMs: settings.messaging.relayLeaseMs,
         }),
         consumers: new ConsumerGroup({
           service: module.id,
@@ -106,6 +125,7 @@ export class ServiceHost {
           }),
           maxInFlight: settings.messaging.maxInFlight,
           ackWaitMs: settings.messaging.ackWaitMs,
+          batchDeliveries: db.dialect === 'pglite',
         }),
       });
     }
@@ -119,6 +139,8 @@ export class ServiceHost {
     });
     const host = new ServiceHost(options, app, running, metrics);
     registerOperationsRoutes(app, host);
+    for (const [path, document] of Object.entries(options.documents ?? {}))
+      app.get(path, { schema: { hide: true } }, () => document);
     for (const service of running) await app.register(service.parts.routes);
     await app.ready();
 
@@ -130,20 +152,78 @@ export class ServiceHost {
     return host;
   }
 
-  /** True when every database answers. */
+  /** True when every database and the bus answer. */
   async ready(): Promise<{ ready: boolean; checks: Record<string, string> }> {
     const checks: Record<string, string> = {};
+    const check = async (name: string, probe: () => Promise<void>) => {
+      try {
+        await probe();
+        checks[name] = 'ok';
+      } catch (error) {
+        checks[name] = `failed: ${String(error)}`;
+      }
+    };
+    await Promise.all([
+      ...this.services.map((service) =>
+        check(`${service.module.id}.database`, () => service.context.db.ping()),
+      ),
+      check('bus', () => this.#options.bus.ping()),
+    ]);
+    return { ready: Object.values(checks).every((result) => result === 'ok'), checks };
+  }
+
+  async backlog(): Promise<Backlog> {
+    const outbox: Record<string, number> = {};
+    const consumers: Record<string, number> = {};
+    const workers: Record<string, number> = {};
     await Promise.all(
-      this.services.map(async (service) => {
-        try {
-          await service.context.db.ping();
-          checks[`${service.module.id}.database`] = 'ok';
-        } catch (error) {
-          checks[`${service.module.id}.database`] = `failed: ${String(error)}`;
-        }
-      }),
+      this.services.flatMap((service) => [
+        (async () => {
+          outbox[service.module.id] = await service.relay.backlog();
+        })(),
+        ...service.consumers.consumerNames.map(async (consumer) => {
+          consumers[consumer] = await this.#options.bus.pendingCount(consumer);
+        }),
+        ...(service.parts.workers ?? []).map(async (worker) => {
+          workers[`${service.module.id}.${worker.name}`] = await worker.backlog();
+        }),
+      ]),
     );
-    return { ready: Object.values(checks).every((check) => check === 'ok'), checks };
+    const drained = [outbox, consumers, workers].every((counts) =>
+      Object.values(counts).every((count) => count === 0),
+    );
+    return { drained, outbox, consumers, workers };
+  }
+
+  /** Brings the gauges that mirror storage and broker state up to date, before a scrape. */
+  async collectMetrics(): Promise<void> {
+    const { metrics } = this;
+    const { bus } = this.#options;
+    await Promise.all(
+      this.services.flatMap((service) => [
+        (async () => {
+          metrics.outboxBacklog.set({ service: service.module.id }, await service.relay.backlog());
+        })(),
+        (async () => {
+          const open = await openDeadLetterCounts(service.context.db, service.module.schema);
+          for (const consumer of service.consumers.consumerNames) {
+            metrics.deadLetters.set({ service: service.module.id, consumer }, open.get(consumer) ?? 0);
+          }
+        })(),
+        ...service.consumers.consumerNames.map(async (consumer) => {
+          const stats = await bus.consumerStats(consumer);
+          metrics.consumerWaiting.set({ consumer }, stats.waiting);
+          metrics.consumerInFlight.set({ consumer }, stats.inFlight);
+          metrics.consumerRedelivered.set({ consumer }, stats.redelivered);
+        }),
+        ...(service.parts.workers ?? []).map(async (worker) => {
+          metrics.workerBacklog.set(
+            { service: service.module.id, worker: worker.name },
+            await worker.backlog(),
+          );
+        }),
+      ]),
+    );
   }
 
   /** Stops taking requests and messages, lets what is in flight finish, and flushes the outboxes. */

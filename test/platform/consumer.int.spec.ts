@@ -94,6 +94,7 @@ describeEachEngine('the consumer runner', (open) => {
       retry: exponentialBackoff({ maxDeliveries: 3, baseMs: 5, maxMs: 20 }),
       maxInFlight: 4,
       ackWaitMs: 30_000,
+      batchDeliveries: db.dialect === 'pglite',
     });
     await group.start([probeHandler(state)]);
   });

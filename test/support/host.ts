@@ -1,9 +1,10 @@
+import { asyncApiDocument } from '../../src/catalog/asyncapi.js';
 import type { ServiceModule } from '../../src/platform/service.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { ServiceHost } from '../../src/platform/host.js';
 import type { Clock } from '../../src/platform/kernel/clock.js';
 import type { IdGenerator } from '../../src/platform/kernel/ids.js';
-import { createLogger } from '../../src/platform/kernel/logger.js';
+import { createLogger, type Logger } from '../../src/platform/kernel/logger.js';
 import { loadSettings } from '../../src/platform/kernel/settings.js';
 import { LocalBus } from '../../src/platform/messaging/local-bus.js';
 
@@ -22,6 +23,8 @@ export interface TestHostOptions {
   readonly env?: Record<string, string>;
   readonly clock?: Clock;
   readonly ids?: IdGenerator;
+  /** Instead of a logger at LOG_LEVEL on stdout, e.g. one writing to a stream a test reads. */
+  readonly logger?: Logger;
 }
 
 /** Fast retries so that failure paths settle in milliseconds. */
@@ -33,11 +36,13 @@ const testEnv = {
   RELAY_POLL_MS: '20',
   NOTIFICATION_RETRY_BASE_MS: '5',
   NOTIFICATION_MAX_ATTEMPTS: '3',
+  PAYMENT_RETRY_BASE_MS: '5',
+  SUBSCRIPTION_RETRY_BASE_MS: '5',
 };
 
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {
   const settings = loadSettings({ ...testEnv, ...options.env });
-  const logger = createLogger({ level: settings.logLevel });
+  const logger = options.logger ?? createLogger({ level: settings.logLevel });
   const bus = await LocalBus.open(options.db);
   const host = await ServiceHost.start({
     modules: options.modules,
@@ -47,6 +52,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     logger,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
+    documents: { '/asyncapi.json': asyncApiDocument() },
   });
   const consumers = host.services.flatMap((service) => service.consumers.consumerNames);
   const workers = host.services.flatMap((service) => service.parts.workers ?? []);

@@ -2,16 +2,40 @@ import { Type } from 'typebox';
 import type { ServiceHost } from '../host.js';
 import { AppError } from '../kernel/errors.js';
 import type { HttpApp } from './app.js';
+import {
+  BacklogView,
+  DeadLettersView,
+  HealthView,
+  MetricsText,
+  ReadinessView,
+  ReplayView,
+  unexpectedFailure,
+} from './operations-schemas.js';
+import { problemResponse } from './problem.js';
 
 /** Liveness, readiness, metrics and the dead-letter console of a host. */
 export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void {
-  app.get('/health', { schema: { tags: ['operations'], summary: 'The process is alive' } }, () => ({
-    status: 'ok',
-  }));
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'The process is alive',
+        response: { 200: HealthView, 500: unexpectedFailure },
+      },
+    },
+    () => ({ status: 'ok' as const }),
+  );
 
   app.get(
     '/ready',
-    { schema: { tags: ['operations'], summary: 'Every database and the bus answer' } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Every database and the bus answer',
+        response: { 200: ReadinessView, 503: ReadinessView, 500: unexpectedFailure },
+      },
+    },
     async (_request, reply) => {
       const report = await host.ready();
       return reply.status(report.ready ? 200 : 503).send(report);
@@ -20,19 +44,29 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
 
   app.get(
     '/metrics',
-    { schema: { tags: ['operations'], summary: 'Prometheus metrics' } },
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Prometheus metrics',
+        response: { 200: MetricsText, 500: unexpectedFailure },
+      },
+    },
     async (_request, reply) => {
-      for (const service of host.services) {
-        host.metrics.outboxBacklog.set({ service: service.module.id }, await service.relay.backlog());
-        for (const worker of service.parts.workers ?? []) {
-          host.metrics.workerBacklog.set(
-            { service: service.module.id, worker: worker.name },
-            await worker.backlog(),
-          );
-        }
-      }
+      await host.collectMetrics();
       return reply.type(host.metrics.registry.contentType).send(await host.metrics.registry.metrics());
     },
+  );
+
+  app.get(
+    '/admin/backlog',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Work accepted and not finished: unpublished outbox, unacknowledged messages, worker queues',
+        response: { 200: BacklogView, 500: unexpectedFailure },
+      },
+    },
+    () => host.backlog(),
   );
 
   app.get(
@@ -42,6 +76,11 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
         tags: ['operations'],
         summary: 'Messages consumers gave up on, with the reason',
         querystring: Type.Object({ includeReplayed: Type.Optional(Type.Boolean({ default: false })) }),
+        response: {
+          200: DeadLettersView,
+          400: problemResponse('The query is invalid'),
+          500: unexpectedFailure,
+        },
       },
     },
     async (request) => {
@@ -66,6 +105,17 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
         tags: ['operations'],
         summary: 'Deliver a dead-lettered message to its consumer again',
         params: Type.Object({ service: Type.String(), id: Type.Integer({ minimum: 1 }) }),
+        response: {
+          200: ReplayView,
+          400: problemResponse('The id is not a positive integer'),
+          404: problemResponse(
+            'No such service or dead letter (MESSAGING.SERVICE_NOT_FOUND, MESSAGING.DEAD_LETTER_NOT_FOUND)',
+          ),
+          409: problemResponse(
+            'Replayed before (MESSAGING.ALREADY_REPLAYED), or still rejected (MESSAGING.STILL_REJECTED)',
+          ),
+          500: unexpectedFailure,
+        },
       },
     },
     async (request) => {

@@ -82,6 +82,12 @@ export interface ConsumerGroupOptions {
   readonly retry: RetryPolicy;
   readonly maxInFlight: number;
   readonly ackWaitMs: number;
+  /**
+   * Handle the deliveries that arrive together in one transaction. It pays on a single-connection
+   * database (PGlite), where transactions run one at a time anyway; on a pool, concurrent batches
+   * would lock rows in different orders and deadlock, so there each message has its own transaction.
+   */
+  readonly batchDeliveries: boolean;
 }
 
 interface QueuedDelivery {
@@ -250,6 +256,10 @@ export class ConsumerGroup {
     const admission = consumer.admit(delivery.envelope);
     if (!admission.admitted) {
       await this.#deadLetter(consumer, delivery, admission.reason);
+      return;
+    }
+    if (!this.#options.batchDeliveries) {
+      await this.#settle(consumer, delivery, admission.payload);
       return;
     }
     let batch = this.#batches.get(consumer.name);

@@ -1,8 +1,10 @@
 import type { Envelope } from '../../../contracts/index.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../kernel/logger.js';
+import { Signal } from '../kernel/signal.js';
 import type { MessageBus } from './bus.js';
 import type { Outbox } from './outbox.js';
+import { RelayLease } from './relay-lease.js';
 
 export interface OutboxRelayOptions {
   readonly db: Database;
@@ -14,6 +16,8 @@ export interface OutboxRelayOptions {
   readonly pollIntervalMs?: number;
   /** Published rows are kept this long for inspection, then deleted. */
   readonly retentionMs?: number;
+  /** How long the relay's leadership lasts unrenewed; another replica's relay takes over after it lapses. */
+  readonly leaseMs?: number;
 }
 
 interface OutboxRow {
@@ -25,15 +29,33 @@ interface OutboxRow {
 /**
  * Publishes a service's outbox to the bus in commit order. A crash between publishing and marking
  * publishes the same envelopes again: the bus drops them by envelope id.
+ *
+ * Of several replicas, the one holding the lease relays; the others wait to take over. Should two
+ * ever relay at once (a holder paused past its lease), each aggregate's order still holds: each
+ * relay publishes an aggregate's messages in order, each after the previous one was stored by
+ * either relay, so whichever copy of a message arrives first lands after its predecessor.
  */
 export class OutboxRelay {
   readonly #options: Required<OutboxRelayOptions>;
+  /** None on PGlite: it serves a single process, so there is no other relay to keep out. */
+  readonly #lease: RelayLease | undefined;
+  readonly #stopping = new Signal();
   #running = false;
   #loop: Promise<void> = Promise.resolve();
   #lastCleanup = 0;
 
   constructor(options: OutboxRelayOptions) {
-    this.#options = { batchSize: 200, pollIntervalMs: 500, retentionMs: 60 * 60_000, ...options };
+    this.#options = {
+      batchSize: 200,
+      pollIntervalMs: 500,
+      retentionMs: 60 * 60_000,
+      leaseMs: 5_000,
+      ...options,
+    };
+    this.#lease =
+      options.db.dialect === 'pglite'
+        ? undefined
+        : new RelayLease(options.db, options.schema, this.#options.leaseMs);
   }
 
   start(): void {
@@ -42,12 +64,14 @@ export class OutboxRelay {
     this.#loop = this.#run();
   }
 
-  /** Stops after publishing what is already committed (as far as the bus takes it). */
+  /** Stops after publishing what is already committed (as far as the bus takes it), then hands the lease over. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#options.outbox.appended.notify();
+    this.#stopping.notify();
     await this.#loop;
-    await this.relayOnce().catch(() => 0);
+    if (await this.#leads().catch(() => false)) await this.relayOnce().catch(() => 0);
+    await this.#lease?.release().catch(() => undefined);
   }
 
   async backlog(): Promise<number> {
@@ -83,6 +107,11 @@ export class OutboxRelay {
     let failures = 0;
     while (this.#running) {
       try {
+        if (!(await this.#leads())) {
+          // Woken by the clock only: this replica's own commits are the leader's to publish.
+          await this.#stopping.wait(this.#options.pollIntervalMs);
+          continue;
+        }
         const published = await this.relayOnce();
         failures = 0;
         await this.#cleanupNow();
@@ -97,6 +126,10 @@ export class OutboxRelay {
         await this.#options.outbox.appended.wait(Math.min(100 * 2 ** failures, 10_000));
       }
     }
+  }
+
+  async #leads(): Promise<boolean> {
+    return this.#lease ? this.#lease.hold() : true;
   }
 
   async #cleanupNow(): Promise<void> {

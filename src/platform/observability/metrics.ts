@@ -24,6 +24,34 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly consumerWaiting = new Gauge({
+    name: 'consumer_waiting_messages',
+    help: 'Messages stored for a durable consumer and not delivered yet: its lag.',
+    labelNames: ['consumer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly consumerInFlight = new Gauge({
+    name: 'consumer_in_flight_messages',
+    help: 'Messages delivered to a durable consumer (any replica) and not settled yet.',
+    labelNames: ['consumer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly consumerRedelivered = new Gauge({
+    name: 'consumer_redelivered_messages',
+    help: 'Unsettled messages of a durable consumer that were delivered more than once.',
+    labelNames: ['consumer'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadLetters = new Gauge({
+    name: 'dead_letters_open',
+    help: 'Dead letters not replayed yet, per service and consumer.',
+    labelNames: ['service', 'consumer'] as const,
+    registers: [this.registry],
+  });
+
   readonly workerBacklog = new Gauge({
     name: 'worker_backlog',
     help: 'Work a background worker accepted and has not finished, per service and worker.',

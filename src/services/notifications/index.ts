@@ -8,7 +8,12 @@ import { orderCancelledHandler } from './application/order-cancelled.js';
 import { orderConfirmationHandler } from './application/order-confirmation.js';
 import { orderRejectedHandler } from './application/order-rejected.js';
 import { outOfStockAlertHandler } from './application/out-of-stock-alert.js';
+import { paymentFailedHandler } from './application/payment-failed.js';
+import { paymentReceivedHandler } from './application/payment-received.js';
+import { paymentRefundedHandler } from './application/payment-refunded.js';
 import { rememberOrderHandler } from './application/remember-order.js';
+import { subscriptionCancelledHandler } from './application/subscription-cancelled.js';
+import { subscriptionWelcomeHandler } from './application/subscription-welcome.js';
 import { notificationRoutes } from './http/routes.js';
 import { notificationMigrations } from './infrastructure/migrations.js';
 import { createRecordingChannel } from './infrastructure/recording-channel.js';
@@ -56,6 +61,11 @@ export const notificationService = defineService({
         amendmentRejectedHandler(deps),
         outOfStockAlertHandler(deps),
         backInStockAlertHandler(deps),
+        paymentReceivedHandler(deps),
+        paymentFailedHandler(deps),
+        paymentRefundedHandler(deps),
+        subscriptionWelcomeHandler(deps),
+        subscriptionCancelledHandler(deps),
       ],
       routes: notificationRoutes(ctx.db),
       workers: [dispatcher],

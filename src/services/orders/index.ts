@@ -1,17 +1,28 @@
 import { defineService } from '../../platform/service.js';
+import { departureCounter, FlowConformanceWorker } from './application/flow-conformance-worker.js';
 import { orderHandlers } from './application/handlers.js';
 import { timelineObserver } from './application/timeline-observer.js';
 import { orderRoutes } from './http/routes.js';
+import { flowCheckMigrations } from './infrastructure/flow-check-migrations.js';
 import { migrations } from './infrastructure/migrations.js';
 
 /** Takes orders and runs each through reservation, confirmation and fulfilment. */
 export const ordersService = defineService({
   id: 'OrdersService',
   schema: 'orders',
-  create: (ctx) => ({
-    migrations,
-    handlers: orderHandlers,
-    observers: [timelineObserver],
-    routes: orderRoutes(ctx),
-  }),
+  create: (ctx) => {
+    const flowChecks = new FlowConformanceWorker({
+      db: ctx.db,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      departures: departureCounter(ctx.metrics.registry),
+    });
+    return {
+      migrations: [...migrations, ...flowCheckMigrations],
+      handlers: orderHandlers,
+      observers: [timelineObserver(flowChecks)],
+      routes: orderRoutes(ctx),
+      workers: [flowChecks],
+    };
+  },
 });

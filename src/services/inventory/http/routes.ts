@@ -21,7 +21,7 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
         schema: {
           tags: ['inventory'],
           summary: 'Receive units of a product into a warehouse',
-          body: AddInventory.schema,
+          body: Type.With(AddInventory.schema, { examples: [AddInventory.example] }),
           response: {
             200: StockViewSchema,
             400: problemResponse('The body is not a valid AddInventory command'),
@@ -38,7 +38,7 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
         schema: {
           tags: ['inventory'],
           summary: 'Correct the units of a product in a warehouse, up or down',
-          body: UpdateInventory.schema,
+          body: Type.With(UpdateInventory.schema, { examples: [UpdateInventory.example] }),
           response: {
             200: StockViewSchema,
             400: problemResponse('The body is not a valid UpdateInventory command'),

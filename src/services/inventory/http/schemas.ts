@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { exampleIds } from '../../../../contracts/examples.js';
 
 const Units = (description: string) => Type.Integer({ minimum: 0, description });
 
@@ -25,5 +26,15 @@ export const StockViewSchema = Type.Object(
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false, title: 'StockView' },
+  {
+    additionalProperties: false,
+    title: 'StockView',
+    examples: [
+      {
+        productId: exampleIds.product,
+        warehouses: [{ warehouseId: exampleIds.warehouse, onHand: 50, reserved: 2, available: 48 }],
+        totals: { onHand: 50, reserved: 2, available: 48 },
+      },
+    ],
+  },
 );

@@ -7,7 +7,7 @@ import {
   type HandlerDependencies,
 } from './notify.js';
 
-/** Emails the customer that the requested change was not applied, and which products were short. */
+/** Emails the customer that the requested change was not applied: which products were short, or why the payment refused it. */
 export const amendmentRejectedHandler = (deps: HandlerDependencies): MessageHandler =>
   defineHandler({
     name: 'amendment-rejected',
@@ -26,9 +26,11 @@ export const amendmentRejectedHandler = (deps: HandlerDependencies): MessageHand
           customerName: recipient.name,
           orderId: payload.orderId,
           reason:
-            short.length > 0
-              ? `we do not have enough stock of ${short.join(', ')}`
-              : 'we do not have enough stock',
+            payload.reason === 'payment_failed'
+              ? `the difference in price could not be settled: ${payload.message ?? 'the payment failed'}`
+              : short.length > 0
+                ? `we do not have enough stock of ${short.join(', ')}`
+                : 'we do not have enough stock',
         },
       });
     },

@@ -135,26 +135,44 @@ export class NotificationDispatcher implements Worker {
 
   async #dispatch(notification: ClaimedNotification): Promise<void> {
     const { channel, logger } = this.#options;
+    let record: () => Promise<void>;
     try {
-      let outcome: { providerMessageId: string | null };
-      try {
-        outcome = await channel.send({
-          notificationId: notification.notificationId,
-          to: notification.recipient,
-          subject: notification.subject,
-          text: notification.text,
-        });
-      } catch (error) {
-        await this.#failed(notification, error);
-        return;
-      }
-      await this.#delivered(notification, outcome.providerMessageId);
+      const outcome = await channel.send({
+        notificationId: notification.notificationId,
+        to: notification.recipient,
+        subject: notification.subject,
+        text: notification.text,
+      });
+      record = () => this.#delivered(notification, outcome.providerMessageId);
     } catch (error) {
-      // Recording the outcome failed: the lease runs out and the notification is tried again.
+      record = () => this.#failed(notification, error);
+    }
+    try {
+      await this.#untilRecorded(record);
+    } catch (error) {
+      // Still unrecorded when the lease ran out: another attempt will be made (its Message-ID lets
+      // the receiver drop the copy).
       logger.error(
         { err: error, notificationId: notification.notificationId },
         'could not record the outcome of a notification',
       );
+    }
+  }
+
+  /**
+   * What was sent must be recorded, or it would be sent again: a database that is away for a moment
+   * is waited for, with back-off, for as long as this dispatcher holds the lease.
+   */
+  async #untilRecorded(record: () => Promise<void>): Promise<void> {
+    const giveUpAt = Date.now() + this.#options.leaseMs / 2;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await record();
+        return;
+      } catch (error) {
+        if (Date.now() > giveUpAt) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
+      }
     }
   }
 

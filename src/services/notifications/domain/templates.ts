@@ -72,13 +72,71 @@ export interface BackInStockAlertContent {
   reason?: string;
 }
 
+/** Welcomes a new subscriber: what they pay, how often, and when the next payment is. */
+export interface SubscriptionStartedContent {
+  type: 'subscription_started';
+  customerName: string;
+  planName: string;
+  amount: number;
+  currency: string;
+  interval: 'day' | 'week' | 'month' | 'year';
+  renewsAt: string;
+}
+
+/** Confirms a cancellation, whoever made it, and says until when the subscriber keeps access. */
+export interface SubscriptionCancelledContent {
+  type: 'subscription_cancelled';
+  customerName: string;
+  planName: string;
+  mode: 'immediately' | 'end_of_period';
+  endsAt: string;
+  initiatedBy: 'customer' | 'provider';
+}
+
+/** The payment for an order went through: the amount is held, and taken once the goods leave stock. */
+export interface PaymentReceivedContent {
+  type: 'payment_received';
+  customerName: string;
+  orderId: string;
+  amount: number;
+  paymentMethod: string;
+  currency?: string;
+}
+
+/** The payment could not be taken, so the order will not go ahead. */
+export interface PaymentFailedContent {
+  type: 'payment_failed';
+  customerName: string;
+  orderId: string;
+  amount: number;
+  /** The provider's words, fit for a customer (e.g. "Your card was declined."). */
+  message: string;
+  currency?: string;
+}
+
+/** Money taken (or held) for an order was given back. */
+export interface PaymentRefundedContent {
+  type: 'payment_refunded';
+  customerName: string;
+  orderId: string;
+  amount: number;
+  method: 'refund' | 'authorization_release';
+  reason: 'order_cancelled' | 'order_amended';
+  currency?: string;
+}
+
 export type NotificationContent =
   | OrderConfirmationContent
   | OrderRejectionContent
   | OrderCancellationContent
   | AmendmentRejectionContent
   | OutOfStockAlertContent
-  | BackInStockAlertContent;
+  | BackInStockAlertContent
+  | PaymentReceivedContent
+  | PaymentFailedContent
+  | PaymentRefundedContent
+  | SubscriptionStartedContent
+  | SubscriptionCancelledContent;
 
 export type NotificationType = NotificationContent['type'];
 
@@ -101,6 +159,16 @@ export function render(content: NotificationContent): RenderedNotification {
       return renderOutOfStockAlert(content);
     case 'back_in_stock_alert':
       return renderBackInStockAlert(content);
+    case 'payment_received':
+      return renderPaymentReceived(content);
+    case 'payment_failed':
+      return renderPaymentFailed(content);
+    case 'payment_refunded':
+      return renderPaymentRefunded(content);
+    case 'subscription_started':
+      return renderSubscriptionStarted(content);
+    case 'subscription_cancelled':
+      return renderSubscriptionCancelled(content);
   }
 }
 
@@ -201,6 +269,87 @@ function renderBackInStockAlert(content: BackInStockAlertContent): RenderedNotif
   return {
     subject: `Back in stock: product ${content.productId}${location}`,
     text: [`Product ${content.productId} is back in stock${location}.`, facts.join('\n')].join('\n\n'),
+  };
+}
+
+function renderSubscriptionStarted(content: SubscriptionStartedContent): RenderedNotification {
+  const money = moneyFormatter(content.currency);
+  return {
+    subject: `Welcome to ${content.planName}`,
+    text: letter(
+      content.customerName,
+      `Thank you for subscribing to ${content.planName}. Your subscription is active.`,
+      `You pay ${money(content.amount)} every ${content.interval}; the next payment is on ${longDate(content.renewsAt)}.`,
+      'You can cancel at any time.',
+    ),
+  };
+}
+
+function renderSubscriptionCancelled(content: SubscriptionCancelledContent): RenderedNotification {
+  const what = `your ${content.planName} subscription`;
+  const until =
+    content.mode === 'immediately'
+      ? `Your access ended on ${longDate(content.endsAt)}.`
+      : `You keep access until ${longDate(content.endsAt)}, and you will not be charged again.`;
+  return {
+    subject: `Your ${content.planName} subscription is cancelled`,
+    text: letter(
+      content.customerName,
+      content.initiatedBy === 'customer'
+        ? `As you asked, we have cancelled ${what}.`
+        : `We are writing to let you know that ${what} has been cancelled by our payment provider.`,
+      until,
+      'If you did not expect this, please contact our support team.',
+    ),
+  };
+}
+
+/** `2026-08-04T14:48:00Z` → `4 August 2026` (dates in UTC). */
+function longDate(isoTimestamp: string): string {
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(isoTimestamp),
+  );
+}
+
+function renderPaymentReceived(content: PaymentReceivedContent): RenderedNotification {
+  const money = moneyFormatter(content.currency);
+  return {
+    subject: `Payment received for order ${content.orderId}`,
+    text: letter(
+      content.customerName,
+      `We have received your payment of ${money(content.amount)} (${content.paymentMethod}) for order ${content.orderId}.`,
+      'The amount is reserved on your account now and taken when your goods leave our warehouse.',
+    ),
+  };
+}
+
+function renderPaymentFailed(content: PaymentFailedContent): RenderedNotification {
+  const money = moneyFormatter(content.currency);
+  return {
+    subject: `Payment for order ${content.orderId} did not go through`,
+    text: letter(
+      content.customerName,
+      `We could not take your payment of ${money(content.amount)} for order ${content.orderId}.`,
+      `The payment provider said: ${content.message}`,
+      'Nothing has been charged, and the order will not go ahead. You are welcome to order again with another payment method.',
+    ),
+  };
+}
+
+function renderPaymentRefunded(content: PaymentRefundedContent): RenderedNotification {
+  const money = moneyFormatter(content.currency);
+  const why = content.reason === 'order_cancelled' ? 'the order was cancelled' : 'the order was changed';
+  const what =
+    content.method === 'refund'
+      ? `We have refunded ${money(content.amount)} for order ${content.orderId}, because ${why}.`
+      : `We have released the ${money(content.amount)} reserved for order ${content.orderId}, because ${why}; nothing was taken.`;
+  return {
+    subject: `Refund of ${money(content.amount)} for order ${content.orderId}`,
+    text: letter(
+      content.customerName,
+      what,
+      'Depending on your bank, it may take a few days to show on your statement.',
+    ),
   };
 }
 

@@ -1,5 +1,6 @@
 import { problemResponse } from '../../../platform/http/problem.js';
 import { Type, type TSchema } from 'typebox';
+import { exampleIds, exampleTime } from '../../../../contracts/examples.js';
 import { NotificationChannel, NotificationType } from '../../../../contracts/index.js';
 import type { Database } from '../../../platform/db/database.js';
 import type { HttpApp } from '../../../platform/http/app.js';
@@ -13,6 +14,21 @@ import {
 const errors = errorsFor('NOTIFICATIONS');
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+const notificationExample = {
+  notificationId: exampleIds.notification,
+  type: 'order_confirmation',
+  recipient: 'ada@example.com',
+  content: { subject: 'Your order is confirmed', text: 'Thank you for your order.' },
+  channel: 'email',
+  status: 'sent',
+  attempts: 1,
+  lastError: null,
+  orderId: exampleIds.order,
+  createdAt: exampleTime,
+  timestamp: exampleTime,
+  sentAt: exampleTime,
+};
 
 const NotificationView = Type.Object(
   {
@@ -47,7 +63,11 @@ const NotificationView = Type.Object(
     timestamp: Type.String({ format: 'date-time', description: 'The catalog name of `createdAt`.' }),
     sentAt: Nullable(Type.String({ format: 'date-time', description: 'When it was sent or recorded.' })),
   },
-  { additionalProperties: false, title: 'Notification' },
+  {
+    additionalProperties: false,
+    title: 'Notification',
+    examples: [notificationExample],
+  },
 );
 
 const view = (notification: StoredNotification) => ({
@@ -94,7 +114,7 @@ export const notificationRoutes =
           response: {
             200: Type.Object(
               { notifications: Type.Array(NotificationView) },
-              { additionalProperties: false },
+              { additionalProperties: false, examples: [{ notifications: [notificationExample] }] },
             ),
             400: problemResponse('The filters are invalid or missing'),
           },

@@ -8,6 +8,7 @@ import {
 } from '../../../../contracts/index.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
 import { changeOrder } from './change-order.js';
+import { paymentOutcomeHandlers } from './payment-outcomes.js';
 import { placeOrder } from './place-order.js';
 
 export const placeOrderFromBus = defineHandler({
@@ -18,6 +19,7 @@ export const placeOrderFromBus = defineHandler({
   },
 });
 
+/** Stock is held: the payment is requested next (the order is confirmed once it is authorized). */
 export const confirmWhenReserved = defineHandler({
   name: 'confirm-when-reserved',
   contract: InventoryReserved,
@@ -41,7 +43,7 @@ export const rejectWhenReservationFails = defineHandler({
   },
 });
 
-/** Stock leaving for the order (fulfilment, or an amendment after it) is what completes the order. */
+/** Stock leaving for the order (fulfilment, or an amendment after it); the last line triggers the capture. */
 export const trackStockDeductions = defineHandler({
   name: 'track-stock-deductions',
   contract: InventoryAdjusted,
@@ -83,4 +85,5 @@ export const orderHandlers = [
   trackStockDeductions,
   settleAppliedAmendment,
   revertRejectedAmendment,
+  ...paymentOutcomeHandlers,
 ];

@@ -1,4 +1,6 @@
 import {
+  AdjustPayment,
+  CapturePayment,
   OrderAmended,
   OrderAmendmentRejected,
   OrderCancelled,
@@ -6,6 +8,7 @@ import {
   OrderConfirmed,
   OrderPlaced,
   OrderRejected,
+  RequestPayment,
   ReserveInventory,
 } from '../../../../contracts/index.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
@@ -48,6 +51,16 @@ export function publish(uow: UnitOfWork, order: Order, event: OrderEvent): void 
         timestamp: event.at,
       });
       return;
+    case 'StockReserved':
+      uow.emit(RequestPayment, {
+        orderId,
+        userId,
+        amount: totalAmount,
+        paymentMethod: order.payment.method,
+        paymentToken: order.payment.transactionId,
+        timestamp: event.at,
+      });
+      return;
     case 'OrderConfirmed':
       uow.emit(OrderConfirmed, {
         orderId,
@@ -64,6 +77,14 @@ export function publish(uow: UnitOfWork, order: Order, event: OrderEvent): void 
         userId,
         reason: event.reason,
         shortages: [...event.shortages],
+        timestamp: event.at,
+      });
+      return;
+    case 'PaymentCaptureRequested':
+      uow.emit(CapturePayment, {
+        orderId,
+        paymentId: paymentIdOf(order),
+        amount: totalAmount,
         timestamp: event.at,
       });
       return;
@@ -91,12 +112,43 @@ export function publish(uow: UnitOfWork, order: Order, event: OrderEvent): void 
         timestamp: event.at,
       });
       return;
+    case 'PaymentAdjustmentRequested':
+      uow.emit(AdjustPayment, {
+        orderId,
+        paymentId: paymentIdOf(order),
+        amendment: event.amendment,
+        previousAmount: fromCents(event.previousTotal),
+        amount: fromCents(event.total),
+        timestamp: event.at,
+      });
+      return;
     case 'AmendmentRejected':
+      if (event.reason === 'insufficient_stock') {
+        uow.emit(OrderAmendmentRejected, {
+          orderId,
+          userId,
+          reason: event.reason,
+          shortages: [...event.shortages],
+          totalAmount,
+          timestamp: event.at,
+        });
+        return;
+      }
       uow.emit(OrderAmendmentRejected, {
         orderId,
         userId,
-        reason: 'insufficient_stock',
-        shortages: [...event.shortages],
+        reason: event.reason,
+        shortages: [],
+        message: event.message,
+        totalAmount,
+        timestamp: event.at,
+      });
+      // Inventory applied the amendment before the payment refused it: it is undone the same way.
+      uow.emit(OrderAmended, {
+        orderId,
+        userId,
+        amendedItems: changedItems(event.amendedLines, order.lines),
+        orderStatus: order.status,
         totalAmount,
         timestamp: event.at,
       });
@@ -127,4 +179,9 @@ function changedItems(before: readonly OrderLine[], after: readonly OrderLine[])
       },
     ];
   });
+}
+
+function paymentIdOf(order: Order): string {
+  if (order.paymentId === undefined) throw new Error(`order ${order.orderId} has no payment yet`);
+  return order.paymentId;
 }

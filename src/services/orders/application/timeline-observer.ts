@@ -1,10 +1,23 @@
 import { contracts } from '../../../../contracts/index.js';
 import type { MessageObserver } from '../../../platform/messaging/consumer.js';
+import { requestFlowChecks } from '../infrastructure/flow-check-repository.js';
 import { recordInTimeline } from '../infrastructure/timeline-repository.js';
+import { checkDelayMs } from './order-flows.js';
 
-/** Builds each order's timeline from every message of the domain that shares its correlation id. */
-export const timelineObserver: MessageObserver = {
+/**
+ * Builds each order's timeline from every message of the domain that shares its correlation id,
+ * and asks for the grown timelines to be checked against the documented flows.
+ */
+export const timelineObserver = (flowChecks: { wake(): void }): MessageObserver => ({
   name: 'timeline',
   channels: contracts.map((contract) => contract.channel),
-  record: (envelopes, uow) => recordInTimeline(uow.sql, envelopes),
-};
+  record: async (envelopes, uow) => {
+    await recordInTimeline(uow.sql, envelopes);
+    await requestFlowChecks(
+      uow.sql,
+      envelopes.map((envelope) => envelope.correlationid),
+      new Date(uow.now.getTime() + checkDelayMs),
+    );
+    flowChecks.wake();
+  },
+});

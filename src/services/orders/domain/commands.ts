@@ -28,6 +28,11 @@ export type OrderCommand =
       readonly orderDate: string;
     }
   | { readonly type: 'RecordReservation'; readonly reservationId: string }
+  | { readonly type: 'RecordPaymentAuthorized'; readonly paymentId: string }
+  | { readonly type: 'RecordPaymentFailed'; readonly message: string }
+  | { readonly type: 'RecordPaymentCaptured' }
+  | { readonly type: 'RecordPaymentAdjusted'; readonly amendment: number }
+  | { readonly type: 'RecordPaymentAdjustmentFailed'; readonly amendment: number; readonly message: string }
   | {
       readonly type: 'RecordReservationFailure';
       readonly reason: 'insufficient_stock' | 'unknown_product' | 'order_cancelled';

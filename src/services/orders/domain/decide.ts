@@ -14,6 +14,15 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
   if (command.type === 'PlaceOrder') {
     if (order)
       throw new OrderRuleViolation('ORDERS.ALREADY_PLACED', 'conflict', `Order ${order.orderId} exists`);
+    if (looksLikeCardNumber(command.payment.transactionId)) {
+      // Refused before anything is stored, logged or published: card data never enters the system.
+      throw new OrderRuleViolation(
+        'ORDERS.CARD_DATA_REFUSED',
+        'invalid',
+        'payment.transactionId must be a token from the payment provider, never a card number',
+        '/payment/transactionId',
+      );
+    }
     const lines = linesOf(command.items);
     const amount = cents(command.payment.amount, '/payment/amount');
     const total = orderTotal(lines);
@@ -43,12 +52,22 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
 
   switch (command.type) {
     case 'RecordReservation':
-      return order.status === 'pending'
-        ? [{ type: 'OrderConfirmed', reservationId: command.reservationId, at }]
+      return order.status === 'pending' && order.reservationId === undefined
+        ? [{ type: 'StockReserved', reservationId: command.reservationId, at }]
         : [];
     case 'RecordReservationFailure':
       if (order.status !== 'pending' || command.reason === 'order_cancelled') return [];
       return [{ type: 'OrderRejected', reason: command.reason, shortages: command.shortages, at }];
+    case 'RecordPaymentAuthorized':
+      // A cancelled order ignores it: PaymentService releases the authorization on its own.
+      return order.status === 'pending' && order.paymentState === 'requested'
+        ? [{ type: 'OrderConfirmed', paymentId: command.paymentId, at }]
+        : [];
+    case 'RecordPaymentFailed':
+      // The payment could not be taken, before confirmation or at capture: the order cannot go ahead.
+      return order.status === 'pending' || order.status === 'confirmed'
+        ? [{ type: 'OrderCancelled', reason: `Payment failed: ${command.message}`, at }]
+        : [];
     case 'RecordStockMovement': {
       if (order.status !== 'confirmed' && order.status !== 'completed') return [];
       const moved: OrderEvent = {
@@ -57,8 +76,12 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
         quantity: command.quantity,
         at,
       };
-      return withCompletion(order, [moved], at);
+      return withCaptureRequest(order, [moved], at);
     }
+    case 'RecordPaymentCaptured':
+      return order.status === 'confirmed' && order.paymentState === 'capture_requested'
+        ? [{ type: 'OrderCompleted', at }]
+        : [];
     case 'CancelOrder':
       if (order.status === 'cancelled') return [];
       if (order.status === 'rejected') {
@@ -70,18 +93,18 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
       }
       return [{ type: 'OrderCancelled', ...(command.reason ? { reason: command.reason } : {}), at }];
     case 'AmendOrder': {
-      if (order.status !== 'confirmed' && order.status !== 'completed') {
+      if (order.status !== 'completed') {
         throw new OrderRuleViolation(
           'ORDERS.NOT_AMENDABLE',
           'conflict',
-          `Order ${order.orderId} is ${order.status}; only confirmed or completed orders can be amended`,
+          `Order ${order.orderId} is ${order.status}; an order can be amended once it is completed (paid, and its stock taken)`,
         );
       }
       if (order.pendingAmendment) {
         throw new OrderRuleViolation(
           'ORDERS.AMENDMENT_IN_PROGRESS',
           'conflict',
-          `Order ${order.orderId} has an amendment waiting for inventory; try again shortly`,
+          `Order ${order.orderId} has an amendment waiting for inventory or its payment; try again shortly`,
         );
       }
       const lines = amendedLines(order.lines, command.items);
@@ -89,18 +112,52 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
         ? []
         : [{ type: 'OrderAmended', previousLines: order.lines, lines, at }];
     }
-    case 'RecordAmendmentApplied':
-      return order.pendingAmendment ? withCompletion(order, [{ type: 'AmendmentSettled', at }], at) : [];
+    case 'RecordAmendmentApplied': {
+      const pending = order.pendingAmendment;
+      if (pending?.awaiting !== 'inventory') return [];
+      const previousTotal = orderTotal(pending.previousLines);
+      const total = orderTotal(order.lines);
+      return total === previousTotal
+        ? [{ type: 'AmendmentSettled', at }]
+        : [
+            {
+              type: 'PaymentAdjustmentRequested',
+              amendment: order.amendments ?? 1,
+              previousTotal,
+              total,
+              at,
+            },
+          ];
+    }
     case 'RecordAmendmentRejected':
-      return order.pendingAmendment ? [{ type: 'AmendmentRejected', shortages: command.shortages, at }] : [];
+      return order.pendingAmendment?.awaiting === 'inventory'
+        ? [{ type: 'AmendmentRejected', reason: 'insufficient_stock', shortages: command.shortages, at }]
+        : [];
+    case 'RecordPaymentAdjusted':
+      return awaitsPaymentFor(order, command.amendment) ? [{ type: 'AmendmentSettled', at }] : [];
+    case 'RecordPaymentAdjustmentFailed':
+      return awaitsPaymentFor(order, command.amendment)
+        ? [
+            {
+              type: 'AmendmentRejected',
+              reason: 'payment_failed',
+              message: command.message,
+              amendedLines: order.lines,
+              at,
+            },
+          ]
+        : [];
   }
 }
 
-/** Adds `OrderCompleted` when the events leave a confirmed order with every line taken from stock. */
-function withCompletion(order: Order, events: OrderEvent[], at: string): OrderEvent[] {
+const awaitsPaymentFor = (order: Order, amendment: number): boolean =>
+  order.pendingAmendment?.awaiting === 'payment' && (order.amendments ?? 0) === amendment;
+
+/** Adds the capture of the payment when the events leave a confirmed order with every line taken from stock. */
+function withCaptureRequest(order: Order, events: OrderEvent[], at: string): OrderEvent[] {
   const after = events.reduce<Order>((state, event) => evolve(state, event), order);
-  return after.status === 'confirmed' && !after.pendingAmendment && isFullyDeducted(after)
-    ? [...events, { type: 'OrderCompleted', at }]
+  return after.status === 'confirmed' && after.paymentState === 'authorized' && isFullyDeducted(after)
+    ? [...events, { type: 'PaymentCaptureRequested', at }]
     : events;
 }
 
@@ -193,4 +250,17 @@ function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
       ),
     )
   );
+}
+
+/** 13 to 19 digits (spaces and dashes aside) that pass the Luhn check: a payment card number. */
+export function looksLikeCardNumber(text: string): boolean {
+  const digits = text.replace(/[\s-]/g, '');
+  if (!/^\d{13,19}$/.test(digits)) return false;
+  let sum = 0;
+  for (let index = 0; index < digits.length; index += 1) {
+    let digit = Number(digits[digits.length - 1 - index]);
+    if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+    sum += digit;
+  }
+  return sum % 10 === 0;
 }

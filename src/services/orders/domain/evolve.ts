@@ -9,8 +9,12 @@ export function evolve(order: Order | undefined, event: OrderEvent): Order {
   }
   if (!order) throw new Error(`${event.type} cannot apply to an order that does not exist`);
   switch (event.type) {
+    case 'StockReserved':
+      return { ...order, reservationId: event.reservationId, paymentState: 'requested' };
     case 'OrderConfirmed':
-      return { ...order, status: 'confirmed', reservationId: event.reservationId };
+      return { ...order, status: 'confirmed', paymentId: event.paymentId, paymentState: 'authorized' };
+    case 'PaymentCaptureRequested':
+      return { ...order, paymentState: 'capture_requested' };
     case 'OrderRejected':
       return {
         ...order,
@@ -26,7 +30,7 @@ export function evolve(order: Order | undefined, event: OrderEvent): Order {
         },
       };
     case 'OrderCompleted':
-      return { ...order, status: 'completed', completedAt: event.at };
+      return { ...order, status: 'completed', completedAt: event.at, paymentState: 'captured' };
     case 'OrderCancelled': {
       const { pendingAmendment: _dropped, ...rest } = order;
       return {
@@ -40,8 +44,13 @@ export function evolve(order: Order | undefined, event: OrderEvent): Order {
         ...order,
         lines: event.lines,
         payment: { ...order.payment, amount: orderTotal(event.lines) },
-        pendingAmendment: { previousLines: event.previousLines },
+        amendments: (order.amendments ?? 0) + 1,
+        pendingAmendment: { previousLines: event.previousLines, awaiting: 'inventory' },
       };
+    case 'PaymentAdjustmentRequested':
+      return order.pendingAmendment
+        ? { ...order, pendingAmendment: { ...order.pendingAmendment, awaiting: 'payment' } }
+        : order;
     case 'AmendmentSettled': {
       const { pendingAmendment: _settled, ...rest } = order;
       return rest;

@@ -36,6 +36,18 @@ export interface Shortage {
   readonly available: number;
 }
 
+/**
+ * Where the order's payment stands, as PaymentService reported it: requested once the stock is
+ * reserved, authorized (the order is then confirmed), captured once every line left stock.
+ */
+export type PaymentState = 'requested' | 'authorized' | 'capture_requested' | 'captured';
+
+/** An amendment waits for inventory to apply it, then for the payment to settle the difference. */
+export interface PendingAmendment {
+  readonly previousLines: readonly OrderLine[];
+  readonly awaiting: 'inventory' | 'payment';
+}
+
 export interface Order {
   readonly orderId: string;
   readonly status: OrderStatus;
@@ -46,10 +58,15 @@ export interface Order {
   readonly orderDate: string;
   readonly placedAt: string;
   readonly reservationId?: string;
+  /** The payment in PaymentService, known once it is authorized. */
+  readonly paymentId?: string;
+  readonly paymentState?: PaymentState;
   /** Units taken from stock per product, net of amendments. */
   readonly deducted: Readonly<Record<string, number>>;
-  /** While inventory has not answered an amendment: the lines to return to if it refuses. */
-  readonly pendingAmendment?: { readonly previousLines: readonly OrderLine[] };
+  /** Amendments made so far; the latest one's number identifies its payment adjustment. */
+  readonly amendments?: number;
+  /** While an amendment is not settled: the lines to return to if inventory or the payment refuses it. */
+  readonly pendingAmendment?: PendingAmendment;
   readonly rejection?: {
     readonly reason: 'insufficient_stock' | 'unknown_product';
     readonly shortages: readonly Shortage[];

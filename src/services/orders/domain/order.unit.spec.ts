@@ -5,6 +5,7 @@ import type { OrderCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { OrderEvent } from './events.js';
 import { evolve } from './evolve.js';
+import type { Order } from './order.js';
 
 const now = new Date('2026-07-04T14:48:00.000Z');
 const at = now.toISOString();
@@ -39,12 +40,24 @@ const placed: OrderEvent = {
   orderDate: at,
   at,
 };
-const confirmed: OrderEvent = { type: 'OrderConfirmed', reservationId: 'r-1', at };
+const reserved: OrderEvent = { type: 'StockReserved', reservationId: 'r-1', at };
+const paymentId = '4d3c2b1a-0f9e-4d8c-b7a6-5f4e3d2c1b0a';
+const confirmed: OrderEvent = { type: 'OrderConfirmed', paymentId, at };
 const deductedAll: OrderEvent[] = [
   { type: 'StockDeducted', productId: gear, quantity: 2, at },
   { type: 'StockDeducted', productId: cog, quantity: 1, at },
 ];
+const captureRequested: OrderEvent = { type: 'PaymentCaptureRequested', at };
 const completed: OrderEvent = { type: 'OrderCompleted', at };
+/** Reserved, paid, every line taken from stock and the payment captured. */
+const completedOrder: OrderEvent[] = [
+  placed,
+  reserved,
+  confirmed,
+  ...deductedAll,
+  captureRequested,
+  completed,
+];
 
 describe('placing an order', () => {
   it('accepts an order whose payment equals the items total, in cents', () => {
@@ -66,6 +79,21 @@ describe('placing an order', () => {
       .thenThrows('ORDERS.INVALID_PRICE');
   });
 
+  it('refuses a card number where the payment token belongs', () => {
+    for (const transactionId of ['4242424242424242', '4242 4242 4242 4242', '5555-5555-5555-4444']) {
+      spec
+        .given([])
+        .when({ ...place, payment: { ...place.payment, transactionId } })
+        .thenThrows('ORDERS.CARD_DATA_REFUSED');
+    }
+    spec
+      .given([])
+      .when({ ...place, payment: { ...place.payment, transactionId: '4242424242424241' } })
+      .thenState((order) => {
+        assert.equal(order.payment.transactionId, '4242424242424241');
+      });
+  });
+
   it('refuses the same product on two lines', () => {
     const items = [place.items[0]!, place.items[0]!];
     spec
@@ -80,13 +108,20 @@ describe('placing an order', () => {
 });
 
 describe('reservation outcome', () => {
-  it('confirms a pending order once its stock is reserved', () => {
-    spec.given([placed]).when({ type: 'RecordReservation', reservationId: 'r-1' }).then([confirmed]);
+  it('requests the payment, without confirming, once the stock is reserved', () => {
+    spec.given([placed]).when({ type: 'RecordReservation', reservationId: 'r-1' }).then([reserved]);
+    spec
+      .given([placed])
+      .when({ type: 'RecordReservation', reservationId: 'r-1' })
+      .thenState((order) => {
+        assert.equal(order.status, 'pending');
+        assert.equal(order.paymentState, 'requested');
+      });
   });
 
   it('treats a repeated reservation as nothing new', () => {
     spec
-      .given([placed, confirmed])
+      .given([placed, reserved])
       .when({ type: 'RecordReservation', reservationId: 'r-1' })
       .thenNothingHappened();
   });
@@ -107,25 +142,76 @@ describe('reservation outcome', () => {
   });
 });
 
-describe('fulfilment', () => {
-  it('completes a confirmed order when the last line leaves stock', () => {
-    spec
-      .given([placed, confirmed, deductedAll[0]!])
-      .when({ type: 'RecordStockMovement', productId: cog, quantity: 1 })
-      .then([deductedAll[1]!, completed]);
+describe('payment outcome', () => {
+  it('confirms the order once its payment is authorized', () => {
+    spec.given([placed, reserved]).when({ type: 'RecordPaymentAuthorized', paymentId }).then([confirmed]);
   });
 
-  it('does not complete while a line is still partly in stock', () => {
+  it('treats a repeated authorization as nothing new', () => {
     spec
-      .given([placed, confirmed])
+      .given([placed, reserved, confirmed])
+      .when({ type: 'RecordPaymentAuthorized', paymentId })
+      .thenNothingHappened();
+  });
+
+  it('ignores an authorization for an order cancelled meanwhile', () => {
+    spec
+      .given([placed, reserved, { type: 'OrderCancelled', at }])
+      .when({ type: 'RecordPaymentAuthorized', paymentId })
+      .thenNothingHappened();
+  });
+
+  it('cancels the order when its payment fails, saying why', () => {
+    spec
+      .given([placed, reserved])
+      .when({ type: 'RecordPaymentFailed', message: 'Your card was declined.' })
+      .then([{ type: 'OrderCancelled', reason: 'Payment failed: Your card was declined.', at }]);
+  });
+
+  it('cancels a confirmed order whose payment cannot be captured', () => {
+    spec
+      .given([placed, reserved, confirmed, ...deductedAll, captureRequested])
+      .when({ type: 'RecordPaymentFailed', message: 'Authorization expired' })
+      .thenState((order) => {
+        assert.equal(order.status, 'cancelled');
+      });
+  });
+
+  it('ignores a payment failure of an order already cancelled', () => {
+    spec
+      .given([placed, reserved, { type: 'OrderCancelled', at }])
+      .when({ type: 'RecordPaymentFailed', message: 'declined' })
+      .thenNothingHappened();
+  });
+});
+
+describe('fulfilment', () => {
+  it('asks for the payment to be captured when the last line leaves stock', () => {
+    spec
+      .given([placed, reserved, confirmed, deductedAll[0]!])
+      .when({ type: 'RecordStockMovement', productId: cog, quantity: 1 })
+      .then([deductedAll[1]!, captureRequested]);
+  });
+
+  it('does not ask for the capture while a line is still partly in stock', () => {
+    spec
+      .given([placed, reserved, confirmed])
       .when({ type: 'RecordStockMovement', productId: gear, quantity: 1 })
       .then([{ type: 'StockDeducted', productId: gear, quantity: 1, at }]);
+  });
+
+  it('completes the order once the payment is captured, and only then', () => {
+    spec
+      .given([placed, reserved, confirmed, ...deductedAll, captureRequested])
+      .when({ type: 'RecordPaymentCaptured' })
+      .then([completed]);
+    spec.given([placed, reserved, confirmed]).when({ type: 'RecordPaymentCaptured' }).thenNothingHappened();
   });
 });
 
 describe('cancellation', () => {
   it('cancels a pending, confirmed or completed order', () => {
-    for (const history of [[placed], [placed, confirmed], [placed, confirmed, ...deductedAll, completed]]) {
+    for (const history of [[placed], [placed, reserved, confirmed], completedOrder]) {
       spec
         .given(history)
         .when({ type: 'CancelOrder', reason: 'changed my mind' })
@@ -153,7 +239,7 @@ describe('amendment', () => {
 
   it('changes a line and holds the previous lines until inventory answers', () => {
     spec
-      .given([placed, confirmed])
+      .given(completedOrder)
       .when(amendUp)
       .thenState((order) => {
         assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 3);
@@ -166,28 +252,28 @@ describe('amendment', () => {
   });
 
   it('refuses a second amendment while one is pending', () => {
-    const amended = decide(evolve(evolve(undefined, placed), confirmed), amendUp, now);
+    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
     spec
-      .given([placed, confirmed, ...amended])
+      .given([...completedOrder, ...amended])
       .when(amendUp)
       .thenThrows('ORDERS.AMENDMENT_IN_PROGRESS');
   });
 
-  it('refuses to amend an order that is not confirmed yet', () => {
-    spec.given([placed]).when(amendUp).thenThrows('ORDERS.NOT_AMENDABLE');
+  it('refuses to amend an order that is not completed yet', () => {
+    spec.given([placed, reserved, confirmed]).when(amendUp).thenThrows('ORDERS.NOT_AMENDABLE');
   });
 
   it('needs a name and price for a product new to the order', () => {
     const other = 'c3d4e5f6-a7b8-4c9d-8e0f-2a3b4c5d6e7f';
     spec
-      .given([placed, confirmed])
+      .given(completedOrder)
       .when({ type: 'AmendOrder', items: [{ productId: other, quantity: 1 }] })
       .thenThrows('ORDERS.INVALID_AMENDMENT');
   });
 
   it('refuses to remove every line', () => {
     spec
-      .given([placed, confirmed])
+      .given(completedOrder)
       .when({
         type: 'AmendOrder',
         items: [
@@ -200,16 +286,16 @@ describe('amendment', () => {
 
   it('treats an amendment to the same quantities as nothing new', () => {
     spec
-      .given([placed, confirmed])
+      .given(completedOrder)
       .when({ type: 'AmendOrder', items: [{ productId: gear, quantity: 2 }] })
       .thenNothingHappened();
   });
 
   it('restores the previous lines when inventory refuses the amendment', () => {
-    const amended = decide(evolve(evolve(undefined, placed), confirmed), amendUp, now);
+    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
     const shortages = [{ productId: gear, requested: 1, available: 0 }];
     spec
-      .given([placed, confirmed, ...amended])
+      .given([...completedOrder, ...amended])
       .when({ type: 'RecordAmendmentRejected', shortages })
       .thenState((order) => {
         assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 2);
@@ -218,17 +304,57 @@ describe('amendment', () => {
       });
   });
 
-  it('completes an order once its amendment settles and every unit has left stock', () => {
-    const amended = decide(evolve(evolve(undefined, placed), confirmed), amendUp, now);
+  it('asks the payment to settle the difference once inventory applied the amendment', () => {
+    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
     spec
-      .given([
-        placed,
-        confirmed,
-        ...amended,
-        { type: 'StockDeducted', productId: gear, quantity: 3, at },
-        deductedAll[1]!,
-      ])
+      .given([...completedOrder, ...amended])
       .when({ type: 'RecordAmendmentApplied' })
-      .then([{ type: 'AmendmentSettled', at }, completed]);
+      .then([{ type: 'PaymentAdjustmentRequested', amendment: 1, previousTotal: 6008, total: 9007, at }]);
+  });
+
+  it('settles the amendment once the payment is adjusted', () => {
+    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
+    const adjusting: OrderEvent = {
+      type: 'PaymentAdjustmentRequested',
+      amendment: 1,
+      previousTotal: 6008,
+      total: 9007,
+      at,
+    };
+    spec
+      .given([...completedOrder, ...amended, adjusting])
+      .when({ type: 'RecordPaymentAdjusted', amendment: 1 })
+      .thenState((order) => {
+        assert.equal(order.pendingAmendment, undefined);
+        assert.equal(order.payment.amount, 9007);
+        assert.equal(order.status, 'completed');
+      });
+  });
+
+  it('rejects and undoes the amendment when the payment cannot settle the difference', () => {
+    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
+    const adjusting: OrderEvent = {
+      type: 'PaymentAdjustmentRequested',
+      amendment: 1,
+      previousTotal: 6008,
+      total: 9007,
+      at,
+    };
+    spec
+      .given([...completedOrder, ...amended, adjusting])
+      .when({ type: 'RecordPaymentAdjustmentFailed', amendment: 1, message: 'Your card was declined.' })
+      .thenState((order) => {
+        assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 2);
+        assert.equal(order.payment.amount, 6008);
+        assert.equal(order.pendingAmendment, undefined);
+      });
+  });
+
+  it('ignores the answer to an earlier amendment', () => {
+    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
+    spec
+      .given([...completedOrder, ...amended])
+      .when({ type: 'RecordPaymentAdjusted', amendment: 1 })
+      .thenNothingHappened();
   });
 });

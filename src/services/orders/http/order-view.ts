@@ -3,6 +3,7 @@ import { PaymentMethod } from '../../../../contracts/index.js';
 import { fromCents, lineTotal, orderTotal } from '../domain/index.js';
 import type { StoredOrder } from '../infrastructure/order-repository.js';
 import type { TimelineEntry } from '../infrastructure/timeline-repository.js';
+import { FlowConformanceView } from './flow-conformance-view.js';
 
 export const OrderStatus = Type.Union([
   Type.Literal('pending'),
@@ -72,11 +73,13 @@ export const OrderView = Type.Object({
   cancellation: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()), at: Type.String() })),
   correlationId: Type.String(),
   timeline: Type.Array(TimelineEntryView),
+  flowConformance: Type.Optional(FlowConformanceView),
 });
 
 export function orderView(
   { order, correlationId }: StoredOrder,
   timeline: readonly TimelineEntry[],
+  flowConformance?: Static<typeof FlowConformanceView>,
 ): Static<typeof OrderView> {
   return {
     orderId: order.orderId,
@@ -107,6 +110,7 @@ export function orderView(
     ...(order.cancellation ? { cancellation: order.cancellation } : {}),
     correlationId,
     timeline: [...timeline],
+    ...(flowConformance ? { flowConformance } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
@@ -9,9 +10,15 @@ import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
 import { findOrders, getOrder } from '../application/queries.js';
+import { findFlowCheck } from '../infrastructure/flow-check-repository.js';
+import { flowConformanceView, OrderDiagramView, orderDiagramView } from './flow-conformance-view.js';
 import { OrderStatus, OrderSummaryView, OrderView, orderSummaryView, orderView } from './order-view.js';
+import { orderSummaryExample, orderViewExample } from './view-examples.js';
 
 const OrderIdParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
+
+const PlaceOrderBody = Type.With(PlaceOrder.schema, { examples: [PlaceOrder.example] });
+const OrderResponse = Type.With(OrderView, { examples: [orderViewExample] });
 
 const CancelRequest = Type.Object(
   { reason: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })) },
@@ -41,7 +48,10 @@ const AmendmentRequest = Type.Object(
       { minItems: 1, maxItems: 100 },
     ),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [{ items: [{ itemId: exampleIds.product, quantity: 3 }] }],
+  },
 );
 
 const problems = {
@@ -62,9 +72,9 @@ export function orderRoutes(ctx: ServiceContext) {
           summary: 'Place an order (PlaceOrder)',
           description:
             'Idempotent by orderId: the same body again returns the same order; another body under that id is a 409.',
-          body: PlaceOrder.schema,
+          body: PlaceOrderBody,
           response: {
-            202: OrderView,
+            202: OrderResponse,
             ...problems,
             413: problemResponse('The body is larger than the server accepts'),
             415: problemResponse('The body is not JSON'),
@@ -106,13 +116,35 @@ export function orderRoutes(ctx: ServiceContext) {
         schema: {
           tags: ['orders'],
           summary: 'An order with its status, items, totals and timeline of messages',
+          description:
+            '`flowConformance` shows the path the order took through its documented flows and whether it conforms.',
           params: OrderIdParams,
-          response: { 200: OrderView, 404: problems[404] },
+          response: { 200: OrderResponse, 400: problems[400], 404: problems[404] },
         },
       },
       async (request) => {
         const stored = await getOrder(db, request.params.orderId);
-        return orderView(stored, stored.timeline);
+        const check = await findFlowCheck(db, stored.correlationId);
+        return orderView(stored, stored.timeline, flowConformanceView(check));
+      },
+    );
+
+    app.get(
+      '/orders/:orderId/diagram',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Mermaid sequence diagrams: what happened to the order, and the flows it should follow',
+          description:
+            'JSON: `observed` is drawn from the order timeline, departures as notes; `documented` holds the diagram of each documented flow the order ran through.',
+          params: OrderIdParams,
+          response: { 200: OrderDiagramView, 400: problems[400], 404: problems[404] },
+        },
+      },
+      async (request) => {
+        const stored = await getOrder(db, request.params.orderId);
+        const check = await findFlowCheck(db, stored.correlationId);
+        return orderDiagramView(stored.order.orderId, stored.timeline, check);
       },
     );
 
@@ -129,10 +161,13 @@ export function orderRoutes(ctx: ServiceContext) {
             cursor: Type.Optional(Type.String({ maxLength: 200 })),
           }),
           response: {
-            200: Type.Object({
-              orders: Type.Array(OrderSummaryView),
-              nextCursor: Type.Union([Type.String(), Type.Null()]),
-            }),
+            200: Type.Object(
+              {
+                orders: Type.Array(OrderSummaryView),
+                nextCursor: Type.Union([Type.String(), Type.Null()]),
+              },
+              { examples: [{ orders: [orderSummaryExample], nextCursor: null }] },
+            ),
             400: problems[400],
           },
         },
@@ -152,7 +187,7 @@ export function orderRoutes(ctx: ServiceContext) {
           description:
             'The body is optional: `{ "reason": "..." }`. Cancelling a cancelled order changes nothing.',
           params: OrderIdParams,
-          response: { 202: OrderView, ...problems },
+          response: { 202: OrderResponse, ...problems },
         },
       },
       async (request, reply) => {
@@ -175,7 +210,7 @@ export function orderRoutes(ctx: ServiceContext) {
           summary: 'Change quantities or add lines (OrderAmended); inventory confirms or the order reverts',
           params: OrderIdParams,
           body: AmendmentRequest,
-          response: { 202: OrderView, ...problems },
+          response: { 202: OrderResponse, ...problems },
         },
       },
       async (request, reply) => {

@@ -1,0 +1,36 @@
+import { createLogger } from '../platform/kernel/logger.js';
+import { loadSettings } from '../platform/kernel/settings.js';
+import { buildGateway } from './distributed/gateway-app.js';
+import { announceReady } from './distributed/processes.js';
+import { stopOnSignals } from './distributed/shutdown.js';
+import { domainServices } from './domain-services.js';
+
+/**
+ * The HTTP API in front of the distributed runtime: routes `/<service>/...` to that service's
+ * replicas, listed in GATEWAY_UPSTREAMS (`orders=http://host:4001,orders=http://host:4002,...`).
+ */
+const settings = loadSettings();
+const logger = createLogger({ level: settings.logLevel, name: 'gateway' });
+const missing = domainServices.filter((module) => !settings.gateway.upstreams[module.schema]?.length);
+if (missing.length > 0) {
+  logger.fatal(
+    { missing: missing.map((module) => module.schema) },
+    'GATEWAY_UPSTREAMS must list at least one replica of every service',
+  );
+  process.exit(2);
+}
+const app = await buildGateway({
+  routes: domainServices.map((module) => ({
+    name: module.schema,
+    serviceId: module.id,
+    upstreams: settings.gateway.upstreams[module.schema] ?? [],
+  })),
+  healthCheckMs: settings.gateway.healthCheckMs,
+  bodyLimitBytes: settings.bodyLimitBytes,
+  logger,
+});
+const address = await app.listen({ port: settings.port, host: settings.host });
+logger.info({ address, upstreams: settings.gateway.upstreams }, 'gateway is running');
+announceReady(address);
+
+stopOnSignals(logger, settings.shutdownTimeoutMs, () => app.close());

@@ -1,0 +1,71 @@
+import { openPostgres } from '../platform/db/postgres.js';
+import { ServiceHost } from '../platform/host.js';
+import { createLogger } from '../platform/kernel/logger.js';
+import { loadSettings } from '../platform/kernel/settings.js';
+import { DeadLetterStore } from '../platform/messaging/dead-letters.js';
+import { JetStreamBus } from '../platform/messaging/jetstream-bus.js';
+import { announceReady } from './distributed/processes.js';
+import { stopOnSignals } from './distributed/shutdown.js';
+import { domainServices } from './domain-services.js';
+
+/**
+ * One service in this process, on PostgreSQL (DATABASE_URL) and NATS JetStream (NATS_URL): the
+ * distributed runtime. Start as many replicas as needed; they share the service's database and
+ * its durable consumers, and one of them at a time relays its outbox.
+ *
+ *   npm run service -- <orders|inventory|notifications>
+ */
+const names = domainServices.map((candidate) => candidate.schema);
+const module = domainServices.find((candidate) => candidate.schema === process.argv[2]);
+if (!module) {
+  console.error(`usage: npm run service -- <${names.join('|')}>`);
+  process.exit(2);
+}
+const settings = loadSettings();
+const logger = createLogger({ level: settings.logLevel, name: module.schema });
+if (!settings.databaseUrl || !settings.nats.url) {
+  logger.fatal('DATABASE_URL and NATS_URL must both be set to run a service on its own');
+  process.exit(2);
+}
+
+const db = await openPostgres({
+  url: settings.databaseUrl,
+  poolSize: settings.databasePoolSize,
+  applicationName: `orders-domain-${module.schema}`,
+});
+const deadLetters = new DeadLetterStore(db, module.schema);
+const bus = await JetStreamBus.connect({
+  servers: settings.nats.url,
+  user: settings.nats.user,
+  pass: settings.nats.pass,
+  credsFile: settings.nats.credsFile,
+  namespace: settings.nats.namespace,
+  streamReplicas: settings.nats.streamReplicas,
+  streamMaxAgeMs: settings.nats.streamMaxAgeMs,
+  duplicateWindowMs: settings.nats.duplicateWindowMs,
+  maxDeliver: settings.messaging.maxDeliveries + 3,
+  connectionName: `${module.schema}-${process.pid}`,
+  logger,
+  onExhausted: (consumer, envelope, deliveries) =>
+    deadLetters.record(
+      consumer,
+      envelope,
+      `JetStream stopped redelivering after ${deliveries} deliveries, none settled: each ended in a crash or an expired ack wait`,
+      deliveries,
+    ),
+});
+const host = await ServiceHost.start({ modules: [module], databaseFor: () => db, bus, settings, logger });
+const address = await host.app.listen({ port: settings.port, host: settings.host });
+logger.info(
+  { address, service: module.id, streams: bus.streams.map((stream) => stream.name) },
+  'service is running',
+);
+announceReady(address);
+
+stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
+  // Stops HTTP, then pulling; in-flight handlers finish and the outbox is flushed before the
+  // connection drains its acks and closes.
+  await host.stop();
+  await bus.close();
+  await db.close();
+});

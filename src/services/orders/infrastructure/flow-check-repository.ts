@@ -1,0 +1,107 @@
+import type { Sql } from '../../../platform/db/database.js';
+import type { ConformanceReport } from '../../../platform/flows/conformance.js';
+import type { TimelineEntry } from './timeline-repository.js';
+
+export interface FlowCheck {
+  readonly correlationId: string;
+  readonly checkedAt: string | null;
+  readonly report: ConformanceReport | null;
+}
+
+interface FlowCheckRow {
+  correlationId: string;
+  checkedAt: Date | null;
+  report: ConformanceReport | null;
+}
+
+const toFlowCheck = (row: FlowCheckRow): FlowCheck => ({
+  correlationId: row.correlationId,
+  checkedAt: row.checkedAt?.toISOString() ?? null,
+  report: row.report,
+});
+
+/** A due check with what it needs: the order's timeline and the orders sharing its correlation id. */
+export interface DueFlowCheck extends FlowCheck {
+  readonly timeline: readonly TimelineEntry[];
+  readonly orderIds: readonly string[];
+}
+
+/**
+ * Asks for the flows of these orders to be checked at `at`. A check already asked for earlier
+ * keeps its time, so the messages of a burst share one check.
+ */
+export async function requestFlowChecks(
+  sql: Sql,
+  correlationIds: readonly string[],
+  at: Date,
+): Promise<void> {
+  await sql.query(
+    `insert into orders.flow_checks (correlation_id, due_at)
+     select distinct c.correlation_id, $2::timestamptz from unnest($1::text[]) as c (correlation_id)
+     where exists (select 1 from orders.orders o where o.correlation_id = c.correlation_id)
+     on conflict (correlation_id) do update set due_at = least(orders.flow_checks.due_at, excluded.due_at)`,
+    [correlationIds, at],
+  );
+}
+
+/** Locks up to `limit` checks that are due, skipping those another checker holds, with their timelines. */
+export async function claimDueFlowChecks(tx: Sql, now: Date, limit: number): Promise<DueFlowCheck[]> {
+  const checks = await tx.query<FlowCheckRow>(
+    `select correlation_id as "correlationId", checked_at as "checkedAt", report
+     from orders.flow_checks where due_at <= $1 order by due_at limit $2 for update skip locked`,
+    [now, limit],
+  );
+  if (checks.length === 0) return [];
+  const ids = checks.map((check) => check.correlationId);
+  const entries = await tx.query<TimelineEntry & { correlationId: string; time: Date }>(
+    `select correlation_id as "correlationId", message_id as "messageId", type, version, source, subject,
+            time, causation_id as "causationId"
+     from orders.timeline where correlation_id = any($1::text[]) order by time, seq`,
+    [ids],
+  );
+  const orders = await tx.query<{ correlationId: string; orderId: string }>(
+    `select correlation_id as "correlationId", order_id as "orderId"
+     from orders.orders where correlation_id = any($1::text[]) order by created_at`,
+    [ids],
+  );
+  return checks.map((check) => ({
+    ...toFlowCheck(check),
+    timeline: entries
+      .filter((entry) => entry.correlationId === check.correlationId)
+      .map(({ correlationId: _correlationId, ...entry }) => ({ ...entry, time: entry.time.toISOString() })),
+    orderIds: orders
+      .filter((order) => order.correlationId === check.correlationId)
+      .map((order) => order.orderId),
+  }));
+}
+
+export async function saveFlowCheck(
+  tx: Sql,
+  correlationId: string,
+  report: ConformanceReport,
+  checkedAt: Date,
+): Promise<void> {
+  await tx.query(
+    `update orders.flow_checks set report = $2, conforms = $3, checked_at = $4, due_at = $5
+     where correlation_id = $1`,
+    [correlationId, JSON.stringify(report), report.conforms, checkedAt, report.nextCheckAt],
+  );
+}
+
+export async function findFlowCheck(sql: Sql, correlationId: string): Promise<FlowCheck | undefined> {
+  const [row] = await sql.query<FlowCheckRow>(
+    `select correlation_id as "correlationId", checked_at as "checkedAt", report
+     from orders.flow_checks where correlation_id = $1`,
+    [correlationId],
+  );
+  return row && toFlowCheck(row);
+}
+
+/** Checks due by `until`. */
+export async function countDueFlowChecks(sql: Sql, until: Date): Promise<number> {
+  const [row] = await sql.query<{ due: number }>(
+    'select count(*)::int as due from orders.flow_checks where due_at <= $1',
+    [until],
+  );
+  return row?.due ?? 0;
+}

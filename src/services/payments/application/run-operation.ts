@@ -1,0 +1,357 @@
+import { PaymentAttemptFailed } from '../../../../contracts/index.js';
+import type { Database } from '../../../platform/db/database.js';
+import type { Clock } from '../../../platform/kernel/clock.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import type { Outbox } from '../../../platform/messaging/outbox.js';
+import type { MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
+import {
+  afterUnavailable,
+  reconcileDelayMs,
+  type Operation,
+  type OperationOutcome,
+  type Payment,
+  type RetryPolicy,
+} from '../domain/index.js';
+import {
+  clearDoubt,
+  finishAttempt,
+  holdLease,
+  markSettled,
+  reschedule,
+  setReference,
+  startCall,
+  type AttemptOutcome,
+  type ClaimedOperation,
+} from '../infrastructure/operation-store.js';
+import { findPayment } from '../infrastructure/payment-repository.js';
+import { changePayment } from './change-payment.js';
+import type { OperationsBell } from './operations-bell.js';
+import {
+  ProviderOutcomeUnknown,
+  ProviderUnavailable,
+  type LookupResult,
+  type PaymentProvider,
+  type ProviderResult,
+} from './provider.js';
+
+export interface OperationDependencies {
+  /** How long a claim keeps other workers off an operation: renewed before each provider call. */
+  readonly leaseMs: number;
+  readonly db: Database;
+  readonly outbox: Outbox;
+  readonly provider: PaymentProvider;
+  readonly policy: RetryPolicy;
+  readonly bell: OperationsBell;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+interface Turn {
+  readonly deps: OperationDependencies;
+  readonly claimed: ClaimedOperation;
+  readonly operation: Operation;
+  readonly payment: Payment;
+}
+
+const ERROR_TEXT_LIMIT = 500;
+
+/**
+ * One turn of a claimed operation. An operation in doubt is first reconciled: the provider is asked
+ * what became of the unanswered call, and a new call is made only if it never acted on it. Then the
+ * call is made (unless the operation lost its reason), and its outcome recorded: success or refusal
+ * settle the operation; a provider that did nothing is retried with back-off up to the limit; an
+ * unanswered call leaves the operation in doubt until the next turn reconciles it.
+ */
+export async function runOperation(deps: OperationDependencies, claimed: ClaimedOperation): Promise<void> {
+  const stored = await findPayment(deps.db, claimed.paymentId);
+  const operation = stored?.payment.pending.find((each) => each.operationId === claimed.operationId);
+  if (!stored || !operation) {
+    await markSettled(deps.db, claimed.operationId, deps.clock.now());
+    return;
+  }
+  const turn: Turn = { deps, claimed, operation, payment: stored.payment };
+  if (claimed.inDoubt && (await reconcile(turn)) === 'done') return;
+  if (await withdrawn(turn)) return;
+  if (claimed.attempts >= deps.policy.maxAttempts) {
+    // Only after a lookup proved the last unanswered call was never applied.
+    const reason = claimed.lastError ?? 'The provider never answered';
+    await settle(turn, exhausted('no_answer', reason, claimed.attempts), undefined);
+    return;
+  }
+  await call(turn);
+}
+
+async function reconcile(turn: Turn): Promise<'done' | 'call'> {
+  const { deps, claimed, operation } = turn;
+  let answer: LookupResult;
+  try {
+    await holdLease(deps.db, operation.operationId, deps.leaseMs);
+    answer = await deps.provider.lookup({
+      kind: operation.kind,
+      reference: referenceOf(turn),
+      idempotencyKey: operation.operationId,
+    });
+  } catch (error) {
+    await stillInDoubt(turn, 'unavailable', describe(error));
+    return 'done';
+  }
+  switch (answer.outcome) {
+    case 'succeeded':
+    case 'refused':
+      await settle(turn, outcomeOf(answer, claimed.attempts), {
+        number: claimed.attempts,
+        action: 'lookup',
+        outcome: answer.outcome,
+        detail: detailOf(answer),
+      });
+      return 'done';
+    case 'processing':
+      await stillInDoubt(turn, 'processing', 'The provider is still processing the call');
+      return 'done';
+    case 'not_found':
+      await deps.db.transaction(async (tx) => {
+        await finishAttempt(tx, operation.operationId, {
+          number: claimed.attempts,
+          action: 'lookup',
+          outcome: 'not_found',
+          detail: 'The provider never acted on the call',
+          at: deps.clock.now(),
+        });
+        await clearDoubt(tx, operation.operationId);
+      });
+      return 'call';
+  }
+}
+
+/** The order's authorization is dropped when the order was cancelled before the provider was asked. */
+async function withdrawn(turn: Turn): Promise<boolean> {
+  const { deps, claimed, operation, payment } = turn;
+  if (!payment.cancellation) return false;
+  return deps.outbox.run(originOf(claimed), async (uow) => {
+    const after = await changePayment(uow, deps.bell, payment.paymentId, {
+      type: 'WithdrawOperation',
+      operationId: operation.operationId,
+    });
+    const settled = !after?.pending.some((each) => each.operationId === operation.operationId);
+    if (settled) await markSettled(uow.sql, operation.operationId, uow.now);
+    return settled;
+  });
+}
+
+async function call(turn: Turn): Promise<void> {
+  const { deps, operation } = turn;
+  const number = await startCall(deps.db, operation.operationId, deps.clock.now(), deps.leaseMs);
+  let result: ProviderResult;
+  try {
+    result = await perform(turn);
+  } catch (error) {
+    if (error instanceof ProviderUnavailable) {
+      await unavailable(turn, number, error.code, error.message);
+    } else {
+      // A timeout, or a failure whose effect cannot be told: treated as unanswered, never as "nothing happened".
+      const reason =
+        error instanceof ProviderOutcomeUnknown ? `${error.code}: ${error.message}` : describe(error);
+      await unanswered(turn, number, reason);
+    }
+    return;
+  }
+  await settle(turn, outcomeOf(result, number), {
+    number,
+    action: 'call',
+    outcome: result.outcome,
+    detail: detailOf(result),
+  });
+}
+
+async function perform(turn: Turn): Promise<ProviderResult> {
+  const { deps, claimed, operation, payment } = turn;
+  const { provider } = deps;
+  const idempotencyKey = operation.operationId;
+  switch (operation.kind) {
+    case 'authorize': {
+      let reference = claimed.providerReference ?? undefined;
+      if (reference === undefined) {
+        await holdLease(deps.db, operation.operationId, deps.leaseMs);
+        const prepared = await provider.prepare({
+          paymentId: payment.paymentId,
+          orderId: payment.orderId,
+          chargeId: operation.chargeId,
+          amount: operation.amount,
+          currency: payment.currency,
+          capture: operation.capture,
+          idempotencyKey,
+        });
+        if (prepared.outcome === 'refused') return prepared;
+        reference = prepared.reference;
+        await setReference(deps.db, operation.operationId, reference);
+        await holdLease(deps.db, operation.operationId, deps.leaseMs);
+      }
+      return provider.authorize({
+        reference,
+        token: payment.token,
+        amount: operation.amount,
+        idempotencyKey,
+      });
+    }
+    case 'capture':
+      return provider.capture({
+        reference: requireReference(turn),
+        amount: operation.amount,
+        idempotencyKey,
+      });
+    case 'release':
+      return provider.release({ reference: requireReference(turn), idempotencyKey });
+    case 'refund':
+      return provider.refund({ reference: requireReference(turn), amount: operation.amount, idempotencyKey });
+  }
+}
+
+/** The provider did nothing: retry after a back-off, or give up after the last attempt. */
+async function unavailable(turn: Turn, number: number, code: string, message: string): Promise<void> {
+  const { deps, operation } = turn;
+  const next = afterUnavailable(deps.policy, number);
+  const reason = `${code}: ${message}`;
+  const attempt = { number, action: 'call', outcome: 'unavailable', detail: reason } as const;
+  if (next.action === 'give_up') {
+    await settle(turn, exhausted(code, message, number), attempt);
+    return;
+  }
+  deps.logger.warn(
+    { operationId: operation.operationId, attempt: number, reason },
+    'payment provider unavailable, will retry',
+  );
+  await retryLater(turn, attempt, { delayMs: next.delayMs, inDoubt: false, outcome: 'unavailable' });
+}
+
+/** No answer: the provider may have acted, so the next turn asks it before anything else. */
+async function unanswered(turn: Turn, number: number, reason: string): Promise<void> {
+  const { deps, claimed, operation } = turn;
+  deps.logger.warn(
+    { operationId: operation.operationId, attempt: number, reason },
+    'payment provider call unanswered, will reconcile',
+  );
+  await retryLater(
+    turn,
+    { number, action: 'call', outcome: 'unknown', detail: reason },
+    { delayMs: reconcileDelayMs(deps.policy, claimed.lookups), inDoubt: true, outcome: 'unknown' },
+  );
+}
+
+async function stillInDoubt(
+  turn: Turn,
+  outcome: 'unavailable' | 'processing',
+  reason: string,
+): Promise<void> {
+  const { deps, claimed, operation } = turn;
+  await deps.db.transaction(async (tx) => {
+    await finishAttempt(tx, operation.operationId, {
+      number: claimed.attempts,
+      action: 'lookup',
+      outcome,
+      detail: reason,
+      at: deps.clock.now(),
+    });
+    await reschedule(tx, operation.operationId, {
+      delayMs: reconcileDelayMs(deps.policy, claimed.lookups + 1),
+      inDoubt: true,
+      error: reason,
+    });
+  });
+}
+
+async function retryLater(
+  turn: Turn,
+  attempt: { number: number; action: 'call'; outcome: AttemptOutcome; detail: string },
+  next: { delayMs: number; inDoubt: boolean; outcome: 'unavailable' | 'unknown' },
+): Promise<void> {
+  const { deps, claimed, operation, payment } = turn;
+  await deps.outbox.run(originOf(claimed), async (uow) => {
+    await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now });
+    await reschedule(uow.sql, operation.operationId, {
+      delayMs: next.delayMs,
+      inDoubt: next.inDoubt,
+      error: attempt.detail,
+    });
+    uow.emit(
+      PaymentAttemptFailed,
+      {
+        paymentId: payment.paymentId,
+        orderId: payment.orderId,
+        operation: operation.kind,
+        attempt: attempt.number,
+        outcome: next.outcome,
+        error: attempt.detail,
+        nextAttemptAt: new Date(uow.now.getTime() + next.delayMs).toISOString(),
+        timestamp: uow.now.toISOString(),
+      },
+      { idempotencyKey: `${operation.operationId}:attempt-${attempt.number}` },
+    );
+  });
+}
+
+/** Records the operation's outcome, settles it and lets the payment's rules decide what follows. */
+async function settle(
+  turn: Turn,
+  outcome: OperationOutcome,
+  attempt: { number: number; action: 'call' | 'lookup'; outcome: AttemptOutcome; detail: string } | undefined,
+): Promise<void> {
+  const { deps, claimed, operation, payment } = turn;
+  await deps.outbox.run(originOf(claimed), async (uow) => {
+    if (attempt) await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now });
+    await markSettled(uow.sql, operation.operationId, uow.now);
+    await changePayment(uow, deps.bell, payment.paymentId, {
+      type: 'RecordOutcome',
+      operationId: operation.operationId,
+      outcome,
+    });
+  });
+}
+
+function outcomeOf(result: ProviderResult, attempts: number): OperationOutcome {
+  return result.outcome === 'succeeded'
+    ? { kind: 'succeeded', reference: result.reference }
+    : { kind: 'refused', code: result.code, message: clip(result.message), attempts: Math.max(1, attempts) };
+}
+
+const exhausted = (code: string, message: string, attempts: number): OperationOutcome => ({
+  kind: 'exhausted',
+  code,
+  message: clip(message),
+  attempts: Math.max(1, attempts),
+});
+
+const detailOf = (result: ProviderResult): string =>
+  result.outcome === 'succeeded'
+    ? `${result.summary} (${result.reference})`
+    : `${result.code}: ${result.message}`;
+
+/** The provider's reference of the charge the operation acts on. */
+function referenceOf(turn: Turn): string | undefined {
+  const { claimed, operation, payment } = turn;
+  return (
+    claimed.providerReference ??
+    (operation.kind === 'authorize'
+      ? undefined
+      : payment.charges.find((charge) => charge.chargeId === operation.chargeId)?.reference)
+  );
+}
+
+function requireReference(turn: Turn): string {
+  const reference = referenceOf(turn);
+  if (reference === undefined)
+    throw new Error(`operation ${turn.operation.operationId} has no charge to act on`);
+  return reference;
+}
+
+const originOf = (claimed: ClaimedOperation): MessageOrigin => ({
+  correlationId: claimed.correlationId,
+  ...(claimed.causationId === null ? {} : { causationId: claimed.causationId }),
+});
+
+/** Only the message: errors of payment SDKs may carry the request they failed on. */
+function describe(error: unknown): string {
+  return clip((error instanceof Error ? error.message : String(error)).trim() || 'unknown error');
+}
+
+const clip = (text: string): string =>
+  text.length > ERROR_TEXT_LIMIT ? `${text.slice(0, ERROR_TEXT_LIMIT - 1)}…` : text;

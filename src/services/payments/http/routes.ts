@@ -1,0 +1,105 @@
+import { Type } from 'typebox';
+import type { HttpApp } from '../../../platform/http/app.js';
+import { problemResponse } from '../../../platform/http/problem.js';
+import { errorsFor } from '../../../platform/kernel/errors.js';
+import type { ServiceContext } from '../../../platform/service.js';
+import type { OperationsBell } from '../application/operations-bell.js';
+import { getPayment, paymentsOfOrder } from '../application/queries.js';
+import { receiveProviderNotice } from '../application/receive-provider-notice.js';
+import { verifyStripeWebhook, WebhookSignatureInvalid } from '../infrastructure/providers/stripe-webhooks.js';
+import { paymentExample, PaymentView, paymentView } from './payment-view.js';
+
+const errors = errorsFor('PAYMENTS');
+
+/** Reads of payments, and the endpoint Stripe posts its webhook events to. */
+export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
+  const { db, clock } = ctx;
+  const webhookSecret = ctx.settings.payments.stripe.webhookSecret;
+
+  return async (app: HttpApp): Promise<void> => {
+    app.get(
+      '/payments',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'The payment of an order, with its charges, refunds and every attempt',
+          querystring: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
+          response: {
+            200: Type.Object(
+              { payments: Type.Array(PaymentView) },
+              { examples: [{ payments: [paymentExample] }] },
+            ),
+            400: problemResponse('The query is invalid'),
+          },
+        },
+      },
+      async (request) => ({ payments: (await paymentsOfOrder(db, request.query.orderId)).map(paymentView) }),
+    );
+
+    app.get(
+      '/payments/:paymentId',
+      {
+        schema: {
+          tags: ['payments'],
+          summary: 'One payment, with its charges, refunds, operations and every attempt',
+          params: Type.Object({ paymentId: Type.String({ format: 'uuid' }) }),
+          response: { 200: PaymentView, 404: problemResponse('No such payment') },
+        },
+      },
+      async (request) => paymentView(await getPayment(db, request.params.paymentId)),
+    );
+
+    // Its own scope: the signature covers the exact bytes, so this route reads the body unparsed.
+    await app.register(async (webhooks: HttpApp) => {
+      webhooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+        done(null, body);
+      });
+      webhooks.post(
+        '/payments/webhooks/stripe',
+        {
+          schema: {
+            tags: ['payments'],
+            summary: "Stripe's webhook events, verified by signature; they trigger reconciliation",
+            headers: Type.Object({ 'stripe-signature': Type.Optional(Type.String()) }),
+            response: {
+              200: Type.Object(
+                {
+                  received: Type.Boolean(),
+                  duplicate: Type.Boolean({
+                    description: 'The event was received before: nothing more was done.',
+                  }),
+                },
+                { examples: [{ received: true, duplicate: false }] },
+              ),
+              400: problemResponse('The signature does not match the payload'),
+              503: problemResponse('No webhook secret is configured'),
+            },
+          },
+        },
+        async (request) => {
+          if (webhookSecret === undefined) {
+            throw errors.unavailable(
+              'WEBHOOKS_NOT_CONFIGURED',
+              'Set STRIPE_WEBHOOK_SECRET to receive webhooks',
+            );
+          }
+          const payload = typeof request.body === 'string' ? request.body : '';
+          let notice;
+          try {
+            notice = verifyStripeWebhook(payload, request.headers['stripe-signature'], webhookSecret);
+          } catch (error) {
+            if (error instanceof WebhookSignatureInvalid) {
+              throw errors.validation(
+                'WEBHOOK_SIGNATURE_INVALID',
+                'The Stripe-Signature header does not match',
+              );
+            }
+            throw error;
+          }
+          const { duplicate } = await receiveProviderNotice(db, bell, notice, clock.now());
+          return { received: true, duplicate };
+        },
+      );
+    });
+  };
+}

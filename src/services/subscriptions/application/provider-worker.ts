@@ -1,0 +1,198 @@
+import type { Database } from '../../../platform/db/database.js';
+import { AppError } from '../../../platform/kernel/errors.js';
+import type { Logger } from '../../../platform/kernel/logger.js';
+import type { Outbox } from '../../../platform/messaging/outbox.js';
+import type { Worker } from '../../../platform/service.js';
+import type { ProviderReport } from '../domain/index.js';
+import {
+  claimDueOperations,
+  countPendingOperations,
+  finishOperation,
+  scheduleOperationRetry,
+  type ClaimedOperation,
+} from '../infrastructure/provider-operations.js';
+import { changeSubscription } from './change-subscription.js';
+import { ProviderRefusal, type SubscriptionProvider } from './provider.js';
+import type { WakeUp } from './wake-up.js';
+
+export interface ProviderWorkerOptions {
+  readonly db: Database;
+  readonly outbox: Outbox;
+  readonly logger: Logger;
+  readonly provider: SubscriptionProvider;
+  readonly wakeUp: WakeUp;
+  /** Calls of one operation before the provider counts as unavailable. */
+  readonly maxAttempts: number;
+  readonly retryBaseMs: number;
+  readonly maxRetryDelayMs?: number;
+  /** Longest idle wait between two looks for due operations (retries come due without a ring). */
+  readonly pollMs?: number;
+  readonly batchSize?: number;
+  /** How long a claim keeps other workers off an operation; longer than any provider call takes. */
+  readonly leaseMs?: number;
+}
+
+const ERROR_TEXT_LIMIT = 1000;
+
+/**
+ * Makes the calls to the provider that commands scheduled: one short statement claims them, the
+ * provider is called with no transaction open, and one short transaction records each answer
+ * with the events it causes. The operation id is the provider's idempotency key, so a retry after
+ * a timeout or a crash never starts or cancels twice. Replicas share the work through the lease.
+ */
+export class ProviderWorker implements Worker {
+  readonly name = 'subscription-provider';
+  readonly #options: Required<ProviderWorkerOptions>;
+  #running = false;
+  #loop: Promise<void> = Promise.resolve();
+  #nextRetryAt = Number.POSITIVE_INFINITY;
+
+  constructor(options: ProviderWorkerOptions) {
+    this.#options = { pollMs: 200, batchSize: 10, leaseMs: 120_000, maxRetryDelayMs: 600_000, ...options };
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Stops claiming and lets the calls in flight finish and record their answer. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#options.wakeUp.ring();
+    await this.#loop;
+  }
+
+  backlog(): Promise<number> {
+    return countPendingOperations(this.#options.db);
+  }
+
+  async #run(): Promise<void> {
+    const { db, wakeUp, batchSize, leaseMs, logger } = this.#options;
+    while (this.#running) {
+      let claimed: ClaimedOperation[] = [];
+      try {
+        claimed = await claimDueOperations(db, batchSize, leaseMs);
+      } catch (error) {
+        logger.warn({ err: error }, 'could not claim provider operations, will try again');
+      }
+      if (claimed.length > 0) {
+        await Promise.all(claimed.map((operation) => this.#perform(operation)));
+        continue;
+      }
+      await wakeUp.wait(this.#idleWaitMs());
+    }
+  }
+
+  #idleWaitMs(): number {
+    const untilRetry = this.#nextRetryAt - Date.now();
+    if (untilRetry <= 0) {
+      this.#nextRetryAt = Number.POSITIVE_INFINITY;
+      return 0;
+    }
+    return Math.min(this.#options.pollMs, untilRetry);
+  }
+
+  async #perform(operation: ClaimedOperation): Promise<void> {
+    const { logger } = this.#options;
+    const log = { operationId: operation.operationId, kind: operation.kind, attempts: operation.attempts };
+    try {
+      let answer: ProviderReport;
+      try {
+        answer = await this.#call(operation);
+      } catch (error) {
+        if (!(error instanceof ProviderRefusal) && operation.attempts < this.#options.maxAttempts) {
+          await this.#retryLater(operation, error);
+          return;
+        }
+        answer = failureOf(operation, error);
+      }
+      await this.#record(operation, answer);
+    } catch (error) {
+      if (error instanceof AppError && error.category !== 'unavailable') {
+        // The lifecycle refuses the answer: a bug, which retrying cannot fix. Keep it for inspection.
+        await finishOperation(this.#options.db, operation.operationId, {
+          status: 'failed',
+          error: describeError(error),
+          at: new Date(),
+        });
+        logger.error({ ...log, err: error }, 'the answer of the provider could not be recorded');
+        return;
+      }
+      // Recording failed for a passing reason: the lease runs out and the operation is tried again.
+      logger.error({ ...log, err: error }, 'could not record the answer of the provider');
+    }
+  }
+
+  async #call(operation: ClaimedOperation): Promise<ProviderReport> {
+    const { provider } = this.#options;
+    switch (operation.kind) {
+      case 'start': {
+        const started = await provider.start(operation.request, operation.operationId);
+        return {
+          type: 'RecordStart',
+          plan: started.plan,
+          provider: { name: provider.name, subscriptionId: started.providerSubscriptionId },
+          currentPeriodStart: started.currentPeriodStart,
+          currentPeriodEnd: started.currentPeriodEnd,
+        };
+      }
+      case 'cancel': {
+        const cancelled = await provider.cancel(operation.request, operation.operationId);
+        return { type: 'RecordCancellation', endsAt: cancelled.endsAt };
+      }
+    }
+  }
+
+  async #retryLater(operation: ClaimedOperation, error: unknown): Promise<void> {
+    const { db, logger, retryBaseMs, maxRetryDelayMs } = this.#options;
+    const delayMs = Math.min(retryBaseMs * 2 ** (operation.attempts - 1), maxRetryDelayMs);
+    const reason = describeError(error);
+    await scheduleOperationRetry(db, operation.operationId, { delayMs, error: reason });
+    this.#nextRetryAt = Math.min(this.#nextRetryAt, Date.now() + delayMs);
+    logger.warn(
+      { operationId: operation.operationId, attempts: operation.attempts, delayMs, reason },
+      'provider call failed, will retry',
+    );
+  }
+
+  async #record(operation: ClaimedOperation, answer: ProviderReport): Promise<void> {
+    const origin = {
+      correlationId: operation.correlationId,
+      ...(operation.causationId === null ? {} : { causationId: operation.causationId }),
+    };
+    await this.#options.outbox.run(origin, async (uow) => {
+      const failed = answer.type === 'RecordStartFailure' || answer.type === 'RecordCancellationFailure';
+      const finished = await finishOperation(uow.sql, operation.operationId, {
+        status: 'done',
+        ...(failed ? { error: answer.detail } : {}),
+        at: uow.now,
+      });
+      if (!finished) return;
+      await changeSubscription(uow, operation.subscriptionId, answer);
+    });
+  }
+}
+
+/** The answer recorded when the provider refused, or never answered in `maxAttempts` calls. */
+function failureOf(operation: ClaimedOperation, error: unknown): ProviderReport {
+  const refused = error instanceof ProviderRefusal;
+  const reason = refused ? 'provider_refused' : 'provider_unavailable';
+  const detail = refused
+    ? describeError(error)
+    : `No answer after ${operation.attempts} attempts; last error: ${describeError(error)}`;
+  switch (operation.kind) {
+    case 'start':
+      return { type: 'RecordStartFailure', reason, detail: truncate(detail) };
+    case 'cancel':
+      return { type: 'RecordCancellationFailure', reason, detail: truncate(detail) };
+  }
+}
+
+function describeError(error: unknown): string {
+  return truncate((error instanceof Error ? error.message : String(error)).trim() || 'unknown error');
+}
+
+const truncate = (text: string) =>
+  text.length > ERROR_TEXT_LIMIT ? `${text.slice(0, ERROR_TEXT_LIMIT - 1)}…` : text;

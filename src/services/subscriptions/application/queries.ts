@@ -1,0 +1,16 @@
+import type { Sql } from '../../../platform/db/database.js';
+import {
+  findSubscription,
+  listSubscriptionsOf,
+  type StoredSubscription,
+} from '../infrastructure/subscription-repository.js';
+import { subscriptionErrors } from './errors.js';
+
+export async function getSubscription(sql: Sql, subscriptionId: string): Promise<StoredSubscription> {
+  const stored = await findSubscription(sql, subscriptionId);
+  if (!stored) throw subscriptionErrors.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
+  return stored;
+}
+
+export const subscriptionsOf = (sql: Sql, userId: string, limit: number): Promise<StoredSubscription[]> =>
+  listSubscriptionsOf(sql, userId, limit);

@@ -1,0 +1,167 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { openPostgres } from '../../../src/platform/db/postgres.js';
+
+export const postgresUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const sharedNatsUrl = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+
+const [postgres, nats, natsServerBinary] = await Promise.all([
+  probePostgres(),
+  probeNats(),
+  probeNatsServerBinary(),
+]);
+
+/**
+ * Declares a suite that needs PostgreSQL and NATS with JetStream — and the `nats-server` binary
+ * when it starts servers of its own. Without them it is skipped with the reason, except on CI
+ * where it fails.
+ */
+export function describeDistributed(
+  title: string,
+  body: () => void,
+  needs: { privateNatsServer?: boolean } = {},
+): void {
+  const absent = [postgres, nats, needs.privateNatsServer ? natsServerBinary : undefined].filter(
+    (reason): reason is string => reason !== undefined,
+  );
+  if (absent.length === 0) {
+    describe(title, body);
+  } else if (process.env['CI']) {
+    describe(title, () => {
+      it('finds what it needs, which CI requires', () => {
+        throw new Error(absent.join('; '));
+      });
+    });
+  } else {
+    describe(title, { skip: `${absent.join('; ')} (set TEST_DATABASE_URL / TEST_NATS_URL)` }, body);
+  }
+}
+
+async function probePostgres(): Promise<string | undefined> {
+  try {
+    const db = await openPostgres({ url: postgresUrl, poolSize: 1 });
+    await db.close();
+    return undefined;
+  } catch (error) {
+    return `PostgreSQL is not reachable at ${postgresUrl}: ${String(error)}`;
+  }
+}
+
+async function probeNats(): Promise<string | undefined> {
+  try {
+    const nc = await connect({ servers: sharedNatsUrl, timeout: 2_000 });
+    try {
+      await (await jetstreamManager(nc)).getAccountInfo();
+    } finally {
+      await nc.close();
+    }
+    return undefined;
+  } catch (error) {
+    return `NATS with JetStream is not reachable at ${sharedNatsUrl}: ${String(error)}`;
+  }
+}
+
+async function probeNatsServerBinary(): Promise<string | undefined> {
+  const found = spawnSync('nats-server', ['--version'], { encoding: 'utf8' });
+  return found.status === 0 ? undefined : 'the nats-server binary is not on PATH';
+}
+
+/** Deletes every stream whose name starts with the namespace: what a test run created. */
+export async function deleteStreams(natsUrl: string, namespace: string): Promise<void> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    for await (const name of jsm.streams.names()) {
+      if (name.startsWith(`${namespace}_`)) await jsm.streams.delete(name);
+    }
+  } finally {
+    await nc.close();
+  }
+}
+
+export async function countStoredMessages(natsUrl: string, namespace: string): Promise<number> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    let total = 0;
+    for await (const stream of jsm.streams.list()) {
+      if (stream.config.name.startsWith(`${namespace}_`)) total += stream.state.messages;
+    }
+    return total;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** A nats-server of the test's own, on a free port with its own store, stopped and started by its pid only. */
+export interface PrivateNatsServer {
+  readonly url: string;
+  /** SIGKILLs this server and starts it again on the same port and store. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
+  const port = await freePort();
+  const storeDir = await mkdtemp(join(tmpdir(), 'orders-nats-'));
+  const url = `nats://127.0.0.1:${port}`;
+  let server = await launchNats(port, storeDir, url);
+  const kill = async (signal: NodeJS.Signals) => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    const gone = new Promise((resolve) => server.once('exit', resolve));
+    server.kill(signal);
+    await gone;
+  };
+  return {
+    url,
+    restart: async () => {
+      await kill('SIGKILL');
+      server = await launchNats(port, storeDir, url);
+    },
+    stop: async () => {
+      await kill('SIGTERM');
+      await rm(storeDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launchNats(port: number, storeDir: string, url: string): Promise<ChildProcess> {
+  const server = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+    stdio: 'ignore',
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      const nc = await connect({ servers: url, timeout: 500 });
+      await (await jetstreamManager(nc)).getAccountInfo();
+      await nc.close();
+      return server;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        server.kill('SIGKILL');
+        throw new Error(`nats-server on port ${port} did not come up: ${String(error)}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => {
+        if (address && typeof address === 'object') resolve(address.port);
+        else reject(new Error('no port'));
+      });
+    });
+  });
+}

@@ -1,0 +1,590 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { after, before, it } from 'node:test';
+import { pino } from 'pino';
+import { PaymentProcessed, type PayloadOf } from '../../contracts/index.js';
+import { domainServices } from '../../src/hosts/domain-services.js';
+import type { Database } from '../../src/platform/db/database.js';
+import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { envelopeFor } from '../support/envelopes.js';
+import {
+  declinedPaymentMethod,
+  fakeSecretKey,
+  fakeWebhookSecret,
+  paymentIntentRoutes,
+  startFakeStripe,
+  type FakeStripe,
+} from '../support/fake-stripe.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { placeOrderBody, stockBody, type Line } from '../support/orders.js';
+
+interface OrderView {
+  orderId: string;
+  status: string;
+  totalAmount: number;
+  items: { itemId: string; quantity: number }[];
+  amendmentPending: boolean;
+  cancellation?: { reason?: string };
+  timeline: { type: string }[];
+}
+
+interface PaymentView {
+  paymentId: string;
+  userId: string;
+  status: string;
+  amount: number;
+  charges: { purpose: string; amount: number; state: string; providerReference?: string }[];
+  refunds: { amount: number; method: string; reason: string; state: string }[];
+  attempts: { operation: string; number: number; action: string; outcome: string }[];
+}
+
+interface StockTotals {
+  onHand: number;
+  reserved: number;
+  available: number;
+}
+
+/** The requests and reads every payment test needs, over one running domain. */
+function paymentsClient(domain: () => TestHost) {
+  const json = <T>(response: { body: string }) => JSON.parse(response.body) as T;
+  const post = async (url: string, payload: object) => {
+    const response = await domain().inject({ method: 'POST', url, payload });
+    assert.ok(response.statusCode < 300, `${url}: ${response.statusCode} ${response.body}`);
+    return response;
+  };
+  const get = async <T>(url: string) => json<T>(await domain().inject({ method: 'GET', url }));
+  return {
+    async stocked(units: number): Promise<string> {
+      const productId = randomUUID();
+      await post('/inventory/add', stockBody(productId, units));
+      return productId;
+    },
+    /** Places an order paid with the token and waits for everything it set off. */
+    async placed(token: string, lines: readonly Line[]) {
+      const body = placeOrderBody(lines);
+      body.payment.transactionId = token;
+      await post('/orders', body);
+      await domain().settled();
+      return body;
+    },
+    order: (orderId: string) => get<OrderView>(`/orders/${orderId}`),
+    async payment(orderId: string): Promise<PaymentView> {
+      const { payments } = await get<{ payments: PaymentView[] }>(`/payments?orderId=${orderId}`);
+      assert.equal(payments.length, 1, 'one payment per order');
+      return payments[0]!;
+    },
+    stock: async (productId: string) =>
+      (await get<{ totals: StockTotals }>(`/inventory/${productId}`)).totals,
+    notificationTypes: async (orderId: string) =>
+      (await get<{ notifications: { type: string }[] }>(`/notifications?orderId=${orderId}`)).notifications
+        .map((notification) => notification.type)
+        .sort(),
+    cancel: (orderId: string) => post(`/orders/${orderId}/cancel`, { reason: 'changed my mind' }),
+    amend: (orderId: string, itemId: string, quantity: number) =>
+      post(`/orders/${orderId}/amendments`, { items: [{ itemId, quantity }] }),
+  };
+}
+
+/** Asserts that the types appear in this order (others may come between them). */
+function assertInOrder(types: readonly string[], expected: readonly string[]): void {
+  let position = -1;
+  for (const type of expected) {
+    const next = types.indexOf(type, position + 1);
+    assert.ok(next > position, `${type} after ${expected.join(' → ')} so far, in ${types.join(', ')}`);
+    position = next;
+  }
+}
+
+const count = (types: readonly string[], type: string) => types.filter((each) => each === type).length;
+
+const callsOf = (payment: PaymentView, operation: string) =>
+  payment.attempts
+    .filter((attempt) => attempt.operation === operation)
+    .map((attempt) => `${attempt.action}:${attempt.outcome}`);
+
+async function sandboxConfirmations(db: Database, paymentId: string): Promise<number[]> {
+  const rows = await db.query<{ calls: number }>(
+    `select confirm_calls as calls from payments.sandbox_charges where prepare_key like $1 order by prepare_key`,
+    [`${paymentId}:%`],
+  );
+  return rows.map((row) => row.calls);
+}
+
+/** 15 or 16 digits, spaces or dashes aside, passing the Luhn check: the shape of a card number. */
+function cardNumbersIn(text: string): string[] {
+  const candidates = text.match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? [];
+  return candidates.filter((candidate) => {
+    const digits = candidate.replace(/\D/g, '');
+    let sum = 0;
+    for (let index = 0; index < digits.length; index += 1) {
+      let digit = Number(digits[digits.length - 1 - index]);
+      if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
+      sum += digit;
+    }
+    return sum % 10 === 0;
+  });
+}
+
+const cardFieldsIn = (text: string): string[] =>
+  text.match(/"(?:cvc|cvv|cvc2|card_?number|pan)"\s*:/gi) ?? [];
+
+/** Everything the services keep: every table of their schemas and the bus, as text. */
+async function everythingStored(db: Database): Promise<string> {
+  const tables = await db.query<{ schema: string; name: string }>(
+    `select table_schema as schema, table_name as name from information_schema.tables
+     where table_schema in ('orders', 'inventory', 'notifications', 'payments', 'bus') and table_type = 'BASE TABLE'`,
+  );
+  const dumps = await Promise.all(
+    tables.map(async ({ schema, name }) =>
+      (await db.query<{ row: string }>(`select t::text as row from "${schema}"."${name}" t`))
+        .map((each) => each.row)
+        .join('\n'),
+    ),
+  );
+  return dumps.join('\n');
+}
+
+describeEachEngine('paying for orders with the sandbox provider', (open) => {
+  let testDb: TestDatabase;
+  let domain: TestHost;
+  const logs: string[] = [];
+  const client = paymentsClient(() => domain);
+
+  before(async () => {
+    testDb = await open();
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        logs.push(chunk.toString());
+        done();
+      },
+    });
+    domain = await startTestHost({
+      db: testDb.db,
+      modules: domainServices,
+      env: { PAYMENT_MAX_ATTEMPTS: '3' },
+      logger: pino({ level: 'debug' }, sink),
+    });
+  });
+
+  after(async () => {
+    await domain.stop();
+    await testDb.dispose();
+  });
+
+  it('authorizes after the reservation, confirms, and captures once the stock has left: the timeline shows each step', async () => {
+    const productId = await client.stocked(10);
+    const body = await client.placed(`tok_visa_${randomUUID()}`, [{ productId, quantity: 3, price: 12.5 }]);
+
+    const order = await client.order(body.orderId);
+    assert.equal(order.status, 'completed');
+    assertInOrder(
+      order.timeline.map((entry) => entry.type),
+      [
+        'PlaceOrder',
+        'ReserveInventory',
+        'InventoryReserved',
+        'RequestPayment',
+        'PaymentInitiated',
+        'PaymentProcessed',
+        'OrderConfirmed',
+        'InventoryAdjusted',
+        'CapturePayment',
+        'PaymentComplete',
+        'OrderCompleted',
+      ],
+    );
+    const payment = await client.payment(body.orderId);
+    assert.equal(payment.status, 'captured');
+    assert.equal(payment.userId, body.customer.customerId);
+    assert.deepEqual(
+      payment.charges.map(({ purpose, amount, state }) => ({ purpose, amount, state })),
+      [{ purpose: 'order', amount: 37.5, state: 'captured' }],
+    );
+    assert.deepEqual(callsOf(payment, 'authorize'), ['call:succeeded']);
+    assert.deepEqual(callsOf(payment, 'capture'), ['call:succeeded']);
+    assert.deepEqual(await client.stock(productId), { onHand: 7, reserved: 0, available: 7 });
+    assert.deepEqual(await client.notificationTypes(body.orderId), [
+      'order_confirmation',
+      'payment_received',
+    ]);
+
+    const published = await testDb.db.query<{ type: string; userId: string }>(
+      `select envelope->>'type' as type, envelope->'data'->>'userId' as "userId" from payments.outbox
+       where envelope->'data'->>'orderId' = $1`,
+      [body.orderId],
+    );
+    assert.ok(published.length >= 3);
+    assert.ok(
+      published.every((message) => message.userId === body.customer.customerId),
+      "every payment event names the order's customer",
+    );
+  });
+
+  it('cancels the order, releases its stock and tells the customer when the payment is declined, without retrying', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(`tok_decline_${randomUUID()}`, [{ productId, quantity: 2 }]);
+
+    const order = await client.order(body.orderId);
+    assert.equal(order.status, 'cancelled');
+    assert.match(order.cancellation?.reason ?? '', /Payment failed: Your card was declined/);
+    const types = order.timeline.map((entry) => entry.type);
+    assertInOrder(types, [
+      'InventoryReserved',
+      'RequestPayment',
+      'PaymentFailed',
+      'OrderCancelled',
+      'InventoryReleased',
+    ]);
+    assert.equal(count(types, 'OrderConfirmed'), 0);
+    const payment = await client.payment(body.orderId);
+    assert.equal(payment.status, 'cancelled');
+    assert.deepEqual(callsOf(payment, 'authorize'), ['call:refused']);
+    assert.deepEqual(payment.refunds, [], 'nothing was taken, so nothing is given back');
+    assert.deepEqual(await client.stock(productId), { onHand: 5, reserved: 0, available: 5 });
+    assert.deepEqual(await client.notificationTypes(body.orderId), ['order_cancelled', 'payment_failed']);
+  });
+
+  it('retries a provider that fails transiently, each attempt recorded, and charges once', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(`tok_fail_2_${randomUUID()}`, [{ productId, quantity: 1 }]);
+
+    const order = await client.order(body.orderId);
+    assert.equal(order.status, 'completed');
+    const types = order.timeline.map((entry) => entry.type);
+    assertInOrder(types, [
+      'PaymentInitiated',
+      'PaymentAttemptFailed',
+      'PaymentAttemptFailed',
+      'PaymentProcessed',
+    ]);
+    assert.equal(count(types, 'PaymentProcessed'), 1);
+    const payment = await client.payment(body.orderId);
+    assert.deepEqual(callsOf(payment, 'authorize'), [
+      'call:unavailable',
+      'call:unavailable',
+      'call:succeeded',
+    ]);
+    assert.deepEqual(await sandboxConfirmations(testDb.db, payment.paymentId), [3]);
+    assert.equal(payment.charges.length, 1);
+  });
+
+  it('gives up after the last attempt: the order is cancelled, its stock released, the customer told', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(`tok_fail_9_${randomUUID()}`, [{ productId, quantity: 2 }]);
+
+    const order = await client.order(body.orderId);
+    assert.equal(order.status, 'cancelled');
+    const payment = await client.payment(body.orderId);
+    assert.deepEqual(callsOf(payment, 'authorize'), [
+      'call:unavailable',
+      'call:unavailable',
+      'call:unavailable',
+    ]);
+    assert.deepEqual(await client.stock(productId), { onHand: 5, reserved: 0, available: 5 });
+    assert.deepEqual(await client.notificationTypes(body.orderId), ['order_cancelled', 'payment_failed']);
+  });
+
+  it('asks the provider about an unanswered authorization before anything else, and never charges twice', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(`tok_timeout_${randomUUID()}`, [{ productId, quantity: 1 }]);
+
+    assert.equal((await client.order(body.orderId)).status, 'completed');
+    const payment = await client.payment(body.orderId);
+    assert.deepEqual(callsOf(payment, 'authorize'), ['call:unknown', 'lookup:succeeded']);
+    assert.deepEqual(await sandboxConfirmations(testDb.db, payment.paymentId), [1]);
+    assert.equal(payment.status, 'captured');
+  });
+
+  it('calls again after an unanswered authorization only once the provider says it never acted on it', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(`tok_timeout_unapplied_${randomUUID()}`, [{ productId, quantity: 1 }]);
+
+    assert.equal((await client.order(body.orderId)).status, 'completed');
+    const payment = await client.payment(body.orderId);
+    assert.deepEqual(callsOf(payment, 'authorize'), ['call:unknown', 'lookup:not_found', 'call:succeeded']);
+  });
+
+  it('refunds a paid order that is cancelled, once however often it is cancelled, and restocks it', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(`tok_visa_${randomUUID()}`, [{ productId, quantity: 2, price: 15 }]);
+    assert.equal((await client.order(body.orderId)).status, 'completed');
+
+    await client.cancel(body.orderId);
+    await client.cancel(body.orderId);
+    await domain.settled();
+
+    const payment = await client.payment(body.orderId);
+    assert.equal(payment.status, 'cancelled');
+    assert.deepEqual(
+      payment.refunds.map(({ amount, method, reason, state }) => ({ amount, method, reason, state })),
+      [{ amount: 30, method: 'refund', reason: 'order_cancelled', state: 'succeeded' }],
+    );
+    const [refunds] = await testDb.db.query<{ n: number; total: number }>(
+      `select count(*)::int as n, sum(r.amount)::int as total from payments.sandbox_refunds r
+       join payments.sandbox_charges c using (reference) where c.prepare_key like $1`,
+      [`${payment.paymentId}:%`],
+    );
+    assert.deepEqual(refunds, { n: 1, total: 3000 });
+    const types = (await client.order(body.orderId)).timeline.map((entry) => entry.type);
+    assert.equal(count(types, 'PaymentRefunded'), 1);
+    assertInOrder(types, ['OrderCompleted', 'OrderCancelled', 'PaymentRefunded']);
+    assert.deepEqual(await client.stock(productId), { onHand: 5, reserved: 0, available: 5 });
+    assert.equal(
+      (await client.notificationTypes(body.orderId)).filter((type) => type === 'payment_refunded').length,
+      1,
+    );
+  });
+
+  it('charges the rise of an amendment and refunds its fall, adjusting the stock each time', async () => {
+    const productId = await client.stocked(10);
+    const body = await client.placed(`tok_visa_${randomUUID()}`, [{ productId, quantity: 2, price: 10 }]);
+
+    await client.amend(body.orderId, productId, 5);
+    await domain.settled();
+    let order = await client.order(body.orderId);
+    assert.equal(order.totalAmount, 50);
+    assert.equal(order.amendmentPending, false);
+    assert.deepEqual(await client.stock(productId), { onHand: 5, reserved: 0, available: 5 });
+    let payment = await client.payment(body.orderId);
+    assert.equal(payment.amount, 50);
+    assert.deepEqual(
+      payment.charges.map(({ purpose, amount, state }) => ({ purpose, amount, state })),
+      [
+        { purpose: 'order', amount: 20, state: 'captured' },
+        { purpose: 'amendment', amount: 30, state: 'captured' },
+      ],
+    );
+
+    await client.amend(body.orderId, productId, 1);
+    await domain.settled();
+    order = await client.order(body.orderId);
+    assert.equal(order.totalAmount, 10);
+    assert.equal(order.amendmentPending, false);
+    assert.deepEqual(await client.stock(productId), { onHand: 9, reserved: 0, available: 9 });
+    payment = await client.payment(body.orderId);
+    assert.equal(payment.amount, 10);
+    assert.deepEqual(
+      payment.refunds.map(({ amount, reason, state }) => ({ amount, reason, state })),
+      [
+        { amount: 30, reason: 'order_amended', state: 'succeeded' },
+        { amount: 10, reason: 'order_amended', state: 'succeeded' },
+      ],
+    );
+    const types = order.timeline.map((entry) => entry.type);
+    assert.equal(count(types, 'PaymentAdjusted'), 2);
+    assertInOrder(types, ['OrderAmended', 'InventoryAmendmentApplied', 'AdjustPayment', 'PaymentAdjusted']);
+  });
+
+  it('rejects an amendment whose rise is declined, says why, and gives the stock back', async () => {
+    const productId = await client.stocked(10);
+    const body = await client.placed(`tok_single_use_${randomUUID()}`, [
+      { productId, quantity: 2, price: 10 },
+    ]);
+
+    await client.amend(body.orderId, productId, 4);
+    await domain.settled();
+
+    const order = await client.order(body.orderId);
+    assert.equal(order.status, 'completed');
+    assert.equal(order.items[0]?.quantity, 2);
+    assert.equal(order.totalAmount, 20);
+    assert.equal(order.amendmentPending, false);
+    assertInOrder(
+      order.timeline.map((entry) => entry.type),
+      ['AdjustPayment', 'PaymentAdjustmentFailed', 'OrderAmendmentRejected'],
+    );
+    assert.deepEqual(await client.stock(productId), { onHand: 8, reserved: 0, available: 8 });
+    const payment = await client.payment(body.orderId);
+    assert.equal(payment.amount, 20);
+    assert.deepEqual(await client.notificationTypes(body.orderId), [
+      'amendment_rejected',
+      'order_confirmation',
+      'payment_received',
+    ]);
+    const [text] = await testDb.db.query<{ content: string }>(
+      `select content from notifications.notifications where order_id = $1 and type = 'amendment_rejected'`,
+      [body.orderId],
+    );
+    assert.match(text?.content ?? '', /declined/);
+  });
+
+  it('dead-letters a PaymentProcessed outside the version range NotificationService accepts, with the reason', async () => {
+    const payload: PayloadOf<typeof PaymentProcessed> = {
+      ...PaymentProcessed.example,
+      orderId: randomUUID(),
+    };
+    for (const dataversion of ['2.0.0', '0.0.1']) {
+      const envelope = envelopeFor(PaymentProcessed, payload, { dataversion });
+      await domain.bus.publish([{ channel: PaymentProcessed.channel, envelope }]);
+      await domain.settled();
+      const [letter] = await testDb.db.query<{ reason: string }>(
+        `select reason from notifications.dead_letters where message_id = $1 and consumer = 'NotificationService-payment-received'`,
+        [envelope.id],
+      );
+      assert.match(
+        letter?.reason ?? '',
+        new RegExp(
+          `PaymentProcessed version ${dataversion.replace(/\./g, '\\.')} is outside the accepted range \\^1\\.0\\.0`,
+        ),
+      );
+    }
+    const notifications = await testDb.db.query(
+      `select 1 from notifications.notifications where order_id = $1`,
+      [payload.orderId],
+    );
+    assert.deepEqual(notifications, []);
+  });
+
+  it('keeps card numbers and card codes out of every event, outbox row, table and log', async () => {
+    const productId = await client.stocked(5);
+    const withCardNumber = placeOrderBody([{ productId, quantity: 1 }]);
+    withCardNumber.payment.transactionId = '4242 4242 4242 4242';
+    const refused = await domain.inject({ method: 'POST', url: '/orders', payload: withCardNumber });
+    assert.equal(refused.statusCode, 400);
+    assert.equal((JSON.parse(refused.body) as { code: string }).code, 'ORDERS.CARD_DATA_REFUSED');
+    const withCode = placeOrderBody([{ productId, quantity: 1 }]);
+    const smuggled = { ...withCode, payment: { ...withCode.payment, cvc: '123' } };
+    assert.equal(
+      (await domain.inject({ method: 'POST', url: '/orders', payload: smuggled })).statusCode,
+      400,
+    );
+    await domain.settled();
+
+    const stored = await everythingStored(testDb.db);
+    assert.ok(stored.includes('PaymentProcessed'), 'the scan sees the payment events');
+    assert.deepEqual(cardNumbersIn(stored), []);
+    assert.deepEqual(cardFieldsIn(stored), []);
+    const logged = logs.join('');
+    assert.ok(logged.length > 0, 'the scan sees the logs');
+    assert.deepEqual(cardNumbersIn(logged), []);
+    assert.deepEqual(cardFieldsIn(logged), []);
+  });
+});
+
+describeEachEngine('paying for orders through Stripe', (open) => {
+  let testDb: TestDatabase;
+  let fake: FakeStripe;
+  let domain: TestHost;
+  const client = paymentsClient(() => domain);
+  const confirm = '/v1/payment_intents/:id/confirm';
+
+  before(async () => {
+    testDb = await open();
+    fake = await startFakeStripe({ routes: paymentIntentRoutes });
+    domain = await startTestHost({
+      db: testDb.db,
+      modules: domainServices,
+      env: {
+        PAYMENT_PROVIDER: 'stripe',
+        STRIPE_SECRET_KEY: fakeSecretKey,
+        STRIPE_API_BASE: fake.url,
+        STRIPE_WEBHOOK_SECRET: fakeWebhookSecret,
+        // Generous: the fake shares this process's event loop with PGlite.
+        PAYMENT_TIMEOUT_MS: '2000',
+        // So long that only a webhook gets an unanswered call reconciled within a test.
+        PAYMENT_RETRY_BASE_MS: '600000',
+      },
+    });
+  });
+
+  after(async () => {
+    await domain.stop();
+    await fake.stop();
+    await testDb.dispose();
+  });
+
+  const intentsOf = (orderId: string) =>
+    [...fake.state.objects.values()].filter(
+      (object) =>
+        object.object === 'payment_intent' &&
+        (object['metadata'] as Record<string, string>)['order_id'] === orderId,
+    );
+
+  it('authorizes with a manual-capture PaymentIntent and captures it once the stock has left', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed('pm_card_visa', [{ productId, quantity: 2, price: 12.5 }]);
+
+    assert.equal((await client.order(body.orderId)).status, 'completed');
+    const [intent, ...others] = intentsOf(body.orderId);
+    assert.equal(others.length, 0);
+    assert.equal(intent?.['capture_method'], 'manual');
+    assert.equal(intent['status'], 'succeeded');
+    assert.equal(intent['amount_received'], 2500);
+    const payment = await client.payment(body.orderId);
+    assert.equal(payment.charges[0]?.providerReference, intent.id);
+  });
+
+  it('cancels the order when Stripe declines the card', async () => {
+    const productId = await client.stocked(5);
+    const body = await client.placed(declinedPaymentMethod, [{ productId, quantity: 1 }]);
+
+    assert.equal((await client.order(body.orderId)).status, 'cancelled');
+    assert.deepEqual(await client.stock(productId), { onHand: 5, reserved: 0, available: 5 });
+    assert.deepEqual(callsOf(await client.payment(body.orderId), 'authorize'), ['call:refused']);
+  });
+
+  it('refuses a webhook whose signature does not match, changing nothing', async () => {
+    const delivery = fake.webhookDelivery(
+      'payment_intent.succeeded',
+      { id: 'pi_unknown', object: 'payment_intent' },
+      { secret: 'whsec_someone_else' },
+    );
+    const response = await domain.inject({
+      method: 'POST',
+      url: '/payments/webhooks/stripe',
+      payload: delivery.payload,
+      headers: delivery.headers,
+    });
+    assert.equal(response.statusCode, 400);
+    assert.equal((JSON.parse(response.body) as { code: string }).code, 'PAYMENTS.WEBHOOK_SIGNATURE_INVALID');
+    assert.deepEqual(
+      await testDb.db.query('select 1 from payments.webhook_events where event_id = $1', [delivery.eventId]),
+      [],
+    );
+  });
+
+  it('reconciles an unanswered confirmation when Stripe reports it by webhook, and never confirms twice', async () => {
+    const productId = await client.stocked(5);
+    fake.dropNext('POST', confirm, { count: 1, applied: true });
+    const body = placeOrderBody([{ productId, quantity: 1 }]);
+    body.payment.transactionId = 'pm_card_visa';
+    await domain.inject({ method: 'POST', url: '/orders', payload: body });
+
+    const deadline = Date.now() + 15_000;
+    while (intentsOf(body.orderId)[0]?.['status'] !== 'requires_capture') {
+      assert.ok(Date.now() < deadline, 'the confirmation reached the fake');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    let payment = await client.payment(body.orderId);
+    while (!callsOf(payment, 'authorize').includes('call:unknown')) {
+      assert.ok(Date.now() < deadline, 'the unanswered call was recorded');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      payment = await client.payment(body.orderId);
+    }
+    assert.equal(payment.status, 'authorizing');
+
+    const [intent] = intentsOf(body.orderId);
+    const delivery = fake.webhookDelivery('payment_intent.amount_capturable_updated', intent!);
+    const post = () =>
+      domain.inject({
+        method: 'POST',
+        url: '/payments/webhooks/stripe',
+        payload: delivery.payload,
+        headers: delivery.headers,
+      });
+    const first = await post();
+    assert.equal(first.statusCode, 200, first.body);
+    assert.deepEqual(JSON.parse(first.body), { received: true, duplicate: false });
+    assert.deepEqual(JSON.parse((await post()).body), { received: true, duplicate: true });
+    await domain.settled();
+
+    assert.equal((await client.order(body.orderId)).status, 'completed');
+    payment = await client.payment(body.orderId);
+    assert.deepEqual(callsOf(payment, 'authorize'), ['call:unknown', 'lookup:succeeded']);
+    const confirmations = fake
+      .requestsTo('POST', confirm)
+      .filter((request) => request.params['id'] === intent!.id);
+    assert.equal(confirmations.length, 1);
+  });
+});
