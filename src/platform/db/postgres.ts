@@ -54,9 +54,7 @@ export async function openPostgres(options: {
 
 async function transactionOnce<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
-  // While checked out the pool does not listen for the client's errors; a connection lost
-  // between two queries would otherwise crash the process. The next query rejects anyway.
-  client.on('error', ignore);
+  guardAgainstConnectionErrors(client);
   let connectionBroken = false;
   try {
     await client.query('begin');
@@ -70,9 +68,21 @@ async function transactionOnce<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>):
     });
     throw error;
   } finally {
-    client.off('error', ignore);
     client.release(connectionBroken);
   }
+}
+
+const guardedClients = new WeakSet<pg.PoolClient>();
+
+/**
+ * While checked out the pool does not listen for the client's errors, and a client destroyed after
+ * a broken connection may still report the server's termination later: unheard, that 'error' event
+ * would crash the process. The guard stays for the client's whole life (the next query rejects anyway).
+ */
+function guardAgainstConnectionErrors(client: pg.PoolClient): void {
+  if (guardedClients.has(client)) return;
+  guardedClients.add(client);
+  client.on('error', ignore);
 }
 
 async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
