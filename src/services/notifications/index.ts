@@ -2,7 +2,8 @@ import type { Settings } from '../../platform/kernel/settings.js';
 import { defineService } from '../../platform/service.js';
 import { amendmentRejectedHandler } from './application/amendment-rejected.js';
 import { backInStockAlertHandler } from './application/back-in-stock-alert.js';
-import { DispatchBell, NotificationDispatcher, type DeliveryChannel } from './application/dispatcher.js';
+import { Bell } from '../../platform/kernel/bell.js';
+import { NotificationDispatcher, type DeliveryChannel } from './application/dispatcher.js';
 import type { HandlerDependencies } from './application/notify.js';
 import { orderCancelledHandler } from './application/order-cancelled.js';
 import { orderConfirmationHandler } from './application/order-confirmation.js';
@@ -40,7 +41,7 @@ export const notificationService = defineService({
   schema: 'notifications',
   create(ctx) {
     const settings = ctx.settings.notifications;
-    const bell = new DispatchBell();
+    const bell = new Bell();
     const deps: HandlerDependencies = { ids: ctx.ids, alertsEmail: settings.alertsEmail, bell };
     const dispatcher = new NotificationDispatcher({
       db: ctx.db,

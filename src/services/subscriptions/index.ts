@@ -5,7 +5,7 @@ import { cancelSubscriptionHandler } from './application/cancel-subscription.js'
 import type { SubscriptionProvider } from './application/provider.js';
 import { ProviderWorker } from './application/provider-worker.js';
 import { subscribeUserHandler, type CommandDependencies } from './application/subscribe-user.js';
-import { WakeUp } from './application/wake-up.js';
+import { Bell } from '../../platform/kernel/bell.js';
 import { subscriptionRoutes } from './http/routes.js';
 import { subscriptionMigrations } from './infrastructure/migrations.js';
 import { SandboxProvider } from './infrastructure/sandbox-provider.js';
@@ -47,7 +47,7 @@ export function createSubscriptionService(options: SubscriptionServiceOptions = 
     create(ctx) {
       const settings = ctx.settings.subscriptions;
       const provider = options.provider ?? providerFor(settings, ctx.clock);
-      const wakeUp = new WakeUp();
+      const wakeUp = new Bell();
       const commands: CommandDependencies = { ids: ctx.ids, wakeUp };
       return {
         migrations: subscriptionMigrations,

@@ -1,7 +1,7 @@
 import { NotificationFailed, NotificationSent } from '../../../../contracts/index.js';
 import type { Database } from '../../../platform/db/database.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
-import { Signal } from '../../../platform/kernel/signal.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import type { Worker } from '../../../platform/service.js';
 import {
@@ -34,32 +34,12 @@ export interface DeliveryChannel {
   close(): Promise<void>;
 }
 
-/**
- * Wakes the dispatcher when handlers create notifications. Unlike a bare Signal it remembers a ring
- * that came while the dispatcher was busy, so none is lost between a claim and the next wait.
- */
-export class DispatchBell {
-  readonly #signal = new Signal();
-  #rung = false;
-
-  ring(): void {
-    this.#rung = true;
-    this.#signal.notify();
-  }
-
-  /** Resolves at the next ring, at once if one came since the last wait, or after `timeoutMs`. */
-  async wait(timeoutMs: number): Promise<void> {
-    if (!this.#rung) await this.#signal.wait(timeoutMs);
-    this.#rung = false;
-  }
-}
-
 export interface DispatcherOptions {
   readonly db: Database;
   readonly outbox: Outbox;
   readonly logger: Logger;
   readonly channel: DeliveryChannel;
-  readonly bell: DispatchBell;
+  readonly bell: Bell;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   /** Longest idle wait between two looks for due notifications (retries come due without a ring). */

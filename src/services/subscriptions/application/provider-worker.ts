@@ -13,14 +13,14 @@ import {
 } from '../infrastructure/provider-operations.js';
 import { changeSubscription } from './change-subscription.js';
 import { ProviderRefusal, type SubscriptionProvider } from './provider.js';
-import type { WakeUp } from './wake-up.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 export interface ProviderWorkerOptions {
   readonly db: Database;
   readonly outbox: Outbox;
   readonly logger: Logger;
   readonly provider: SubscriptionProvider;
-  readonly wakeUp: WakeUp;
+  readonly wakeUp: Bell;
   /** Calls of one operation before the provider counts as unavailable. */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;

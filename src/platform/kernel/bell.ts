@@ -1,10 +1,10 @@
-import { Signal } from '../../../platform/kernel/signal.js';
+import { Signal } from './signal.js';
 
 /**
- * Wakes the provider worker when a call to the provider was scheduled. It remembers a ring that
+ * Wakes a background worker when there is new work. Unlike a bare Signal it remembers a ring that
  * came while the worker was busy, so none is lost between a claim and the next wait.
  */
-export class WakeUp {
+export class Bell {
   readonly #signal = new Signal();
   #rung = false;
 
