@@ -3,10 +3,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findContract, type Envelope } from '../contracts/index.js';
+import { createDatabaseIfMissing, dropDatabase } from '../src/hosts/distributed/databases.js';
 import type { Database } from '../src/platform/db/database.js';
 import { openPglite } from '../src/platform/db/pglite.js';
+import { openPostgres } from '../src/platform/db/postgres.js';
+import { createLogger } from '../src/platform/kernel/logger.js';
+import { loadSettings } from '../src/platform/kernel/settings.js';
+import type { MessageBus } from '../src/platform/messaging/bus.js';
+import { JetStreamBus } from '../src/platform/messaging/jetstream-bus.js';
 import { LocalBus } from '../src/platform/messaging/local-bus.js';
 import { childTraceparent } from '../src/platform/messaging/trace.js';
+import { benchName, databaseUrl, deleteNamespace, natsUrl } from './infrastructure.js';
 
 export interface Ceiling {
   readonly commitsPerSecond: number;
@@ -32,9 +39,12 @@ async function measureCommits(db: Database, concurrency: number, durationMs: num
   return commits / seconds(start);
 }
 
-/** Messages per second published and consumed end to end through the project's bus. */
-async function measureBus(db: Database, messages: number): Promise<number> {
-  const bus = await LocalBus.open(db, { pollIntervalMs: 50 });
+/** Messages per second published and consumed end to end through one of the project's buses. */
+async function measureBus(
+  bus: MessageBus,
+  options: { channel: string; messages: number; maxInFlight: number },
+): Promise<number> {
+  const { channel, messages } = options;
   let consumed = 0;
   let resolveDone: () => void = () => undefined;
   const done = new Promise<void>((resolve) => {
@@ -42,8 +52,8 @@ async function measureBus(db: Database, messages: number): Promise<number> {
   });
   const subscription = await bus.subscribe({
     consumer: 'ceiling-probe',
-    channels: ['ceiling.events.Probe'],
-    maxInFlight: 8,
+    channels: [channel],
+    maxInFlight: options.maxInFlight,
     ackWaitMs: 30_000,
     handle: async (delivery) => {
       await delivery.ack();
@@ -55,16 +65,12 @@ async function measureBus(db: Database, messages: number): Promise<number> {
   const batch = 50;
   for (let sent = 0; sent < messages; sent += batch) {
     await bus.publish(
-      Array.from({ length: Math.min(batch, messages - sent) }, () => ({
-        channel: 'ceiling.events.Probe',
-        envelope: probe(),
-      })),
+      Array.from({ length: Math.min(batch, messages - sent) }, () => ({ channel, envelope: probe() })),
     );
   }
   await done;
   const rate = messages / seconds(start);
   await subscription.stop();
-  await bus.close();
   return rate;
 }
 
@@ -90,13 +96,76 @@ export async function measureEmbeddedCeiling(): Promise<Ceiling> {
   const dir = await mkdtemp(join(tmpdir(), 'orders-ceiling-'));
   const db = await openPglite({ dataDir: dir });
   try {
-    return {
-      commitsPerSecond: Math.round(await measureCommits(db, 8, 3000)),
-      busMessagesPerSecond: Math.round(await measureBus(db, 5000)),
-    };
+    const commitsPerSecond = Math.round(await measureCommits(db, 8, 3000));
+    const bus = await LocalBus.open(db, { pollIntervalMs: 50 });
+    try {
+      const options = { channel: 'ceiling.events.Probe', messages: 5000, maxInFlight: 8 };
+      return { commitsPerSecond, busMessagesPerSecond: Math.round(await measureBus(bus, options)) };
+    } finally {
+      await bus.close();
+    }
   } finally {
     await db.close();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** What every service process runs with unless told otherwise: its pool size, its consumers' concurrency. */
+const serviceDefaults = loadSettings({});
+
+/**
+ * The distributed runtime's ceiling: commits on a scratch database of the machine's PostgreSQL and
+ * messages through JetStream on a namespace of its own, both at the concurrency of one service process.
+ */
+export async function measureDistributedCeiling(): Promise<Ceiling> {
+  const name = benchName();
+  return {
+    commitsPerSecond: Math.round(await measurePostgresCommits(`${name}_ceiling`)),
+    busMessagesPerSecond: Math.round(await measureJetStream(name)),
+  };
+}
+
+async function measurePostgresCommits(database: string): Promise<number> {
+  const url = databaseUrl(database);
+  await createDatabaseIfMissing(url);
+  try {
+    const poolSize = serviceDefaults.databasePoolSize;
+    const db = await openPostgres({ url, poolSize, applicationName: 'bench-ceiling' });
+    try {
+      return await measureCommits(db, poolSize, 3000);
+    } finally {
+      await db.close();
+    }
+  } finally {
+    await dropDatabase(url);
+  }
+}
+
+async function measureJetStream(namespace: string): Promise<number> {
+  try {
+    const bus = await JetStreamBus.connect({
+      servers: natsUrl,
+      namespace,
+      streamReplicas: 1,
+      streamMaxAgeMs: serviceDefaults.nats.streamMaxAgeMs,
+      duplicateWindowMs: serviceDefaults.nats.duplicateWindowMs,
+      maxDeliver: serviceDefaults.messaging.maxDeliveries,
+      connectionName: 'bench-ceiling',
+      logger: createLogger({ level: 'warn', name: 'bench-ceiling' }),
+    });
+    try {
+      // Streams hold only the registry's subjects; nothing else listens on this namespace.
+      const options = {
+        channel: 'orders.events.OrderPlaced',
+        messages: 5000,
+        maxInFlight: serviceDefaults.messaging.maxInFlight,
+      };
+      return await measureBus(bus, options);
+    } finally {
+      await bus.close();
+    }
+  } finally {
+    await deleteNamespace(namespace);
   }
 }
 

@@ -2,16 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { measureEmbeddedCeiling, transactionsPerOrder, type Ceiling } from './ceiling.js';
+import {
+  measureDistributedCeiling,
+  measureEmbeddedCeiling,
+  transactionsPerOrder,
+  type Ceiling,
+} from './ceiling.js';
 import { ApiClient } from './client.js';
-import { preloadOrders } from './growth.js';
+import { preloadDistributed, preloadEmbedded } from './growth.js';
 import { checkInvariants } from './invariants.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
-import { newDataDir, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
+import { newDataDir, startDistributed, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
 
-const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|all> [--mode embedded] [--orders N]
+const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|all> [--mode embedded|distributed] [--orders N]
   [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--json out.json]
-  --rate paces placements at R orders/s (latency at a given load); without it clients place as fast as they can.`;
+  --rate paces placements at R orders/s (latency at a given load); without it clients place as fast as they can.
+  --mode distributed runs every service in its own process on the machine's PostgreSQL (127.0.0.1:5432)
+  and NATS (127.0.0.1:4222), on bench_* databases and streams it removes afterwards.
+  The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
+  sum over the processes and the largest one (--json has every process).`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -29,7 +38,10 @@ const { values, positionals } = parseArgs({
 
 const scenario = positionals[0] ?? 'all';
 const mode = values.mode as Mode;
-if (!['throughput', 'hot-sku', 'growth', 'ceiling', 'all'].includes(scenario) || mode !== 'embedded') {
+if (
+  !['throughput', 'hot-sku', 'growth', 'ceiling', 'all'].includes(scenario) ||
+  !['embedded', 'distributed'].includes(mode)
+) {
   console.error(usage);
   process.exit(2);
 }
@@ -45,31 +57,35 @@ interface ScenarioReport {
 const reports: ScenarioReport[] = [];
 let ceiling: Ceiling | undefined;
 
-async function withSystem<T>(
-  run: (system: SystemUnderTest) => Promise<T>,
-  prepare?: (dataDir: string) => Promise<void>,
-): Promise<T> {
-  if (!prepare) {
-    const system = await startEmbedded();
-    try {
-      return await run(system);
-    } finally {
-      await system.stop();
-    }
+/** Runs `run` on a new system of the chosen mode, holding `preload` completed orders beforehand. */
+async function withSystem<T>(run: (system: SystemUnderTest) => Promise<T>, preload: number): Promise<T> {
+  if (mode === 'distributed') {
+    const system = await startDistributed();
+    return runAndStop(system, async () => {
+      if (preload > 0) await preloadDistributed(system.databaseUrl('orders'), preload);
+      return run(system);
+    });
   }
+  if (preload === 0) return runAndStop(await startEmbedded(), run);
   // The schemas exist once the system has started; the bulk path then writes while it is stopped.
   const dataDir = await newDataDir();
   try {
     await (await startEmbedded({ dataDir })).stop();
-    await prepare(dataDir);
-    const system = await startEmbedded({ dataDir });
-    try {
-      return await run(system);
-    } finally {
-      await system.stop();
-    }
+    await preloadEmbedded(dataDir, preload);
+    return await runAndStop(await startEmbedded({ dataDir }), run);
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function runAndStop<T>(
+  system: SystemUnderTest,
+  run: (system: SystemUnderTest) => Promise<T>,
+): Promise<T> {
+  try {
+    return await run(system);
+  } finally {
+    await system.stop();
   }
 }
 
@@ -77,7 +93,7 @@ async function ordersScenario(
   name: string,
   products: { productId: string; units: number }[],
   count: number,
-  prepare?: (dataDir: string) => Promise<void>,
+  preload = 0,
 ) {
   return withSystem(async (system) => {
     const result = await runOrders(system, {
@@ -91,7 +107,7 @@ async function ordersScenario(
     const { views, ...summary } = result;
     reports.push({ scenario: name, result: summary });
     return result;
-  }, prepare);
+  }, preload);
 }
 
 const ample = (count: number) => {
@@ -103,7 +119,8 @@ const ample = (count: number) => {
 };
 
 let throughput: OrdersRunResult | undefined;
-if (scenario === 'ceiling' || scenario === 'all') ceiling = await measureEmbeddedCeiling();
+if (scenario === 'ceiling' || scenario === 'all')
+  ceiling = mode === 'embedded' ? await measureEmbeddedCeiling() : await measureDistributedCeiling();
 if (scenario === 'throughput' || scenario === 'all')
   throughput = await ordersScenario('throughput', ample(orders), orders);
 if (scenario === 'hot-sku' || scenario === 'all') {
@@ -112,12 +129,7 @@ if (scenario === 'hot-sku' || scenario === 'all') {
 if (scenario === 'growth' || scenario === 'all') {
   const preload = Number(values.preload);
   await ordersScenario('growth (0 existing)', ample(orders), orders);
-  await ordersScenario(
-    `growth (${preload.toLocaleString('en')} existing)`,
-    ample(orders),
-    orders,
-    (dataDir) => preloadOrders(dataDir, preload),
-  );
+  await ordersScenario(`growth (${preload.toLocaleString('en')} existing)`, ample(orders), orders, preload);
 }
 
 printTable();
@@ -136,9 +148,7 @@ function printTable(): void {
     'p99 ms': result.latencyMs['completed']?.p99 ?? '-',
     'cpu s/1k': result.cpuSecondsPer1000,
     'msgs/s': result.messagesPerSecond,
-    'peak RSS MB': Object.values(result.peakRssMb)
-      .map((mb) => Math.round(mb))
-      .join('/'),
+    'load RSS MB': compactRss(result.loadRssMb),
   }));
   console.log(`\nmode: ${mode}, concurrency: ${concurrency}, machine: ${cpus().length} cores`);
   console.table(rows);
@@ -163,4 +173,17 @@ function printTable(): void {
   } else if (ceiling) {
     console.log(`ceiling: ${ceiling.commitsPerSecond} commits/s, ${ceiling.busMessagesPerSecond} bus msgs/s`);
   }
+}
+
+/** One process: its MB; several: their sum and the largest of them. */
+function compactRss(mbByProcess: Record<string, number>): string {
+  const entries = Object.entries(mbByProcess);
+  const largest = entries.reduce<[string, number] | undefined>(
+    (max, entry) => (max && max[1] >= entry[1] ? max : entry),
+    undefined,
+  );
+  if (!largest) return '-';
+  if (entries.length === 1) return String(Math.round(largest[1]));
+  const sum = entries.reduce((total, [, mb]) => total + mb, 0);
+  return `sum ${Math.round(sum)}, max ${largest[0]} ${Math.round(largest[1])}`;
 }

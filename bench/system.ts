@@ -1,8 +1,15 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { dropDatabase, serviceDatabaseUrl } from '../src/hosts/distributed/databases.js';
+import type { ManagedProcess } from '../src/hosts/distributed/processes.js';
+import { DomainTopology } from '../src/hosts/distributed/topology.js';
+import { domainServices } from '../src/hosts/domain-services.js';
+import { benchName, databaseUrl, deleteNamespace, natsUrl } from './infrastructure.js';
 
 export type Mode = 'embedded' | 'distributed';
 
@@ -10,7 +17,6 @@ export type Mode = 'embedded' | 'distributed';
 export interface SystemUnderTest {
   readonly baseUrl: string;
   readonly mode: Mode;
-  readonly dataDir: string;
   /** CPU seconds used so far by every process of the system. */
   cpuSeconds(): Promise<number>;
   /** Peak resident memory per process since it started (PGlite's first start includes initdb), in MB. */
@@ -85,7 +91,6 @@ export async function startEmbedded(
   return {
     baseUrl: address,
     mode: 'embedded',
-    dataDir,
     cpuSeconds: () => cpuSecondsOf(pid),
     peakRssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmHWM') }),
     rssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmRSS') }),
@@ -96,4 +101,79 @@ export async function startEmbedded(
       if (ownsData) await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The distributed runtime, which keeps each service's data in a PostgreSQL database of its own. */
+export interface DistributedSystem extends SystemUnderTest {
+  /** The database of a service (`orders`, `inventory`, ...). */
+  databaseUrl(service: string): string;
+}
+
+/**
+ * Starts every service in a process of its own and the gateway in front, on databases of the
+ * machine's PostgreSQL and a NATS namespace that belong to this system only; stop removes them.
+ */
+export async function startDistributed(): Promise<DistributedSystem> {
+  const name = benchName();
+  const base = databaseUrl(name);
+  const removeData = async () => {
+    await deleteNamespace(name);
+    for (const module of domainServices) await dropDatabase(serviceDatabaseUrl(base, module.schema));
+  };
+  let topology: DomainTopology;
+  try {
+    topology = await DomainTopology.start({
+      services: domainServices,
+      databaseUrl: base,
+      natsUrl,
+      replicas: {},
+      basePort: 0,
+      gatewayPort: 0,
+      // Warnings only: at info level, logging would be a good part of the CPU measured.
+      env: { LOG_LEVEL: 'warn', NATS_NAMESPACE: name, ...profilerEnv() },
+      output: (line) => process.stderr.write(`${line}\n`),
+    });
+  } catch (error) {
+    await removeData();
+    throw error;
+  }
+  const processes = topology.processes;
+  return {
+    baseUrl: topology.gateway.address,
+    mode: 'distributed',
+    databaseUrl: (service) => serviceDatabaseUrl(base, service),
+    cpuSeconds: async () => {
+      const each = await Promise.all(processes.map((child) => cpuSecondsOf(child.pid)));
+      return each.reduce((sum, seconds) => sum + seconds, 0);
+    },
+    peakRssMb: () => memoryMbByProcess(processes, 'VmHWM'),
+    rssMb: () => memoryMbByProcess(processes, 'VmRSS'),
+    stop: async () => {
+      try {
+        await topology.stop();
+      } finally {
+        await removeData();
+      }
+    },
+  };
+}
+
+async function memoryMbByProcess(
+  processes: readonly ManagedProcess[],
+  field: 'VmHWM' | 'VmRSS',
+): Promise<Record<string, number>> {
+  const each = await Promise.all(
+    processes.map(async (child) => [child.name, await memoryMbOf(child.pid, field)] as const),
+  );
+  return Object.fromEntries(each);
+}
+
+/** Profiles every process when BENCH_CPU_PROF_DIR is set, as the embedded host's --cpu-prof does. */
+function profilerEnv(): Record<string, string> {
+  if (!process.env['BENCH_CPU_PROF_DIR']) return {};
+  const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
+  const profiler = fileURLToPath(new URL('./cpu-profile.ts', import.meta.url));
+  const inherited = process.env['NODE_OPTIONS'] ?? '';
+  // Preloads run before the host's own `--import tsx`: tsx's CommonJS hook loads the TypeScript profiler.
+  return { NODE_OPTIONS: `${inherited} --require "${tsxCjs}" --require "${profiler}"`.trim() };
 }

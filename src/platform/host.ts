@@ -36,7 +36,8 @@ export interface RunningService {
   readonly module: ServiceModule;
   readonly context: ServiceContext;
   readonly parts: ServiceParts;
-  readonly relay: OutboxRelay;
+  /** None when the outbox publishes straight to a bus in the service's own database. */
+  readonly relay: OutboxRelay | undefined;
   readonly consumers: ConsumerGroup;
   readonly deadLetters: DeadLetterStore;
 }
@@ -76,7 +77,14 @@ export class ServiceHost {
     const running: RunningService[] = [];
     for (const module of options.modules) {
       const db = options.databaseFor(module);
-      const outbox = new Outbox({ db, schema: module.schema, service: module.id, clock, ids });
+      const outbox = new Outbox({
+        db,
+        schema: module.schema,
+        service: module.id,
+        clock,
+        ids,
+        bus: bus.inDatabase?.holds(db) ? bus.inDatabase : undefined,
+      });
       const context: ServiceContext = {
         service: module.id,
         schema: module.schema,
@@ -100,15 +108,17 @@ export class ServiceHost {
         context,
         parts,
         deadLetters,
-        relay: new OutboxRelay({
-          db,
-          schema: module.schema,
-          bus,
-          outbox,
-          logger: context.logger,
-          pollIntervalMs: settings.messaging.relayPollMs,
-          leaseMs: settings.messaging.relayLeaseMs,
-        }),
+        relay: outbox.relayed
+          ? new OutboxRelay({
+              db,
+              schema: module.schema,
+              bus,
+              outbox,
+              logger: context.logger,
+              pollIntervalMs: settings.messaging.relayPollMs,
+              leaseMs: settings.messaging.relayLeaseMs,
+            })
+          : undefined,
         consumers: new ConsumerGroup({
           service: module.id,
           schema: module.schema,
@@ -145,7 +155,7 @@ export class ServiceHost {
     await app.ready();
 
     for (const service of running) {
-      service.relay.start();
+      service.relay?.start();
       await service.consumers.start(service.parts.handlers, service.parts.observers);
       for (const worker of service.parts.workers ?? []) worker.start();
     }
@@ -179,7 +189,7 @@ export class ServiceHost {
     await Promise.all(
       this.services.flatMap((service) => [
         (async () => {
-          outbox[service.module.id] = await service.relay.backlog();
+          outbox[service.module.id] = (await service.relay?.backlog()) ?? 0;
         })(),
         ...service.consumers.consumerNames.map(async (consumer) => {
           consumers[consumer] = await this.#options.bus.pendingCount(consumer);
@@ -202,7 +212,7 @@ export class ServiceHost {
     await Promise.all(
       this.services.flatMap((service) => [
         (async () => {
-          metrics.outboxBacklog.set({ service: service.module.id }, await service.relay.backlog());
+          metrics.outboxBacklog.set({ service: service.module.id }, (await service.relay?.backlog()) ?? 0);
         })(),
         (async () => {
           const open = await openDeadLetterCounts(service.context.db, service.module.schema);
@@ -232,7 +242,7 @@ export class ServiceHost {
     for (const service of this.services) await service.consumers.stop();
     for (const service of this.services)
       await Promise.all((service.parts.workers ?? []).map((worker) => worker.stop()));
-    for (const service of this.services) await service.relay.stop();
+    for (const service of this.services) await service.relay?.stop();
     this.#options.logger.info('services stopped');
   }
 }

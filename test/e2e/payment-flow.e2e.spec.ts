@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { after, before, it } from 'node:test';
 import { pino } from 'pino';
-import { PaymentProcessed, type PayloadOf } from '../../contracts/index.js';
+import { PaymentProcessed, sourceOf, type PayloadOf } from '../../contracts/index.js';
 import { domainServices } from '../../src/hosts/domain-services.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
@@ -210,9 +210,9 @@ describeEachEngine('paying for orders with the sandbox provider', (open) => {
     ]);
 
     const published = await testDb.db.query<{ type: string; userId: string }>(
-      `select envelope->>'type' as type, envelope->'data'->>'userId' as "userId" from payments.outbox
-       where envelope->'data'->>'orderId' = $1`,
-      [body.orderId],
+      `select envelope->>'type' as type, envelope->'data'->>'userId' as "userId" from bus.messages
+       where envelope->>'source' = $1 and envelope->'data'->>'orderId' = $2`,
+      [sourceOf('PaymentService'), body.orderId],
     );
     assert.ok(published.length >= 3);
     assert.ok(
@@ -436,7 +436,7 @@ describeEachEngine('paying for orders with the sandbox provider', (open) => {
     assert.deepEqual(notifications, []);
   });
 
-  it('keeps card numbers and card codes out of every event, outbox row, table and log', async () => {
+  it('keeps card numbers and card codes out of every event, stored message, table and log', async () => {
     const productId = await client.stocked(5);
     const withCardNumber = placeOrderBody([{ productId, quantity: 1 }]);
     withCardNumber.payment.transactionId = '4242 4242 4242 4242';

@@ -76,6 +76,26 @@ describeEachEngine('database', (open, engine) => {
     assert.deepEqual(await t.db.query("select to_regclass('also_lost') as table"), [{ table: null }]);
   });
 
+  it('refuses to commit a transaction whose work swallowed a database error, and keeps none of it', async () => {
+    await t.db.exec('create table notes (body text not null)');
+    await assert.rejects(
+      t.db.transaction(async (tx) => {
+        await tx.query("insert into notes values ('lost')");
+        await tx.query('insert into notes values (null)').catch(() => undefined);
+      }),
+    );
+    assert.deepEqual(await t.db.query('select body from notes'), []);
+    assert.deepEqual(await t.db.query('select 1 as healthy'), [{ healthy: 1 }]);
+  });
+
+  it('runs a statement again after a migration changed the table it reads', async () => {
+    await t.db.exec("create table notes (body text); insert into notes values ('first')");
+    const read = () => t.db.query('select * from notes');
+    assert.deepEqual(await read(), [{ body: 'first' }]);
+    await t.db.exec('alter table notes add column author text');
+    assert.deepEqual(await read(), [{ body: 'first', author: null }]);
+  });
+
   it('returns int8 and numeric as numbers, jsonb as objects and timestamptz as Dates', async () => {
     const rows = await t.db.query(
       "select 9007199254740991::int8 as big, 12.34::numeric(10, 2) as amount, $1::jsonb as doc, '2024-05-06T07:08:09.123Z'::timestamptz as at",

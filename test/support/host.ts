@@ -58,7 +58,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   const workers = host.services.flatMap((service) => service.parts.workers ?? []);
 
   async function isQuiet(): Promise<boolean> {
-    for (const service of host.services) if ((await service.relay.backlog()) > 0) return false;
+    for (const service of host.services) if (((await service.relay?.backlog()) ?? 0) > 0) return false;
     for (const consumer of consumers) if ((await bus.pendingCount(consumer)) > 0) return false;
     for (const worker of workers) if ((await worker.backlog()) > 0) return false;
     return true;

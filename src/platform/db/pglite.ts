@@ -1,6 +1,10 @@
 import { mkdir } from 'node:fs/promises';
-import { PGlite, types, type Transaction } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Sql } from './database.js';
+import { PgliteAutovacuum } from './pglite-autovacuum.js';
+import { PgliteSession } from './pglite-session.js';
+
+const AUTOVACUUM_INTERVAL_MS = 5_000;
 
 // Same JS shapes as the postgres driver. PGlite alone would return numeric as a string
 // and int8 as a bigint once it leaves the safe-integer range.
@@ -10,25 +14,59 @@ const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
 export async function openPglite(options: { dataDir?: string }): Promise<Database> {
   if (options.dataDir !== undefined) await mkdir(options.dataDir, { recursive: true });
   const pglite = await PGlite.create({ dataDir: options.dataDir, parsers });
+  const session = new PgliteSession(pglite);
+  // One connection: every statement and every transaction holds it for its whole run.
+  const exclusive = <T>(work: () => Promise<T>) => pglite.runExclusive(work);
+  const autovacuum = new PgliteAutovacuum(
+    {
+      query: (text, params) => exclusive(() => session.query(text, params)),
+      maintain: (sql) => exclusive(() => session.maintain(sql)),
+    },
+    AUTOVACUUM_INTERVAL_MS,
+  );
   return {
     dialect: 'pglite',
-    ...sqlOn(pglite),
-    // One connection runs one transaction at a time, so there are no serialization
-    // failures or deadlocks to retry.
-    transaction: (work) => pglite.transaction((tx) => work(sqlOn(tx))),
+    query: (text, params) => exclusive(() => session.query(text, params)),
+    exec: (sql) =>
+      exclusive(async () => {
+        await session.exec(sql);
+      }),
+    // Transactions run one at a time, so there are no serialization failures or deadlocks to retry.
+    transaction: (work) => exclusive(() => inTransaction(session, work)),
     ping: async () => {
-      await pglite.query('select 1');
+      await exclusive(() => session.query('select 1'));
     },
-    close: () => pglite.close(),
+    close: async () => {
+      await autovacuum.stop();
+      await pglite.close();
+    },
   };
 }
 
-function sqlOn(target: PGlite | Transaction): Sql {
-  return {
-    query: async <Row>(text: string, params?: readonly unknown[]) =>
-      (await target.query<Row>(text, params && [...params])).rows,
-    exec: async (sql) => {
-      await target.exec(sql);
-    },
+async function inTransaction<T>(session: PgliteSession, work: (tx: Sql) => Promise<T>): Promise<T> {
+  let open = true;
+  const whileOpen = <R>(run: () => Promise<R>): Promise<R> => {
+    if (!open) return Promise.reject(new Error('The transaction has ended'));
+    return run();
   };
+  const tx: Sql = {
+    query: (text, params) => whileOpen(() => session.query(text, params)),
+    exec: (sql) =>
+      whileOpen(async () => {
+        await session.exec(sql);
+      }),
+  };
+  await session.begin();
+  try {
+    const result = await work(tx);
+    open = false;
+    await session.commit();
+    return result;
+  } catch (error) {
+    if (open) {
+      open = false;
+      await session.rollback();
+    }
+    throw error;
+  }
 }

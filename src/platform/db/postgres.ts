@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import type { Database, Sql } from './database.js';
@@ -15,6 +16,7 @@ const typeParsers: pg.CustomTypesConfig = {
 
 const SERIALIZATION_FAILURE = '40001';
 const DEADLOCK_DETECTED = '40P01';
+const FEATURE_NOT_SUPPORTED = '0A000';
 const MAX_RETRIES = 5;
 const BASE_BACKOFF_MS = 10;
 
@@ -59,7 +61,9 @@ async function transactionOnce<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>):
   try {
     await client.query('begin');
     const result = await work(sqlOn(client));
-    await client.query('commit');
+    const { command } = await client.query('commit');
+    if (command === 'ROLLBACK')
+      throw new Error('The transaction was rolled back by an earlier error inside it');
     return result;
   } catch (error) {
     // A connection that cannot even roll back is in an unknown state: destroy it, don't pool it.
@@ -102,15 +106,63 @@ function isTransient(error: unknown): boolean {
   return code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
 }
 
+/**
+ * Each statement is prepared once per connection and then only bound and executed: the server
+ * skips parsing and, after a few runs, planning. Its name comes from its text, so it is the same on
+ * every connection and never names two statements; and from a generation that a schema change
+ * advances, because a prepared statement must not change the shape of what it returns.
+ */
+class StatementNames {
+  #generation = 0;
+  #names = new Map<string, string>();
+
+  of(text: string): string {
+    let name = this.#names.get(text);
+    if (name === undefined) {
+      const hash = createHash('sha1').update(text).digest('hex').slice(0, 20);
+      name = `s${this.#generation}_${hash}`;
+      this.#names.set(text, name);
+    }
+    return name;
+  }
+
+  /** Statements are prepared afresh under new names from now on. */
+  renew(): void {
+    this.#generation += 1;
+    this.#names = new Map();
+  }
+}
+
+const statementNames = new StatementNames();
+
 function sqlOn(client: pg.Pool | pg.PoolClient): Sql {
+  const run = (text: string, params?: readonly unknown[]) =>
+    client.query({ name: statementNames.of(text), text, values: params && [...params] });
   return {
-    query: async <Row>(text: string, params?: readonly unknown[]) =>
-      (await client.query(text, params && [...params])).rows as Row[],
+    query: async <Row>(text: string, params?: readonly unknown[]) => {
+      try {
+        return (await run(text, params)).rows as Row[];
+      } catch (error) {
+        // Another process changed a table this statement reads since it was prepared here.
+        if (!isStalePlan(error)) throw error;
+        statementNames.renew();
+        return (await run(text, params)).rows as Row[];
+      }
+    },
     // Without parameters pg uses the simple protocol, which accepts several statements.
     exec: async (sql) => {
       await client.query(sql);
+      statementNames.renew();
     },
   };
+}
+
+function isStalePlan(error: unknown): boolean {
+  return (
+    error instanceof pg.DatabaseError &&
+    error.code === FEATURE_NOT_SUPPORTED &&
+    /cached plan/.test(error.message)
+  );
 }
 
 function withoutPassword(url: string): string {

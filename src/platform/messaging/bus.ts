@@ -1,4 +1,5 @@
 import type { Envelope } from '../../../contracts/index.js';
+import type { Database, Sql } from '../db/database.js';
 
 /** A message on its way to the bus: the envelope and the channel (subject) it travels on. */
 export interface OutgoingMessage {
@@ -64,4 +65,20 @@ export interface MessageBus {
   /** Resolves when the broker answers; readiness checks call it. */
   ping(): Promise<void>;
   close(): Promise<void>;
+  /** Present when the bus keeps its log in a database: services on that database publish in their own transactions. */
+  readonly inDatabase?: DatabaseBus;
+}
+
+/**
+ * A bus that stores its log in a database. A service writing to the same database stores its
+ * messages in the transaction that causes them, which is what an outbox and its relay achieve
+ * for any other bus, without the second write and the hop.
+ */
+export interface DatabaseBus {
+  /** True when `db` is the database the log is kept in. */
+  holds(db: Database): boolean;
+  /** Stores the messages in the caller's transaction on that database; same rules as `publish`. */
+  publishWithin(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void>;
+  /** Wakes the consumers of these channels, once the transaction that stored their messages committed. */
+  announce(channels: ReadonlySet<string>): void;
 }

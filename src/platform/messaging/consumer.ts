@@ -363,8 +363,7 @@ export class ConsumerGroup {
     fromParking = false,
   ): Promise<Outcome[]> {
     const { db, schema, outbox } = this.#options;
-    const resumed: string[] = [];
-    const outcomes = await db.transaction(async (tx) => {
+    const { outcomes, work } = await db.transaction(async (tx) => {
       const unparked = fromParking ? await unparkAll(tx, schema, consumer.name, messages) : messages;
       const fresh = await claimInboxSlots(
         tx,
@@ -373,16 +372,18 @@ export class ConsumerGroup {
         unparked.map(({ envelope }) => envelope),
       );
       const firstSeen = unparked.filter(({ envelope }) => fresh.has(envelope.id));
-      for (const work of await consumer.run(tx, firstSeen)) resumed.push(...work.resumed);
-      return messages.map(({ envelope }): Outcome =>
-        fresh.has(envelope.id)
-          ? 'handled'
-          : unparked.some((m) => m.envelope === envelope)
-            ? 'duplicate'
-            : 'gone',
-      );
+      return {
+        work: await consumer.run(tx, firstSeen),
+        outcomes: messages.map(({ envelope }): Outcome =>
+          fresh.has(envelope.id)
+            ? 'handled'
+            : unparked.some((m) => m.envelope === envelope)
+              ? 'duplicate'
+              : 'gone',
+        ),
+      };
     });
-    if (outcomes.includes('handled')) outbox.committed(resumed);
+    outbox.committed(work);
     return outcomes;
   }
 

@@ -1,8 +1,9 @@
 import type { Envelope } from '../../../contracts/index.js';
-import type { Database, Migration } from '../db/database.js';
+import type { Database, Migration, Sql } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import type {
   ConsumerStats,
+  DatabaseBus,
   Delivery,
   MessageBus,
   OutgoingMessage,
@@ -76,30 +77,38 @@ export class LocalBus implements MessageBus {
     return new LocalBus(db, { ...defaults, ...options });
   }
 
+  readonly inDatabase: DatabaseBus = {
+    holds: (db) => db === this.#db,
+    publishWithin: (tx, messages) => this.#store(tx, messages),
+    announce: (channels) => {
+      for (const subscription of this.#subscriptions) subscription.notePublished(channels);
+    },
+  };
+
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.#db.transaction(async (tx) => {
-      const stored = await tx.query<{ seq: number; channel: string }>(
-        `insert into bus.messages (id, channel, envelope)
+    await this.#db.transaction((tx) => this.#store(tx, messages));
+    this.inDatabase.announce(new Set(messages.map((message) => message.channel)));
+  }
+
+  /** Appends to the log, skipping ids already stored, and queues each new message for its consumers. */
+  async #store(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await tx.query(
+      `with stored as (
+         insert into bus.messages (id, channel, envelope)
          select id, channel, envelope::jsonb from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)
          on conflict (id) do nothing
-         returning seq, channel`,
-        [
-          messages.map((m) => m.envelope.id),
-          messages.map((m) => m.channel),
-          messages.map((m) => JSON.stringify(m.envelope)),
-        ],
-      );
-      if (stored.length === 0) return;
-      await tx.query(
-        `insert into bus.pending (consumer, seq)
-         select c.name, m.seq from unnest($1::bigint[], $2::text[]) as m (seq, channel)
-         join bus.consumers c on m.channel = any (c.channels)`,
-        [stored.map((row) => row.seq), stored.map((row) => row.channel)],
-      );
-    });
-    const channels = new Set(messages.map((message) => message.channel));
-    for (const subscription of this.#subscriptions) subscription.notePublished(channels);
+         returning seq, channel
+       )
+       insert into bus.pending (consumer, seq)
+       select c.name, stored.seq from stored join bus.consumers c on stored.channel = any (c.channels)`,
+      [
+        messages.map((m) => m.envelope.id),
+        messages.map((m) => m.channel),
+        messages.map((m) => JSON.stringify(m.envelope)),
+      ],
+    );
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {

@@ -3,18 +3,21 @@ import type { Database, Sql } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { IdGenerator } from '../kernel/ids.js';
 import { Signal } from '../kernel/signal.js';
-import type { OutgoingMessage } from './bus.js';
+import type { DatabaseBus, OutgoingMessage } from './bus.js';
 import { MessageCollector, type MessageOrigin, type UnitOfWork } from './unit-of-work.js';
 
 export interface UnitOfWorkOutcome<T> {
   readonly result: T;
   /** What the unit of work declared to hold now, for the messages parked until it does. */
   readonly resumed: readonly string[];
+  /** Channels it published to directly, on a bus kept in the same database. */
+  readonly channels: ReadonlySet<string>;
 }
 
 /**
  * A service's transactional outbox: state changes and the messages they cause commit in one
- * transaction; the relay publishes them afterwards.
+ * transaction. The messages go to the service's outbox table, which the relay publishes
+ * afterwards — or, when the bus keeps its log in the service's own database, straight into it.
  */
 export class Outbox {
   /** Notified after commits that may have appended messages, so the relay publishes without polling delay. */
@@ -25,9 +28,19 @@ export class Outbox {
   readonly #clock: Clock;
   readonly #ids: IdGenerator;
   readonly #resumeListeners: ((awaited: readonly string[]) => void)[] = [];
+  readonly #bus: DatabaseBus | undefined;
 
-  constructor(options: { db: Database; schema: string; service: ServiceId; clock: Clock; ids: IdGenerator }) {
+  constructor(options: {
+    db: Database;
+    schema: string;
+    service: ServiceId;
+    clock: Clock;
+    ids: IdGenerator;
+    /** A bus that keeps its log in `db`: messages are published in the service's transaction. */
+    bus?: DatabaseBus | undefined;
+  }) {
     this.#db = options.db;
+    this.#bus = options.bus;
     this.#schema = options.schema;
     this.#service = options.service;
     this.#clock = options.clock;
@@ -36,9 +49,14 @@ export class Outbox {
 
   /** Runs `work` in a new transaction. */
   async run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const { result, resumed } = await this.#db.transaction((tx) => this.within(tx, origin, work));
-    this.committed(resumed);
-    return result;
+    const outcome = await this.#db.transaction((tx) => this.within(tx, origin, work));
+    this.committed([outcome]);
+    return outcome.result;
+  }
+
+  /** False when messages skip the table for the bus in the same database: then there is nothing to relay. */
+  get relayed(): boolean {
+    return this.#bus === undefined;
   }
 
   /** Runs `work` inside a transaction the caller owns; the caller calls `committed` after the commit. */
@@ -63,13 +81,25 @@ export class Outbox {
         resumed.push(awaited);
       },
     });
-    await this.#append(tx, collector.messages);
-    return { result, resumed };
+    const { messages } = collector;
+    if (this.#bus) await this.#bus.publishWithin(tx, messages);
+    else await this.#append(tx, messages);
+    return { result, resumed, channels: new Set(this.#bus ? messages.map((m) => m.channel) : []) };
   }
 
-  /** Tells the relay there may be messages to publish, and the consumers which awaited facts now hold. */
-  committed(resumed: readonly string[]): void {
-    this.appended.notify();
+  /**
+   * After the commit of units of work: wakes the relay, or the bus's consumers when the messages
+   * went straight to it, and the parked messages awaiting what they declared to hold.
+   */
+  committed(outcomes: readonly UnitOfWorkOutcome<unknown>[]): void {
+    if (outcomes.length === 0) return;
+    if (this.#bus) {
+      const channels = new Set(outcomes.flatMap((outcome) => [...outcome.channels]));
+      if (channels.size > 0) this.#bus.announce(channels);
+    } else {
+      this.appended.notify();
+    }
+    const resumed = outcomes.flatMap((outcome) => outcome.resumed);
     if (resumed.length > 0) for (const listener of this.#resumeListeners) listener(resumed);
   }
 

@@ -22,6 +22,7 @@ import {
 import { describeEachEngine, type TestDatabase } from '../../../test/support/databases.js';
 import { envelopeFor, testSource } from '../../../test/support/envelopes.js';
 import { startTestHost, type TestHost } from '../../../test/support/host.js';
+import { publishedBy } from '../../../test/support/published.js';
 import { inventoryService } from './index.js';
 
 const id = (): string => randomUUID();
@@ -151,14 +152,9 @@ describeEachEngine('InventoryService', (open) => {
     assert.equal(response.statusCode, 200, response.body);
   }
 
-  /** The envelopes the service emitted, from its outbox, in commit order. */
-  async function emitted<C extends MessageContract>(contract: C): Promise<Envelope<PayloadOf<C>>[]> {
-    const rows = await sql<{ envelope: Envelope<PayloadOf<C>> }>(
-      `select envelope from inventory.outbox where envelope->>'type' = $1 order by seq`,
-      [contract.id],
-    );
-    return rows.map((row) => row.envelope);
-  }
+  /** The envelopes the service emitted, in commit order. */
+  const emitted = <C extends MessageContract>(contract: C) =>
+    publishedBy(database.db, 'InventoryService', contract);
   const emittedData = async <C extends MessageContract>(contract: C) =>
     (await emitted(contract)).map((envelope) => envelope.data);
 

@@ -5,9 +5,7 @@ import {
   UserSubscriptionCancelled,
   UserSubscriptionRejected,
   UserSubscriptionStarted,
-  type Envelope,
   type MessageContract,
-  type PayloadOf,
 } from '../../../contracts/index.js';
 import { describeEachEngine, type TestDatabase } from '../../../test/support/databases.js';
 import {
@@ -19,6 +17,7 @@ import {
   type StripeObject,
 } from '../../../test/support/fake-stripe.js';
 import { startTestHost, type TestHost } from '../../../test/support/host.js';
+import { publishedBy } from '../../../test/support/published.js';
 import { subscribeUserBody } from '../../../test/support/subscriptions.js';
 import { subscriptionService } from './index.js';
 
@@ -75,13 +74,8 @@ describeEachEngine('SubscriptionService with Stripe', (open) => {
       headers: delivery.headers,
     });
 
-  async function emitted<C extends MessageContract>(contract: C, subject: string): Promise<PayloadOf<C>[]> {
-    const rows = await testDb.db.query<{ envelope: Envelope<PayloadOf<C>> }>(
-      `select envelope from subscriptions.outbox where envelope->>'type' = $1 and envelope->>'subject' = $2 order by seq`,
-      [contract.id, subject],
-    );
-    return rows.map((row) => row.envelope.data);
-  }
+  const emitted = async <C extends MessageContract>(contract: C, subject: string) =>
+    (await publishedBy(testDb.db, 'SubscriptionService', contract, subject)).map((envelope) => envelope.data);
 
   async function activeSubscription() {
     const body = subscribeUserBody({ planId: PRICE, paymentMethod: 'pm_card_visa' });

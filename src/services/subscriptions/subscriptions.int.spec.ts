@@ -15,6 +15,7 @@ import {
 import { describeEachEngine, type TestDatabase } from '../../../test/support/databases.js';
 import { envelopeFor } from '../../../test/support/envelopes.js';
 import { startTestHost, type TestHost } from '../../../test/support/host.js';
+import { publishedBy } from '../../../test/support/published.js';
 import { subscribeUserBody } from '../../../test/support/subscriptions.js';
 import { systemClock } from '../../platform/kernel/clock.js';
 import { SandboxProvider } from './infrastructure/sandbox-provider.js';
@@ -75,13 +76,8 @@ describeEachEngine('SubscriptionService with the sandbox provider', (open) => {
     json<SubscriptionJson>(await service.inject({ method: 'GET', url: `/subscriptions/${subscriptionId}` }));
 
   /** What the service published about one subscription, in commit order. */
-  async function emitted<C extends MessageContract>(contract: C, subject: string): Promise<PayloadOf<C>[]> {
-    const rows = await testDb.db.query<{ envelope: Envelope<PayloadOf<C>> }>(
-      `select envelope from subscriptions.outbox where envelope->>'type' = $1 and envelope->>'subject' = $2 order by seq`,
-      [contract.id, subject],
-    );
-    return rows.map((row) => row.envelope.data);
-  }
+  const emitted = async <C extends MessageContract>(contract: C, subject: string) =>
+    (await publishedBy(testDb.db, 'SubscriptionService', contract, subject)).map((envelope) => envelope.data);
 
   async function publish<C extends MessageContract>(
     contract: C,

@@ -9,7 +9,7 @@ import type { Worker } from '../../../platform/service.js';
 import {
   claimDueFlowChecks,
   countDueFlowChecks,
-  saveFlowCheck,
+  saveFlowChecks,
 } from '../infrastructure/flow-check-repository.js';
 import { checkDelayMs, conformanceOf } from './order-flows.js';
 
@@ -104,18 +104,23 @@ export class FlowConformanceWorker implements Worker {
     const { db, clock, batchSize } = this.#options;
     return db.transaction(async (tx) => {
       const now = clock.now();
-      const outcomes: Outcome[] = [];
-      for (const check of await claimDueFlowChecks(tx, now, batchSize)) {
-        const report = conformanceOf(check.timeline, now);
-        await saveFlowCheck(tx, check.correlationId, report, now);
+      const checks = (await claimDueFlowChecks(tx, now, batchSize)).map((check) => ({
+        check,
+        report: conformanceOf(check.timeline, now),
+      }));
+      await saveFlowChecks(
+        tx,
+        checks.map(({ check, report }) => ({ correlationId: check.correlationId, report })),
+        now,
+      );
+      return checks.map(({ check, report }): Outcome => {
         const known = new Set(check.report?.departures.map((departure) => departure.key));
-        outcomes.push({
+        return {
           correlationId: check.correlationId,
           orderIds: check.orderIds,
           newDepartures: report.departures.filter((departure) => !known.has(departure.key)),
-        });
-      }
-      return outcomes;
+        };
+      });
     });
   }
 

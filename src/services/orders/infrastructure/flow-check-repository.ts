@@ -75,16 +75,26 @@ export async function claimDueFlowChecks(tx: Sql, now: Date, limit: number): Pro
   }));
 }
 
-export async function saveFlowCheck(
+/** Stores the reports of the checks made in one run, in one statement. */
+export async function saveFlowChecks(
   tx: Sql,
-  correlationId: string,
-  report: ConformanceReport,
+  checks: readonly { correlationId: string; report: ConformanceReport }[],
   checkedAt: Date,
 ): Promise<void> {
+  if (checks.length === 0) return;
   await tx.query(
-    `update orders.flow_checks set report = $2, conforms = $3, checked_at = $4, due_at = $5
-     where correlation_id = $1`,
-    [correlationId, JSON.stringify(report), report.conforms, checkedAt, report.nextCheckAt],
+    `update orders.flow_checks f
+     set report = c.report, conforms = c.conforms, checked_at = $5, due_at = c.due_at
+     from unnest($1::text[], $2::jsonb[], $3::boolean[], $4::timestamptz[])
+       as c (correlation_id, report, conforms, due_at)
+     where f.correlation_id = c.correlation_id`,
+    [
+      checks.map((check) => check.correlationId),
+      checks.map((check) => JSON.stringify(check.report)),
+      checks.map((check) => check.report.conforms),
+      checks.map((check) => check.report.nextCheckAt),
+      checkedAt,
+    ],
   );
 }
 

@@ -171,7 +171,7 @@ async function perform(turn: Turn): Promise<ProviderResult> {
     case 'authorize': {
       let reference = claimed.providerReference ?? undefined;
       if (reference === undefined) {
-        await holdLease(deps.db, operation.operationId, deps.leaseMs);
+        // `startCall` has just renewed the lease for this call.
         const prepared = await provider.prepare({
           paymentId: payment.paymentId,
           orderId: payment.orderId,
@@ -183,8 +183,7 @@ async function perform(turn: Turn): Promise<ProviderResult> {
         });
         if (prepared.outcome === 'refused') return prepared;
         reference = prepared.reference;
-        await setReference(deps.db, operation.operationId, reference);
-        await holdLease(deps.db, operation.operationId, deps.leaseMs);
+        await setReference(deps.db, operation.operationId, reference, deps.leaseMs);
       }
       return provider.authorize({
         reference,

@@ -119,21 +119,19 @@ export async function startCall(
   now: Date,
   leaseMs: number,
 ): Promise<number> {
-  return db.transaction(async (tx) => {
-    const [row] = await tx.query<{ attempts: number }>(
-      `update payments.operations
+  const [row] = await db.query<{ attempts: number }>(
+    `with counted as (
+       update payments.operations
        set attempts = attempts + 1, in_doubt = true, lease_until = now() + $2 * interval '1 millisecond'
-       where operation_id = $1 returning attempts`,
-      [operationId, leaseMs],
-    );
-    if (!row) throw new Error(`operation ${operationId} vanished`);
-    await tx.query(
-      `insert into payments.attempts (operation_id, number, action, outcome, started_at)
-       values ($1, $2, 'call', 'started', $3)`,
-      [operationId, row.attempts, now],
-    );
-    return row.attempts;
-  });
+       where operation_id = $1 returning attempts
+     )
+     insert into payments.attempts (operation_id, number, action, outcome, started_at)
+     select $1, attempts, 'call', 'started', $3 from counted
+     returning number as attempts`,
+    [operationId, leaseMs, now],
+  );
+  if (!row) throw new Error(`operation ${operationId} vanished`);
+  return row.attempts;
 }
 
 /** Records what a call or a lookup came to. */
@@ -180,11 +178,19 @@ export async function clearDoubt(sql: Sql, operationId: string): Promise<void> {
   await sql.query(`update payments.operations set in_doubt = false where operation_id = $1`, [operationId]);
 }
 
-export async function setReference(sql: Sql, operationId: string, reference: string): Promise<void> {
-  await sql.query(`update payments.operations set provider_reference = $2 where operation_id = $1`, [
-    operationId,
-    reference,
-  ]);
+/** Records the charge the provider prepared, and holds the lease for the call that confirms it. */
+export async function setReference(
+  sql: Sql,
+  operationId: string,
+  reference: string,
+  leaseMs: number,
+): Promise<void> {
+  await sql.query(
+    `update payments.operations
+     set provider_reference = $2, lease_until = now() + $3 * interval '1 millisecond'
+     where operation_id = $1`,
+    [operationId, reference, leaseMs],
+  );
 }
 
 export async function markSettled(sql: Sql, operationId: string, now: Date): Promise<void> {
