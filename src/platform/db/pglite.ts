@@ -28,16 +28,14 @@ export async function openPglite(options: { dataDir?: string }): Promise<Databas
   const session = new PgliteSession(pglite);
   // One connection: every statement and every transaction holds it for its whole run.
   const exclusive = <T>(work: () => Promise<T>) => pglite.runExclusive(work);
+  const query: Sql['query'] = (text, params) => exclusive(() => session.query(text, params));
   const autovacuum = new PgliteAutovacuum(
-    {
-      query: (text, params) => exclusive(() => session.query(text, params)),
-      maintain: (sql) => exclusive(() => session.maintain(sql)),
-    },
+    { query, maintain: (sql) => exclusive(() => session.maintain(sql)) },
     AUTOVACUUM_INTERVAL_MS,
   );
   return {
     dialect: 'pglite',
-    query: (text, params) => exclusive(() => session.query(text, params)),
+    query,
     exec: (sql) =>
       exclusive(async () => {
         await session.exec(sql);
