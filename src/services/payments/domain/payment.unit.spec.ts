@@ -274,6 +274,49 @@ describe('cancellation', () => {
       });
   });
 
+  it('does not ask again for a cancellation refund the provider refused', () => {
+    const refundOrder = operationIds.refund(orderCharge, 'order_cancelled');
+    const refundRefused = history(
+      initiate,
+      outcome(authorizeOrder, succeeded('pi_1')),
+      { type: 'CapturePayment', amount: 5998 },
+      outcome(captureOrder, succeeded('pi_1')),
+      { type: 'CancelPayment' },
+      outcome(refundOrder, declined),
+    );
+    const state = stateOf(refundRefused);
+    assert.deepEqual(state?.pending, []);
+    assert.deepEqual(
+      state?.refunds.map(({ refundId, state: refund }) => ({ refundId, refund })),
+      [{ refundId: refundOrder, refund: 'failed' }],
+    );
+    assert.equal(
+      queuedOperations(refundRefused).filter(({ operationId }) => operationId === refundOrder).length,
+      1,
+    );
+    spec.given(refundRefused).when({ type: 'CancelPayment' }).thenNothingHappened();
+    spec
+      .given(refundRefused)
+      .when(outcome(refundOrder, succeeded('re_1')))
+      .thenNothingHappened();
+  });
+
+  it('does not ask again for a release of the authorization the provider refused', () => {
+    const releaseOrder = operationIds.release(orderCharge);
+    const releaseRefused = history(
+      initiate,
+      outcome(authorizeOrder, succeeded('pi_1')),
+      { type: 'CancelPayment' },
+      outcome(releaseOrder, declined),
+    );
+    assert.deepEqual(stateOf(releaseRefused)?.pending, []);
+    assert.equal(
+      queuedOperations(releaseRefused).filter(({ operationId }) => operationId === releaseOrder).length,
+      1,
+    );
+    spec.given(releaseRefused).when({ type: 'CancelPayment' }).thenNothingHappened();
+  });
+
   it('gives nothing back for a payment that was declined', () => {
     spec
       .given(history(initiate, outcome(authorizeOrder, declined)))
