@@ -287,7 +287,7 @@ describe('cancellation', () => {
     const state = stateOf(refundRefused);
     assert.deepEqual(state?.pending, []);
     assert.deepEqual(
-      state?.refunds.map(({ refundId, state: refund }) => ({ refundId, refund })),
+      state.refunds.map(({ refundId, state: refund }) => ({ refundId, refund })),
       [{ refundId: refundOrder, refund: 'failed' }],
     );
     assert.equal(
