@@ -1,9 +1,9 @@
 import { defineService } from '../../platform/service.js';
-import { departureCounter, FlowConformanceWorker } from './application/flow-conformance-worker.js';
+import { departureCounter, FlowConformanceWorker } from '../../flows/flow-conformance-worker.js';
 import { orderHandlers } from './application/handlers.js';
-import { timelineObserver } from './application/timeline-observer.js';
+import { timelineObserver } from '../../flows/timeline-observer.js';
 import { orderRoutes } from './http/routes.js';
-import { flowCheckMigrations } from './infrastructure/flow-check-migrations.js';
+import { flowCheckMigrations } from '../../flows/flow-check-migrations.js';
 import { migrations } from './infrastructure/migrations.js';
 
 /** Takes orders and runs each through reservation, confirmation and fulfilment. */

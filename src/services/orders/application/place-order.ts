@@ -5,7 +5,7 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Order } from '../domain/index.js';
 import { insertOrder, lockOrder } from '../infrastructure/order-repository.js';
-import { recordInTimeline } from '../infrastructure/timeline-repository.js';
+import { recordInTimeline } from '../../../flows/timeline-repository.js';
 import { withOrderErrors } from './errors.js';
 import { publish } from './publish.js';
 

@@ -10,8 +10,12 @@ import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
 import { findOrders, getOrder } from '../application/queries.js';
-import { findFlowCheck } from '../infrastructure/flow-check-repository.js';
-import { flowConformanceView, OrderDiagramView, orderDiagramView } from './flow-conformance-view.js';
+import { findFlowCheck } from '../../../flows/flow-check-repository.js';
+import {
+  flowConformanceView,
+  OrderDiagramView,
+  orderDiagramView,
+} from '../../../flows/flow-conformance-view.js';
 import { OrderStatus, OrderSummaryView, OrderView, orderSummaryView, orderView } from './order-view.js';
 import { orderSummaryExample, orderViewExample } from './view-examples.js';
 
