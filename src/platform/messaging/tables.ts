@@ -73,10 +73,16 @@ function poisonProofDeadLetters(schema: string): Migration {
   };
 }
 
-/** A consumer applies each idempotency key once, whatever the envelope ids that carry it. */
+/**
+ * A consumer applies each idempotency key once, whatever the envelope ids that carry it; the
+ * digest of what it applied tells a resent message from another one reusing the key.
+ */
 function inboxByIdempotencyKey(schema: string): Migration {
   return {
     name: '000_messaging_inbox_by_key',
-    sql: `alter table ${schema}.inbox rename column message_id to idempotency_key;`,
+    sql: `
+      alter table ${schema}.inbox rename column message_id to idempotency_key;
+      alter table ${schema}.inbox add column digest text;
+    `,
   };
 }
