@@ -42,7 +42,7 @@ describeEachEngine('outbox relays of several replicas', (open, engine) => {
     testDb = await open();
     db = testDb.db;
     other = await testDb.openAnother();
-    await migrate(db, schema, [messagingTables(schema), relayLeaseTable(schema)]);
+    await migrate(db, schema, [...messagingTables(schema), relayLeaseTable(schema)]);
     outbox = new Outbox({ db, schema, service: 'NotificationService', clock: systemClock, ids: randomIds });
   });
 
