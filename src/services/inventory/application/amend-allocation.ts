@@ -7,13 +7,12 @@ import {
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { applyAmendment, planAmendment, type QuantityChange } from '../domain/index.js';
+import { applyAmendment, planAmendment, type QuantityChange, inventoryRules } from '../domain/index.js';
 import {
   lockOrderAllocation,
   lockStockOf,
   updateOrderAllocation,
 } from '../infrastructure/stock-repository.js';
-import { decide, inventoryErrors } from './errors.js';
 import { adjustedByOrder, emitAdjusted, emitSoldOut } from './events.js';
 import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
 
@@ -37,7 +36,7 @@ export async function amendAllocation(
   }
   const { state } = allocation;
   if (state !== 'reserved' && state !== 'deducted') {
-    throw inventoryErrors.conflict(
+    throw inventoryRules.conflict(
       'NOT_AMENDABLE',
       `Order ${orderId} cannot be amended: its inventory is ${state}`,
     );
@@ -52,13 +51,13 @@ export async function amendAllocation(
     uow.sql,
     changes.map((change) => change.productId),
   );
-  const plan = decide(() => planAmendment({ state, current: allocation.allocations, changes, stock }));
+  const plan = planAmendment({ state, current: allocation.allocations, changes, stock });
   if (plan.kind === 'short') {
     uow.emit(InventoryAmendmentRejected, { orderId, shortages: plan.shortages, timestamp });
     return 'rejected';
   }
 
-  const changed = decide(() => applyAmendment(stock, plan));
+  const changed = applyAmendment(stock, plan);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_amended', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, allocations: plan.resulting }, uow.now);
   uow.emit(InventoryAmendmentApplied, { orderId, added: plan.added, removed: plan.removed, timestamp });

@@ -2,13 +2,12 @@ import { OrderConfirmed, type PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { applyDeduction } from '../domain/index.js';
+import { applyDeduction, inventoryRules } from '../domain/index.js';
 import {
   lockOrderAllocation,
   lockStockOf,
   updateOrderAllocation,
 } from '../infrastructure/stock-repository.js';
-import { decide, inventoryErrors } from './errors.js';
 import { adjustedByOrder, emitAdjusted } from './events.js';
 import { recordStockChange, requireLevel } from './stock-changes.js';
 
@@ -35,7 +34,7 @@ export async function fulfilOrder(
       return 'already_settled';
     case 'refused':
     case 'cancelled':
-      throw inventoryErrors.conflict(
+      throw inventoryRules.conflict(
         'NOTHING_RESERVED',
         `Order ${orderId} was confirmed, but inventory ${allocation.state === 'refused' ? 'refused its reservation' : 'saw it cancelled'}: there is nothing to deduct`,
       );
@@ -45,7 +44,7 @@ export async function fulfilOrder(
     uow.sql,
     allocation.allocations.map((line) => line.productId),
   );
-  const changed = decide(() => applyDeduction(stock, allocation.allocations));
+  const changed = applyDeduction(stock, allocation.allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_fulfilled', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, state: 'deducted' }, uow.now);
   for (const line of allocation.allocations) {

@@ -10,7 +10,6 @@ import {
   updateOrderAllocation,
   type OrderAllocation,
 } from '../infrastructure/stock-repository.js';
-import { decide } from './errors.js';
 import { adjustedByOrder, emitAdjusted } from './events.js';
 import { recordStockChange, requireLevel } from './stock-changes.js';
 
@@ -59,7 +58,7 @@ async function release(uow: UnitOfWork, allocation: OrderAllocation): Promise<vo
     uow.sql,
     allocations.map((line) => line.productId),
   );
-  const changed = decide(() => applyRelease(stock, allocations));
+  const changed = applyRelease(stock, allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_released', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, state: 'released' }, uow.now);
   // An amendment may have taken every line to zero: then nothing was held and there is nothing to announce.
@@ -79,7 +78,7 @@ async function restock(uow: UnitOfWork, ids: IdGenerator, allocation: OrderAlloc
     uow.sql,
     allocations.map((line) => line.productId),
   );
-  const changed = decide(() => applyRestock(stock, allocations));
+  const changed = applyRestock(stock, allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_restocked', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, state: 'restocked' }, uow.now);
   for (const line of allocations) {

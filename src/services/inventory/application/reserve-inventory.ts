@@ -16,7 +16,6 @@ import {
   type OrderAllocation,
   type OrderAllocationState,
 } from '../infrastructure/stock-repository.js';
-import { decide } from './errors.js';
 import { emitSoldOut } from './events.js';
 import { recordStockChange, withChanges } from './stock-changes.js';
 
@@ -47,7 +46,7 @@ export async function reserveInventory(
 
   const productIds = lines.map((line) => line.productId);
   const stock = await lockStockOf(uow.sql, productIds);
-  const result = decide(() => allocate(lines, stock));
+  const result = allocate(lines, stock);
 
   if (result.kind === 'short') {
     const refused: OrderAllocation = { orderId, reservationId: null, state: 'refused', allocations: [] };
@@ -72,7 +71,7 @@ export async function reserveInventory(
     return 'refused';
   }
 
-  const changed = decide(() => applyReservation(stock, result.allocations));
+  const changed = applyReservation(stock, result.allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_reserved', orderId });
   const reservationId = ids.next();
   const { allocations } = result;

@@ -4,7 +4,6 @@ import { defineHandler, type MessageHandler } from '../../../platform/messaging/
 import { centsOf, decide, evolve, type Payment } from '../domain/index.js';
 import { cancellationOf, lockPaymentOfOrder } from '../infrastructure/payment-repository.js';
 import { commit } from './change-payment.js';
-import { withPaymentErrors } from './errors.js';
 import type { OperationsBell } from './operations-bell.js';
 
 /**
@@ -20,37 +19,36 @@ export const requestPaymentHandler = (
   defineHandler({
     name: 'request-payment',
     contract: RequestPayment,
-    handle: ({ payload }, uow) =>
-      withPaymentErrors(async () => {
-        if (await lockPaymentOfOrder(uow.sql, payload.orderId)) return;
-        const amount = centsOf(payload.amount);
-        const initiated = decide(
-          undefined,
-          {
-            type: 'InitiatePayment',
-            paymentId: ids.next(),
-            orderId: payload.orderId,
-            userId: payload.userId,
-            amount,
-            method: payload.paymentMethod,
-            token: payload.paymentToken,
-            currency: payload.currency ?? defaultCurrency,
-          },
-          uow.now,
-        );
-        const cancellation = await cancellationOf(uow.sql, payload.orderId);
-        const events = cancellation
-          ? [
-              ...initiated,
-              ...decide(
-                initiated.reduce<Payment | undefined>(evolve, undefined),
-                cancel(cancellation.reason),
-                uow.now,
-              ),
-            ]
-          : initiated;
-        await commit(uow, bell, undefined, events);
-      }),
+    handle: async ({ payload }, uow) => {
+      if (await lockPaymentOfOrder(uow.sql, payload.orderId)) return;
+      const amount = centsOf(payload.amount);
+      const initiated = decide(
+        undefined,
+        {
+          type: 'InitiatePayment',
+          paymentId: ids.next(),
+          orderId: payload.orderId,
+          userId: payload.userId,
+          amount,
+          method: payload.paymentMethod,
+          token: payload.paymentToken,
+          currency: payload.currency ?? defaultCurrency,
+        },
+        uow.now,
+      );
+      const cancellation = await cancellationOf(uow.sql, payload.orderId);
+      const events = cancellation
+        ? [
+            ...initiated,
+            ...decide(
+              initiated.reduce<Payment | undefined>(evolve, undefined),
+              cancel(cancellation.reason),
+              uow.now,
+            ),
+          ]
+        : initiated;
+      await commit(uow, bell, undefined, events);
+    },
   });
 
 const cancel = (reason: string | null) =>
