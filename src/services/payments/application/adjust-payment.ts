@@ -2,10 +2,10 @@ import { AdjustPayment } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
 import { centsOf } from '../domain/index.js';
 import { changePayment } from './change-payment.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /** Charges or refunds the difference an amendment made to the order total. */
-export const adjustPaymentHandler = (bell: OperationsBell): MessageHandler =>
+export const adjustPaymentHandler = (bell: Bell): MessageHandler =>
   defineHandler({
     name: 'adjust-payment',
     contract: AdjustPayment,

@@ -2,10 +2,10 @@ import { CapturePayment } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
 import { centsOf } from '../domain/index.js';
 import { changePayment } from './change-payment.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /** Takes the authorized amount once the order's goods have left stock. */
-export const capturePaymentHandler = (bell: OperationsBell): MessageHandler =>
+export const capturePaymentHandler = (bell: Bell): MessageHandler =>
   defineHandler({
     name: 'capture-payment',
     contract: CapturePayment,

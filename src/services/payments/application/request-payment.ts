@@ -4,7 +4,7 @@ import { defineHandler, type MessageHandler } from '../../../platform/messaging/
 import { centsOf, decide, evolve, type Payment } from '../domain/index.js';
 import { cancellationOf, lockPaymentOfOrder } from '../infrastructure/payment-repository.js';
 import { commit } from './change-payment.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /**
  * Starts the payment of an order: one per order, however often it is requested. An order that was
@@ -13,7 +13,7 @@ import type { OperationsBell } from './operations-bell.js';
  */
 export const requestPaymentHandler = (
   ids: IdGenerator,
-  bell: OperationsBell,
+  bell: Bell,
   defaultCurrency: string,
 ): MessageHandler =>
   defineHandler({

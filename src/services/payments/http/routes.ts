@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { problemResponse } from '../../../platform/http/problem.js';
 import type { ServiceContext } from '../../../platform/service.js';
-import type { OperationsBell } from '../application/operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 import { paymentRules } from '../domain/index.js';
 import { getPayment, paymentsOfOrder } from '../application/queries.js';
 import { receiveProviderNotice } from '../application/receive-provider-notice.js';
@@ -10,7 +10,7 @@ import { verifyStripeWebhook, WebhookSignatureInvalid } from '../infrastructure/
 import { paymentExample, PaymentView, paymentView } from './payment-view.js';
 
 /** Reads of payments, and the endpoint Stripe posts its webhook events to. */
-export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
+export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
   const { db, clock } = ctx;
   const webhookSecret = ctx.settings.payments.stripe.webhookSecret;
 
