@@ -17,3 +17,12 @@ export {
 export { inventoryRules, type InventoryViolationCode } from './errors.js';
 export { applyDeduction, applyRelease, applyReservation, applyRestock } from './stock-movements.js';
 export { available, changeStock, emptyStock, receiveStock, type StockLevel } from './stock.js';
+export {
+  amendableState,
+  onCancellation,
+  onConfirmation,
+  onReservation,
+  tombstone,
+  type OrderAllocation,
+  type OrderAllocationState,
+} from './order-allocation.js';
