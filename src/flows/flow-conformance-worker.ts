@@ -1,15 +1,11 @@
 import { Counter, type Registry } from 'prom-client';
-import type { Database } from '../../../platform/db/database.js';
-import type { Departure } from '../../../platform/flows/conformance.js';
-import type { Clock } from '../../../platform/kernel/clock.js';
-import type { Logger } from '../../../platform/kernel/logger.js';
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
-import { Bell } from '../../../platform/kernel/bell.js';
-import {
-  claimDueFlowChecks,
-  countDueFlowChecks,
-  saveFlowChecks,
-} from '../infrastructure/flow-check-repository.js';
+import type { Database } from '../platform/db/database.js';
+import { LeasedWorker } from '../platform/jobs/leased-worker.js';
+import { Bell } from '../platform/kernel/bell.js';
+import type { Clock } from '../platform/kernel/clock.js';
+import type { Logger } from '../platform/kernel/logger.js';
+import type { Departure } from './conformance.js';
+import { claimDueFlowChecks, countDueFlowChecks, saveFlowChecks } from './flow-check-repository.js';
 import { checkDelayMs, conformanceOf } from './order-flows.js';
 
 export type DepartureCounter = Counter<'flow' | 'kind'>;
