@@ -100,13 +100,13 @@ export function orderView(
     totalAmount: fromCents(orderTotal(order.lines)),
     orderDate: order.orderDate,
     placedAt: order.placedAt,
-    ...(order.completedAt ? { completedAt: order.completedAt } : {}),
+    ...('completedAt' in order && order.completedAt ? { completedAt: order.completedAt } : {}),
     ...(order.reservationId ? { reservationId: order.reservationId } : {}),
     amendmentPending: order.pendingAmendment !== undefined,
-    ...(order.rejection
+    ...(order.status === 'rejected'
       ? { rejection: { reason: order.rejection.reason, shortages: [...order.rejection.shortages] } }
       : {}),
-    ...(order.cancellation ? { cancellation: order.cancellation } : {}),
+    ...(order.status === 'cancelled' ? { cancellation: order.cancellation } : {}),
     correlationId,
     timeline: [...timeline],
     ...(flowConformance ? { flowConformance } : {}),
