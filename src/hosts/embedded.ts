@@ -6,6 +6,7 @@ import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
 import { domainServices } from './domain-services.js';
+import { stopOnSignals } from './shutdown.js';
 
 /**
  * The default runtime: every service in this one process, sharing one database (PGlite under
@@ -39,15 +40,8 @@ logger.info(
   'Orders domain is running',
 );
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
+stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
   await host.stop();
   await bus.close();
   await db.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+});

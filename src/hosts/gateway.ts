@@ -2,7 +2,7 @@ import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { buildGateway } from './distributed/gateway-app.js';
 import { announceReady } from './distributed/processes.js';
-import { stopOnSignals } from './distributed/shutdown.js';
+import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
 
 /**

@@ -5,7 +5,7 @@ import { loadSettings } from '../platform/kernel/settings.js';
 import { DeadLetterStore } from '../platform/messaging/dead-letters.js';
 import { JetStreamBus } from '../platform/messaging/jetstream-bus.js';
 import { announceReady } from './distributed/processes.js';
-import { stopOnSignals } from './distributed/shutdown.js';
+import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
 
 /**
@@ -13,7 +13,7 @@ import { domainServices } from './domain-services.js';
  * distributed runtime. Start as many replicas as needed; they share the service's database and
  * its durable consumers, and one of them at a time relays its outbox.
  *
- *   npm run service -- <orders|inventory|notifications>
+ *   npm run service -- <name>      (the schema of a service in domain-services.ts, such as orders)
  */
 const names = domainServices.map((candidate) => candidate.schema);
 const module = domainServices.find((candidate) => candidate.schema === process.argv[2]);
@@ -46,12 +46,13 @@ const bus = await JetStreamBus.connect({
   maxDeliver: settings.messaging.maxDeliveries + 3,
   connectionName: `${module.schema}-${process.pid}`,
   logger,
-  onExhausted: (consumer, envelope, deliveries) =>
+  onExhausted: (consumer, envelope, deliveries, body) =>
     deadLetters.record(
       consumer,
       envelope,
       `JetStream stopped redelivering after ${deliveries} deliveries, none settled: each ended in a crash or an expired ack wait`,
       deliveries,
+      body,
     ),
 });
 const host = await ServiceHost.start({ modules: [module], databaseFor: () => db, bus, settings, logger });

@@ -1,6 +1,9 @@
-import { Type } from 'typebox';
-import type { ServiceHost } from '../host.js';
+import { Type, type Static } from 'typebox';
+import type { ServiceId } from '../../../contracts/index.js';
 import { AppError } from '../kernel/errors.js';
+import type { ConsumerGroup } from '../messaging/consumer.js';
+import type { DeadLetterStore } from '../messaging/dead-letters.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { HttpApp } from './app.js';
 import {
   BacklogView,
@@ -11,10 +14,25 @@ import {
   ReplayView,
   unexpectedFailure,
 } from './operations-schemas.js';
+import { neverShed } from './load-shedding.js';
 import { problemResponse } from './problem.js';
 
+/** What the operations routes ask of the host that serves them. */
+export interface OperatedHost {
+  readonly metrics: Metrics;
+  readonly services: readonly {
+    readonly module: { readonly id: ServiceId };
+    readonly deadLetters: Pick<DeadLetterStore, 'list'>;
+    readonly consumers: Pick<ConsumerGroup, 'replay'>;
+  }[];
+  ready(): Promise<Static<typeof ReadinessView>>;
+  backlog(): Promise<Static<typeof BacklogView>>;
+  /** Brings the gauges that mirror storage and broker state up to date, before a scrape. */
+  collectMetrics(): Promise<void>;
+}
+
 /** Liveness, readiness, metrics and the dead-letter console of a host. */
-export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void {
+export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void {
   app.get(
     '/health',
     {
@@ -23,6 +41,7 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
         summary: 'The process is alive',
         response: { 200: HealthView, 500: unexpectedFailure },
       },
+      config: neverShed,
     },
     () => ({ status: 'ok' as const }),
   );
@@ -104,7 +123,11 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
       schema: {
         tags: ['operations'],
         summary: 'Deliver a dead-lettered message to its consumer again',
-        params: Type.Object({ service: Type.String(), id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({
+          service: Type.String({ maxLength: 100 }),
+          // The largest id a bigserial column holds and a JavaScript number keeps exactly.
+          id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+        }),
         response: {
           200: ReplayView,
           400: problemResponse('The id is not a positive integer'),

@@ -2,7 +2,7 @@ import type { ServiceId } from '../../../contracts/index.js';
 import type { Database, Sql } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { IdGenerator } from '../kernel/ids.js';
-import { Signal } from '../kernel/signal.js';
+import { Bell } from '../kernel/bell.js';
 import type { DatabaseBus, OutgoingMessage } from './bus.js';
 import { MessageCollector, type MessageOrigin, type UnitOfWork } from './unit-of-work.js';
 
@@ -21,7 +21,7 @@ export interface UnitOfWorkOutcome<T> {
  */
 export class Outbox {
   /** Notified after commits that may have appended messages, so the relay publishes without polling delay. */
-  readonly appended = new Signal();
+  readonly appended = new Bell();
   readonly #db: Database;
   readonly #schema: string;
   readonly #service: ServiceId;
@@ -97,7 +97,7 @@ export class Outbox {
       const channels = new Set(outcomes.flatMap((outcome) => [...outcome.channels]));
       if (channels.size > 0) this.#bus.announce(channels);
     } else {
-      this.appended.notify();
+      this.appended.ring();
     }
     const resumed = outcomes.flatMap((outcome) => outcome.resumed);
     if (resumed.length > 0) for (const listener of this.#resumeListeners) listener(resumed);

@@ -4,14 +4,14 @@ import { exampleIds, exampleTime } from '../../../../contracts/examples.js';
 import { NotificationChannel, NotificationType } from '../../../../contracts/index.js';
 import type { Database } from '../../../platform/db/database.js';
 import type { HttpApp } from '../../../platform/http/app.js';
-import { errorsFor } from '../../../platform/kernel/errors.js';
+import { ruleViolations } from '../../../platform/kernel/errors.js';
 import {
   getNotification,
   listNotifications,
   type StoredNotification,
 } from '../infrastructure/notification-store.js';
 
-const errors = errorsFor('NOTIFICATIONS');
+const errors = ruleViolations('NOTIFICATIONS');
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

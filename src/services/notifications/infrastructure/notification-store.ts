@@ -1,6 +1,7 @@
 import type { OrderItem } from '../../../../contracts/common.js';
 import type { Static } from 'typebox';
 import type { Sql } from '../../../platform/db/database.js';
+import { jobTable } from '../../../platform/jobs/job-table.js';
 import type { NotificationType } from '../domain/templates.js';
 
 /** Every SQL statement of NotificationService. Table names are qualified with schema `notifications`. */
@@ -136,38 +137,28 @@ export async function insertNotification(sql: Sql, notification: NewNotification
   return rows.length === 1;
 }
 
-/**
- * Claims up to `limit` due notifications in one short statement: a lease keeps other dispatchers
- * off them while they are sent, and the attempt is counted before it is made.
- */
+/** Pending notifications, claimed by the dispatchers under a lease; a claim counts the attempt. */
+const notificationJobs = jobTable<ClaimedNotification>({
+  table: 'notifications.notifications',
+  key: 'notification_id',
+  order: 'created_at, notification_id',
+  returning: `notification_id as "notificationId", type, channel, recipient, subject, content as text,
+    order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
+    attempts, created_at as "createdAt"`,
+  countsAttempts: true,
+});
+
+/** Claims up to `limit` due notifications, oldest first. */
 export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
-  const rows = await sql.query<ClaimedNotification>(
-    `update notifications.notifications
-     set lease_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
-     where notification_id in (
-       select notification_id from notifications.notifications
-       where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-       order by created_at, notification_id
-       limit $1
-       for update skip locked
-     )
-     returning notification_id as "notificationId", type, channel, recipient, subject, content as text,
-       order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
-       attempts, created_at as "createdAt"`,
-    [limit, leaseMs],
-  );
+  const rows = await notificationJobs.claimDue(sql, limit, leaseMs);
   return rows.sort(
     (a, b) =>
       a.createdAt.getTime() - b.createdAt.getTime() || a.notificationId.localeCompare(b.notificationId),
   );
 }
 
-export async function countPending(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ count: number }>(
-    `select count(*)::int as count from notifications.notifications where status = 'pending'`,
-  );
-  return row?.count ?? 0;
-}
+export const countPending = notificationJobs.countPending;
+export const scheduleRetry = notificationJobs.retryLater;
 
 /** Records a delivery; false when the notification is no longer pending (another dispatcher settled it). */
 export async function markDelivered(
@@ -183,19 +174,6 @@ export async function markDelivered(
     [notificationId, outcome.status, outcome.at, outcome.providerMessageId],
   );
   return rows.length === 1;
-}
-
-export async function scheduleRetry(
-  sql: Sql,
-  notificationId: string,
-  retry: { delayMs: number; error: string },
-): Promise<void> {
-  await sql.query(
-    `update notifications.notifications
-     set next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3, lease_until = null
-     where notification_id = $1 and status = 'pending'`,
-    [notificationId, retry.delayMs, retry.error],
-  );
 }
 
 export async function markFailed(sql: Sql, notificationId: string, error: string): Promise<boolean> {

@@ -1,9 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { PaymentMethod } from '../../../../contracts/index.js';
+import { FlowConformanceView, type TimelineEntry } from '../../../flows/index.js';
 import { fromCents, lineTotal, orderTotal } from '../domain/index.js';
 import type { StoredOrder } from '../infrastructure/order-repository.js';
-import type { TimelineEntry } from '../infrastructure/timeline-repository.js';
-import { FlowConformanceView } from './flow-conformance-view.js';
 
 export const OrderStatus = Type.Union([
   Type.Literal('pending'),
@@ -101,13 +100,13 @@ export function orderView(
     totalAmount: fromCents(orderTotal(order.lines)),
     orderDate: order.orderDate,
     placedAt: order.placedAt,
-    ...(order.completedAt ? { completedAt: order.completedAt } : {}),
+    ...('completedAt' in order && order.completedAt ? { completedAt: order.completedAt } : {}),
     ...(order.reservationId ? { reservationId: order.reservationId } : {}),
     amendmentPending: order.pendingAmendment !== undefined,
-    ...(order.rejection
+    ...(order.status === 'rejected'
       ? { rejection: { reason: order.rejection.reason, shortages: [...order.rejection.shortages] } }
       : {}),
-    ...(order.cancellation ? { cancellation: order.cancellation } : {}),
+    ...(order.status === 'cancelled' ? { cancellation: order.cancellation } : {}),
     correlationId,
     timeline: [...timeline],
     ...(flowConformance ? { flowConformance } : {}),

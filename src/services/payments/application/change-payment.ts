@@ -2,23 +2,20 @@ import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Payment, type PaymentCommand, type PaymentEvent } from '../domain/index.js';
 import { insertOperation } from '../infrastructure/operation-store.js';
 import { insertPayment, lockPayment, savePayment } from '../infrastructure/payment-repository.js';
-import { withPaymentErrors } from './errors.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 import { publish } from './publish.js';
 
 /** Loads the payment under a row lock, applies the command's events, stores and publishes them. */
-export function changePayment(
+export async function changePayment(
   uow: UnitOfWork,
-  bell: OperationsBell,
+  bell: Bell,
   paymentId: string,
   command: Exclude<PaymentCommand, { type: 'InitiatePayment' }>,
 ): Promise<Payment | undefined> {
-  return withPaymentErrors(async () => {
-    const stored = await lockPayment(uow.sql, paymentId);
-    const events = decide(stored?.payment, command, uow.now);
-    if (!stored || events.length === 0) return stored?.payment;
-    return commit(uow, bell, stored.payment, events);
-  });
+  const stored = await lockPayment(uow.sql, paymentId);
+  const events = decide(stored?.payment, command, uow.now);
+  if (!stored || events.length === 0) return stored?.payment;
+  return commit(uow, bell, stored.payment, events);
 }
 
 /**
@@ -27,7 +24,7 @@ export function changePayment(
  */
 export async function commit(
   uow: UnitOfWork,
-  bell: OperationsBell,
+  bell: Bell,
   before: Payment | undefined,
   events: readonly PaymentEvent[],
 ): Promise<Payment> {

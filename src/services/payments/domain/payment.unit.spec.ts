@@ -6,7 +6,7 @@ import { decide } from './decide.js';
 import type { PaymentEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { operationIds, type Operation, type Payment } from './payment.js';
-import { afterUnavailable, backoffMs, reconcileDelayMs } from './retry.js';
+import { afterUnavailable, reconcileDelayMs } from './retry.js';
 
 const now = new Date('2026-07-04T14:48:00.000Z');
 const at = now.toISOString();
@@ -451,8 +451,8 @@ describe('retry policy', () => {
 
   it('backs off exponentially up to the cap', () => {
     assert.deepEqual(
-      [1, 2, 3, 4].map((attempts) => backoffMs(policy, attempts)),
-      [100, 200, 250, 250],
+      [1, 2, 3].map((attempts) => afterUnavailable({ ...policy, maxAttempts: 9 }, attempts)),
+      [100, 200, 250].map((delayMs) => ({ action: 'retry', delayMs })),
     );
   });
 

@@ -1,18 +1,16 @@
 import { Type } from 'typebox';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { problemResponse } from '../../../platform/http/problem.js';
-import { errorsFor } from '../../../platform/kernel/errors.js';
 import type { ServiceContext } from '../../../platform/service.js';
-import type { OperationsBell } from '../application/operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
+import { paymentRules } from '../domain/index.js';
 import { getPayment, paymentsOfOrder } from '../application/queries.js';
 import { receiveProviderNotice } from '../application/receive-provider-notice.js';
 import { verifyStripeWebhook, WebhookSignatureInvalid } from '../infrastructure/providers/stripe-webhooks.js';
 import { paymentExample, PaymentView, paymentView } from './payment-view.js';
 
-const errors = errorsFor('PAYMENTS');
-
 /** Reads of payments, and the endpoint Stripe posts its webhook events to. */
-export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
+export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
   const { db, clock } = ctx;
   const webhookSecret = ctx.settings.payments.stripe.webhookSecret;
 
@@ -51,6 +49,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
 
     // Its own scope: the signature covers the exact bytes, so this route reads the body unparsed.
     await app.register(async (webhooks: HttpApp) => {
+      webhooks.removeContentTypeParser('application/json');
       webhooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         done(null, body);
       });
@@ -78,7 +77,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
         },
         async (request) => {
           if (webhookSecret === undefined) {
-            throw errors.unavailable(
+            throw paymentRules.unavailable(
               'WEBHOOKS_NOT_CONFIGURED',
               'Set STRIPE_WEBHOOK_SECRET to receive webhooks',
             );
@@ -89,7 +88,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
             notice = verifyStripeWebhook(payload, request.headers['stripe-signature'], webhookSecret);
           } catch (error) {
             if (error instanceof WebhookSignatureInvalid) {
-              throw errors.validation(
+              throw paymentRules.validation(
                 'WEBHOOK_SIGNATURE_INVALID',
                 'The Stripe-Signature header does not match',
               );

@@ -1,4 +1,5 @@
 import type { Database, Sql } from '../../../platform/db/database.js';
+import { jobTable } from '../../../platform/jobs/job-table.js';
 import type { OperationKind } from '../domain/index.js';
 
 /** Every SQL statement about provider operations and their attempts. Tables are in schema `payments`. */
@@ -80,26 +81,23 @@ export async function insertOperation(sql: Sql, operation: NewOperation): Promis
 }
 
 /**
- * Claims due operations under a lease, at most one per payment: an operation waits until every
- * earlier one of its payment is settled, so a release never overtakes the authorization it undoes.
+ * Queued operations, claimed by the workers under a lease, at most one per payment: an operation
+ * waits until every earlier one of its payment is settled, so a release never overtakes the
+ * authorization it undoes. The worker counts the calls itself (see startCall).
  */
-export async function claimDue(db: Database, limit: number, leaseMs: number): Promise<ClaimedOperation[]> {
-  return db.query<ClaimedOperation>(
-    `update payments.operations set lease_until = now() + $2 * interval '1 millisecond'
-     where operation_id in (
-       select operation_id from payments.operations o
-       where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-         and not exists (
-           select 1 from payments.operations earlier
-           where earlier.payment_id = o.payment_id and earlier.status = 'pending' and earlier.seq < o.seq)
-       order by next_attempt_at, seq
-       limit $1
-       for update skip locked
-     )
-     returning ${claimedColumns}`,
-    [limit, leaseMs],
-  );
-}
+const operationJobs = jobTable<ClaimedOperation>({
+  table: 'payments.operations',
+  key: 'operation_id',
+  order: 'next_attempt_at, seq',
+  returning: claimedColumns,
+  countsAttempts: false,
+  alsoWhen: `not exists (
+    select 1 from payments.operations earlier
+    where earlier.payment_id = job.payment_id and earlier.status = 'pending' and earlier.seq < job.seq)`,
+});
+
+export const claimDue = operationJobs.claimDue;
+export const countPending = operationJobs.countPending;
 
 /** Keeps other workers off the operation for the next call; a crashed worker's hold runs out soon. */
 export async function holdLease(db: Database, operationId: string, leaseMs: number): Promise<void> {
@@ -210,13 +208,6 @@ export async function reconcileSoon(sql: Sql, reference: string): Promise<number
     [reference],
   );
   return rows.length;
-}
-
-export async function countPending(db: Database): Promise<number> {
-  const [row] = await db.query<{ count: number }>(
-    `select count(*)::int as count from payments.operations where status = 'pending'`,
-  );
-  return row?.count ?? 0;
 }
 
 export async function operationsOf(sql: Sql, paymentId: string): Promise<OperationRecord[]> {

@@ -4,11 +4,11 @@ import {
   listSubscriptionsOf,
   type StoredSubscription,
 } from '../infrastructure/subscription-repository.js';
-import { subscriptionErrors } from './errors.js';
+import { subscriptionRules } from '../domain/index.js';
 
 export async function getSubscription(sql: Sql, subscriptionId: string): Promise<StoredSubscription> {
   const stored = await findSubscription(sql, subscriptionId);
-  if (!stored) throw subscriptionErrors.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
+  if (!stored) throw subscriptionRules.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
   return stored;
 }
 

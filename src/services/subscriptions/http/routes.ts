@@ -12,7 +12,7 @@ import {
   MAX_REQUEST_ID_LENGTH,
   type CancelSubscriptionCommand,
 } from '../application/cancel-subscription.js';
-import { subscriptionErrors } from '../application/errors.js';
+import { subscriptionRules } from '../domain/index.js';
 import type { SubscriptionProvider } from '../application/provider.js';
 import { getSubscription, subscriptionsOf } from '../application/queries.js';
 import { subscribeUser, type CommandDependencies } from '../application/subscribe-user.js';
@@ -174,22 +174,22 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
 function rejectionError(reason: CancellationRejectionReason, subscriptionId: string): AppError {
   switch (reason) {
     case 'not_found':
-      return subscriptionErrors.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
+      return subscriptionRules.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
     case 'not_owner':
-      return subscriptionErrors.forbidden(
+      return subscriptionRules.forbidden(
         'NOT_OWNER',
         `Subscription ${subscriptionId} belongs to another user`,
       );
     case 'not_active':
-      return subscriptionErrors.conflict('NOT_ACTIVE', `Subscription ${subscriptionId} has not started`);
+      return subscriptionRules.conflict('NOT_ACTIVE', `Subscription ${subscriptionId} has not started`);
     case 'already_cancelled':
-      return subscriptionErrors.conflict(
+      return subscriptionRules.conflict(
         'ALREADY_CANCELLED',
         `Subscription ${subscriptionId} is already cancelled`,
       );
     case 'provider_refused':
     case 'provider_unavailable':
-      return subscriptionErrors.conflict(
+      return subscriptionRules.conflict(
         'CANCELLATION_REFUSED',
         `The provider did not cancel ${subscriptionId}`,
       );
