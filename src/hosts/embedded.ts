@@ -5,6 +5,7 @@ import { ServiceHost } from '../platform/host.js';
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { domainServices } from './domain-services.js';
 
 /**
@@ -12,6 +13,10 @@ import { domainServices } from './domain-services.js';
  * DATA_DIR, or PostgreSQL when DATABASE_URL is set) and the durable in-process bus.
  */
 const settings = loadSettings();
+const tracing = startTracing({
+  processName: 'orders-domain',
+  services: domainServices.map((module) => module.id),
+});
 const logger = createLogger({ level: settings.logLevel, name: 'orders-domain' });
 const db = settings.databaseUrl
   ? await openPostgres({
@@ -47,6 +52,7 @@ async function shutdown(signal: string): Promise<void> {
   await host.stop();
   await bus.close();
   await db.close();
+  await tracing.shutdown();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -3,6 +3,7 @@ import Fastify, { LogController, type FastifyRequest } from 'fastify';
 import { problem, sendProblem, toProblem } from '../../platform/http/problem.js';
 import { AppError } from '../../platform/kernel/errors.js';
 import type { Logger } from '../../platform/kernel/logger.js';
+import { requestTracing, traceHeadersOf } from '../../platform/observability/http-spans.js';
 import { UpstreamPool } from './upstream-pool.js';
 
 /** A service behind the gateway: its HTTP routes live under `/<name>`. */
@@ -38,6 +39,7 @@ export async function buildGateway(options: GatewayOptions) {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   });
+  await app.register(requestTracing);
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error as Error)));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, problem(404, 'ROUTE.NOT_FOUND', `No route ${request.method} ${request.url}`)),
@@ -59,7 +61,11 @@ export async function buildGateway(options: GatewayOptions) {
         // Parsed here rather than streamed through, so that the body can be sent again.
         proxyPayloads: false,
         disableRequestLogging: true,
-        replyOptions: { timeout: UPSTREAM_TIMEOUT_MS, getUpstream: () => route.upstreams[0] ?? '' },
+        replyOptions: {
+          timeout: UPSTREAM_TIMEOUT_MS,
+          getUpstream: () => route.upstreams[0] ?? '',
+          rewriteRequestHeaders: (request, headers) => ({ ...headers, ...traceHeadersOf(request) }),
+        },
         handler: (request, reply, dest, replyOptions) => {
           forward(pool, request, reply, dest, replyOptions, pool.candidates());
         },

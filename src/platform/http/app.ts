@@ -13,6 +13,7 @@ import Fastify, {
 import type { TSchema } from 'typebox';
 import { useCanonicalUuids, validatorFor } from '../../../contracts/index.js';
 import type { Logger } from '../kernel/logger.js';
+import { requestTracing } from '../observability/http-spans.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 
 export type HttpApp = FastifyInstance<
@@ -46,6 +47,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ajv: { customOptions: { strict: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  await app.register(requestTracing);
   // The API speaks JSON only: any other body is refused with a 415 rather than parsed as text.
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(({ schema, httpPart }) =>

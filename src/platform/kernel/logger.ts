@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import { pino, type Logger as PinoLogger } from 'pino';
 
 export type Logger = PinoLogger;
@@ -6,9 +7,18 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
   return pino({
     level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
     ...(options.name ? { name: options.name } : {}),
+    mixin: traceFields,
     redact: {
       paths: ['*.card', '*.cardNumber', '*.cvc', '*.password', 'req.headers.authorization'],
       remove: true,
     },
   });
+}
+
+/** The trace and span a line was logged in, so that logs and traces join up. */
+function traceFields(): Record<string, string> {
+  const span = trace.getActiveSpan();
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { trace_id: traceId, span_id: spanId };
 }

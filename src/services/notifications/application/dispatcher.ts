@@ -12,6 +12,7 @@ import {
   scheduleRetry,
   type ClaimedNotification,
 } from '../infrastructure/notification-store.js';
+import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 /** What a channel is handed: one rendered email. */
 export interface OutgoingMessage {
@@ -97,7 +98,22 @@ export class NotificationDispatcher implements Worker {
         logger.warn({ err: error }, 'could not claim notifications, will try again');
       }
       if (claimed.length > 0) {
-        await Promise.all(claimed.map((notification) => this.#dispatch(notification)));
+        await Promise.all(
+          claimed.map((notification) =>
+            inDeferredSpan(
+              `notification ${notification.type}`,
+              {
+                service: 'NotificationService',
+                traceparent: notification.traceparent,
+                attributes: {
+                  'notification.id': notification.notificationId,
+                  ...(notification.orderId ? { 'order.id': notification.orderId } : {}),
+                },
+              },
+              () => this.#dispatch(notification),
+            ),
+          ),
+        );
         continue;
       }
       await bell.wait(this.#idleWaitMs());
@@ -205,6 +221,7 @@ export class NotificationDispatcher implements Worker {
 const originOf = (notification: ClaimedNotification) => ({
   correlationId: notification.correlationId,
   causationId: notification.sourceMessageId,
+  ...(notification.traceparent === null ? {} : { traceparent: notification.traceparent }),
 });
 
 function factsOf(notification: ClaimedNotification) {

@@ -33,6 +33,7 @@ export interface NewNotification {
   orderId: string | null;
   sourceMessageId: string;
   correlationId: string;
+  traceparent: string | undefined;
   createdAt: Date;
 }
 
@@ -63,6 +64,7 @@ export interface ClaimedNotification {
   orderId: string | null;
   sourceMessageId: string;
   correlationId: string;
+  traceparent: string | null;
   attempts: number;
   createdAt: Date;
 }
@@ -116,8 +118,8 @@ export async function insertNotification(sql: Sql, notification: NewNotification
   const rows = await sql.query(
     `insert into notifications.notifications
        (notification_id, type, channel, recipient, subject, content, order_id, source_message_id,
-        correlation_id, status, next_attempt_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', now(), $10)
+        correlation_id, traceparent, status, next_attempt_at, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', now(), $11)
      on conflict (source_message_id, type, channel) do nothing
      returning 1`,
     [
@@ -130,6 +132,7 @@ export async function insertNotification(sql: Sql, notification: NewNotification
       notification.orderId,
       notification.sourceMessageId,
       notification.correlationId,
+      notification.traceparent ?? null,
       notification.createdAt,
     ],
   );
@@ -153,7 +156,7 @@ export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promis
      )
      returning notification_id as "notificationId", type, channel, recipient, subject, content as text,
        order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
-       attempts, created_at as "createdAt"`,
+       traceparent, attempts, created_at as "createdAt"`,
     [limit, leaseMs],
   );
   return rows.sort(

@@ -5,6 +5,7 @@ import { insertPayment, lockPayment, savePayment } from '../infrastructure/payme
 import { withPaymentErrors } from './errors.js';
 import type { OperationsBell } from './operations-bell.js';
 import { publish } from './publish.js';
+import { currentTraceparent } from '../../../platform/observability/message-spans.js';
 
 /** Loads the payment under a row lock, applies the command's events, stores and publishes them. */
 export function changePayment(
@@ -52,6 +53,7 @@ export async function commit(
       correlationId: uow.origin.correlationId,
       // What the worker publishes about the operation is caused by what asked for it.
       causationId: uow.origin.causationId,
+      traceparent: currentTraceparent(uow.origin.traceparent),
       createdAt: uow.now,
     });
     // Before commit: on one connection the worker's claim waits for this transaction; on a pool it

@@ -2,6 +2,7 @@ import type { Worker } from '../../../platform/service.js';
 import { claimDue, countPending, type ClaimedOperation } from '../infrastructure/operation-store.js';
 import type { OperationsBell } from './operations-bell.js';
 import { runOperation, type OperationDependencies } from './run-operation.js';
+import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 export interface OperationsWorkerOptions extends Omit<OperationDependencies, 'leaseMs'> {
   readonly bell: OperationsBell;
@@ -64,7 +65,15 @@ export class OperationsWorker implements Worker {
 
   async #turn(operation: ClaimedOperation): Promise<void> {
     try {
-      await runOperation(this.#options, operation);
+      await inDeferredSpan(
+        `payment ${operation.kind}`,
+        {
+          service: 'PaymentService',
+          traceparent: operation.traceparent,
+          attributes: { 'payment.id': operation.paymentId, 'payment.operation': operation.kind },
+        },
+        () => runOperation(this.#options, operation),
+      );
     } catch (error) {
       // Recording failed: the lease runs out, and the next claim reconciles whatever the call did.
       this.#options.logger.error(
