@@ -41,10 +41,15 @@ export function receivedFromSdk(span: ReadableSpan): ReceivedSpan {
 export function assertOneTraceForOrder(
   spans: readonly ReceivedSpan[],
   orderId: string,
-  minServices: number,
+  expected: { readonly rootService: string; readonly minServices: number },
 ): ReceivedSpan[] {
-  const tagged = spans.filter((span) => span.attributes['order.id'] === orderId);
-  const traceIds = new Set(tagged.map((span) => span.traceId));
+  // Reading the order (GET /orders/:id) is a trace of its own; what the order caused is one.
+  const caused = spans.filter(
+    (span) =>
+      span.attributes['order.id'] === orderId &&
+      !(span.kind === 2 && span.attributes['http.request.method'] === 'GET'),
+  );
+  const traceIds = new Set(caused.map((span) => span.traceId));
   assert.equal(traceIds.size, 1, `spans tagged with the order belong to ${traceIds.size} traces`);
   const [traceId] = traceIds;
   const trace = spans.filter((span) => span.traceId === traceId);
@@ -53,8 +58,10 @@ export function assertOneTraceForOrder(
   const roots = trace.filter((span) => span.parentSpanId === undefined);
   assert.equal(roots.length, 1, `one root, got ${roots.map((span) => span.name).join(', ')}`);
   const [root] = roots;
-  assert.equal(root?.name, 'POST /orders');
-  assert.equal(root.kind, 2, 'the root is the server span of the request');
+  assert.equal(root?.kind, 2, 'the root is the server span of the request');
+  assert.equal(root.service, expected.rootService);
+  assert.equal(root.attributes['http.request.method'], 'POST');
+  assert.equal(root.attributes['url.path'], '/orders');
 
   for (const span of trace) {
     const seen = new Set<string>();
@@ -79,8 +86,8 @@ export function assertOneTraceForOrder(
   }
   const services = new Set(trace.map((span) => span.service));
   assert.ok(
-    services.size >= minServices,
-    `spans of ${[...services].join(', ')}: at least ${minServices} services`,
+    services.size >= expected.minServices,
+    `spans of ${[...services].join(', ')}: at least ${expected.minServices} services`,
   );
   return trace;
 }
