@@ -16,7 +16,10 @@ interface GeneratedOtlp {
 export interface OtlpReceiver {
   /** For OTEL_EXPORTER_OTLP_ENDPOINT: the exporters post to `${url}/v1/traces`. */
   readonly url: string;
+  /** Every span received, unless started with `keepSpans: false`. */
   readonly spans: ReceivedSpan[];
+  /** How many spans were received. */
+  readonly spanCount: number;
   /** The content type of every export request received. */
   readonly contentTypes: string[];
   /** The resource attributes of the exports, as `key=value`. */
@@ -56,8 +59,10 @@ interface OtlpExport {
 const { ExportTraceServiceRequest } = (protobuf as unknown as GeneratedOtlp).opentelemetry.proto.collector
   .trace.v1;
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(options: { keepSpans?: boolean } = {}): Promise<OtlpReceiver> {
+  const keepSpans = options.keepSpans ?? true;
   const spans: ReceivedSpan[] = [];
+  let spanCount = 0;
   const contentTypes: string[] = [];
   const resourceAttributes = new Set<string>();
   const server = createServer((request, response) => {
@@ -80,7 +85,10 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         for (const [key, value] of Object.entries(resource))
           resourceAttributes.add(`${key}=${String(value)}`);
         for (const scope of resourceSpans.scopeSpans ?? [])
-          for (const span of scope.spans ?? []) spans.push(received(span, String(resource['service.name'])));
+          for (const span of scope.spans ?? []) {
+            spanCount += 1;
+            if (keepSpans) spans.push(received(span, String(resource['service.name'])));
+          }
       }
       response
         .writeHead(200, {
@@ -96,6 +104,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    get spanCount() {
+      return spanCount;
+    },
     contentTypes,
     resourceAttributes,
     stop: () =>
