@@ -74,7 +74,7 @@ function waterfall(rows: readonly { span: ReceivedSpan; depth: number }[]): stri
   };
   const start = rows.reduce(
     (min, { span }) => (span.startNanos < min ? span.startNanos : min),
-    rows[0]!.span.startNanos,
+    BigInt(Number.MAX_SAFE_INTEGER) * 1_000_000n,
   );
   const end = rows.reduce((max, { span }) => (span.endNanos > max ? span.endNanos : max), 0n);
   const total = Number(end - start) / 1e6;

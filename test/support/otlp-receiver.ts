@@ -112,7 +112,9 @@ export async function startOtlpReceiver(options: { keepSpans?: boolean } = {}): 
     stop: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

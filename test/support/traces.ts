@@ -65,8 +65,8 @@ export function assertOneTraceForOrder(
 
   for (const span of trace) {
     const seen = new Set<string>();
-    let current: ReceivedSpan | undefined = span;
-    while (current?.parentSpanId !== undefined) {
+    let current: ReceivedSpan = span;
+    while (current.parentSpanId !== undefined) {
       assert.ok(!seen.has(current.spanId), 'parent links form no cycle');
       seen.add(current.spanId);
       const parent = byId.get(current.parentSpanId);

@@ -1,10 +1,13 @@
 import { trace } from '@opentelemetry/api';
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 
 export type Logger = PinoLogger;
 
-export function createLogger(options: { level?: string; name?: string } = {}): Logger {
-  return pino({
+export function createLogger(
+  options: { level?: string; name?: string } = {},
+  destination?: DestinationStream,
+): Logger {
+  const settings: LoggerOptions = {
     level: options.level ?? process.env['LOG_LEVEL'] ?? 'info',
     ...(options.name ? { name: options.name } : {}),
     mixin: traceFields,
@@ -12,7 +15,8 @@ export function createLogger(options: { level?: string; name?: string } = {}): L
       paths: ['*.card', '*.cardNumber', '*.cvc', '*.password', 'req.headers.authorization'],
       remove: true,
     },
-  });
+  };
+  return destination ? pino(settings, destination) : pino(settings);
 }
 
 /** The trace and span a line was logged in, so that logs and traces join up. */
