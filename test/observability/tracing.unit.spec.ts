@@ -61,8 +61,10 @@ describe('tracing as the OTEL_* variables configure it', () => {
     const [span] = exporter.getFinishedSpans();
     assert.ok(span);
     assert.equal(span.resource.attributes['service.name'], 'OrdersService');
-    assert.equal(lines[0]?.['trace_id'], span.spanContext().traceId);
-    assert.equal(lines[0]?.['span_id'], span.spanContext().spanId);
-    assert.equal(lines[1]?.['trace_id'], undefined);
+    const [inside, outside] = lines;
+    assert.ok(inside && outside);
+    assert.equal(inside['trace_id'], span.spanContext().traceId);
+    assert.equal(inside['span_id'], span.spanContext().spanId);
+    assert.equal(outside['trace_id'], undefined);
   });
 });
