@@ -113,7 +113,7 @@ export interface DistributedSystem extends SystemUnderTest {
  * Starts every service in a process of its own and the gateway in front, on databases of the
  * machine's PostgreSQL and a NATS namespace that belong to this system only; stop removes them.
  */
-export async function startDistributed(): Promise<DistributedSystem> {
+export async function startDistributed(env: Record<string, string> = {}): Promise<DistributedSystem> {
   const name = benchName();
   const base = databaseUrl(name);
   const removeData = async () => {
@@ -130,7 +130,7 @@ export async function startDistributed(): Promise<DistributedSystem> {
       basePort: 0,
       gatewayPort: 0,
       // Warnings only: at info level, logging would be a good part of the CPU measured.
-      env: { LOG_LEVEL: 'warn', NATS_NAMESPACE: name, ...profilerEnv() },
+      env: { LOG_LEVEL: 'warn', NATS_NAMESPACE: name, ...profilerEnv(), ...env },
       output: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {

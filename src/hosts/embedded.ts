@@ -5,6 +5,7 @@ import { ServiceHost } from '../platform/host.js';
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { domainServices } from './domain-services.js';
 import { stopOnSignals } from './shutdown.js';
 
@@ -13,6 +14,10 @@ import { stopOnSignals } from './shutdown.js';
  * DATA_DIR, or PostgreSQL when DATABASE_URL is set) and the durable in-process bus.
  */
 const settings = loadSettings();
+const tracing = startTracing({
+  processName: 'orders-domain',
+  services: domainServices.map((module) => module.id),
+});
 const logger = createLogger({ level: settings.logLevel, name: 'orders-domain' });
 const db = settings.databaseUrl
   ? await openPostgres({
@@ -44,4 +49,5 @@ stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
   await host.stop();
   await bus.close();
   await db.close();
+  await tracing.shutdown();
 });

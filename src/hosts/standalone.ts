@@ -4,6 +4,7 @@ import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { DeadLetterStore } from '../platform/messaging/dead-letters.js';
 import { JetStreamBus } from '../platform/messaging/jetstream-bus.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
@@ -22,6 +23,7 @@ if (!module) {
   process.exit(2);
 }
 const settings = loadSettings();
+const tracing = startTracing({ processName: module.id, services: [module.id] });
 const logger = createLogger({ level: settings.logLevel, name: module.schema });
 if (!settings.databaseUrl || !settings.nats.url) {
   logger.fatal('DATABASE_URL and NATS_URL must both be set to run a service on its own');
@@ -69,4 +71,5 @@ stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
   await host.stop();
   await bus.close();
   await db.close();
+  await tracing.shutdown();
 });

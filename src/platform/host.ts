@@ -15,6 +15,7 @@ import { Outbox } from './messaging/outbox.js';
 import { OutboxRelay } from './messaging/outbox-relay.js';
 import { relayLeaseTable } from './messaging/relay-lease.js';
 import { messagingTables } from './messaging/tables.js';
+import { routesOf } from './observability/http-spans.js';
 import { Metrics } from './observability/metrics.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from './service.js';
 
@@ -84,6 +85,7 @@ export class ServiceHost implements OperatedHost {
         clock,
         ids,
         bus: bus.inDatabase?.holds(db) ? bus.inDatabase : undefined,
+        messagingSystem: bus.system,
       });
       const context: ServiceContext = {
         service: module.id,
@@ -152,7 +154,11 @@ export class ServiceHost implements OperatedHost {
     registerOperationsRoutes(app, host);
     for (const [path, document] of Object.entries(options.documents ?? {}))
       app.get(path, { schema: { hide: true } }, () => document);
-    for (const service of running) await app.register(service.parts.routes);
+    for (const service of running)
+      await app.register(async (scope: HttpApp) => {
+        await scope.register(routesOf(service.module.id));
+        await service.parts.routes(scope);
+      });
     await app.ready();
 
     for (const service of running) {

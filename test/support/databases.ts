@@ -89,3 +89,12 @@ async function asAdmin(sql: string): Promise<void> {
     await admin.close();
   }
 }
+
+/** A new, empty PostgreSQL database for a process a test starts: its URL, and how to drop it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${randomBytes(8).toString('hex')}`;
+  await asAdmin(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => asAdmin(`drop database if exists ${name} with (force)`) };
+}

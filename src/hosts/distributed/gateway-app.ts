@@ -4,6 +4,7 @@ import { edgeOptions, refuseConnect, useStrictJson } from '../../platform/http/e
 import { problem, sendProblem, toProblem } from '../../platform/http/problem.js';
 import { AppError } from '../../platform/kernel/errors.js';
 import type { Logger } from '../../platform/kernel/logger.js';
+import { requestTracing, traceHeadersOf } from '../../platform/observability/http-spans.js';
 import { UpstreamPool } from './upstream-pool.js';
 
 /** A service behind the gateway: its HTTP routes live under `/<name>`. */
@@ -42,6 +43,7 @@ export async function buildGateway(options: GatewayOptions) {
   });
   refuseConnect(app.server);
   useStrictJson(app);
+  await app.register(requestTracing);
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error as Error)));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, problem(404, 'ROUTE.NOT_FOUND', `No route ${request.method} ${request.url}`)),
@@ -63,7 +65,11 @@ export async function buildGateway(options: GatewayOptions) {
         // Parsed here rather than streamed through, so that the body can be sent again.
         proxyPayloads: false,
         disableRequestLogging: true,
-        replyOptions: { timeout: UPSTREAM_TIMEOUT_MS, getUpstream: () => route.upstreams[0] ?? '' },
+        replyOptions: {
+          timeout: UPSTREAM_TIMEOUT_MS,
+          getUpstream: () => route.upstreams[0] ?? '',
+          rewriteRequestHeaders: (request, headers) => ({ ...headers, ...traceHeadersOf(request) }),
+        },
         handler: (request, reply, dest, replyOptions) => {
           forward(pool, request, reply, dest, replyOptions, pool.candidates());
         },

@@ -13,6 +13,7 @@ import Fastify, {
 import type { TSchema } from 'typebox';
 import { useInputPolicy, validatorFor, withInputPolicy } from '../../../contracts/index.js';
 import type { Logger } from '../kernel/logger.js';
+import { requestTracing } from '../observability/http-spans.js';
 import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';
 import { loadShedding, type LoadSheddingOptions } from './load-shedding.js';
 import { failureForLog, problem, sendProblem, toProblem } from './problem.js';
@@ -51,6 +52,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   }).withTypeProvider<TypeBoxTypeProvider>();
   refuseConnect(app.server);
 
+  await app.register(requestTracing);
   // The API speaks JSON only: any other body is refused with a 415 rather than parsed as text.
   useStrictJson(app);
   app.setValidatorCompiler(({ schema, httpPart }) =>

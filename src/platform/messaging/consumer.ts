@@ -12,6 +12,7 @@ import {
 import type { Database, Sql } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { inProcessSpan } from '../observability/message-spans.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
 import type { DeadLetterStore } from './dead-letters.js';
@@ -210,16 +211,19 @@ export class ConsumerGroup {
         `${service} handles ${handler.contract.id} but the registry does not list it as a consumer`,
       );
     }
+    const name = this.consumerName(handler.name);
     return {
-      name: this.consumerName(handler.name),
+      name,
       channels: [handler.contract.channel],
       admit: (envelope) => admitMessage(handler, range, envelope),
       run: async (tx, messages) => {
         const outcomes: UnitOfWorkOutcome<void>[] = [];
         for (const { envelope, payload } of messages) {
           outcomes.push(
-            await this.#options.outbox.within(tx, originOf(envelope), (uow) =>
-              handler.handle({ envelope, payload }, uow),
+            await inProcessSpan({ ...this.#options, consumer: name, envelope, payload }, () =>
+              this.#options.outbox.within(tx, originOf(envelope), (uow) =>
+                handler.handle({ envelope, payload }, uow),
+              ),
             ),
           );
         }
@@ -229,8 +233,9 @@ export class ConsumerGroup {
   }
 
   #observerConsumer(observer: MessageObserver): Consumer {
+    const name = this.consumerName(observer.name);
     return {
-      name: this.consumerName(observer.name),
+      name,
       channels: observer.channels,
       admit: (envelope) => {
         const violations = violationsOf(EnvelopeSchema, envelope);
@@ -243,8 +248,10 @@ export class ConsumerGroup {
         if (!first) return [];
         const envelopes = messages.map(({ envelope }) => envelope);
         return [
-          await this.#options.outbox.within(tx, originOf(first.envelope), (uow) =>
-            observer.record(envelopes, uow),
+          await inProcessSpan({ ...this.#options, consumer: name, ...first }, () =>
+            this.#options.outbox.within(tx, originOf(first.envelope), (uow) =>
+              observer.record(envelopes, uow),
+            ),
           ),
         ];
       },

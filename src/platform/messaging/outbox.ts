@@ -29,6 +29,7 @@ export class Outbox {
   readonly #ids: IdGenerator;
   readonly #resumeListeners: ((awaited: readonly string[]) => void)[] = [];
   readonly #bus: DatabaseBus | undefined;
+  readonly #messagingSystem: string | undefined;
 
   constructor(options: {
     db: Database;
@@ -38,7 +39,10 @@ export class Outbox {
     ids: IdGenerator;
     /** A bus that keeps its log in `db`: messages are published in the service's transaction. */
     bus?: DatabaseBus | undefined;
+    /** The bus the relay (or `bus`) publishes to, named for the messaging spans. */
+    messagingSystem?: string;
   }) {
+    this.#messagingSystem = options.messagingSystem;
     this.#db = options.db;
     this.#bus = options.bus;
     this.#schema = options.schema;
@@ -67,7 +71,7 @@ export class Outbox {
   ): Promise<UnitOfWorkOutcome<T>> {
     const now = this.#clock.now();
     const collector = new MessageCollector(
-      { service: this.#service, clock: this.#clock, ids: this.#ids },
+      { service: this.#service, clock: this.#clock, ids: this.#ids, messagingSystem: this.#messagingSystem },
       origin,
       now,
     );

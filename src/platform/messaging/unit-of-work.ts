@@ -11,7 +11,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { IdGenerator } from '../kernel/ids.js';
 import { ContractViolation } from '../kernel/errors.js';
 import type { OutgoingMessage } from './bus.js';
-import { childTraceparent } from './trace.js';
+import { traceparentOfEmitted } from '../observability/message-spans.js';
 
 /** What the messages emitted in a unit of work inherit from what started it. */
 export interface MessageOrigin {
@@ -49,6 +49,8 @@ export interface UnitOfWorkDependencies {
   readonly service: ServiceId;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** The bus the messages travel on, named as the messaging spans name it. */
+  readonly messagingSystem?: string | undefined;
 }
 
 /** Builds the envelopes of one unit of work, validating each payload against its contract. */
@@ -96,7 +98,10 @@ export class MessageCollector {
         (cause
           ? `${cause}:${contract.id}:${this.messages.filter((m) => m.envelope.type === contract.id).length}`
           : id),
-      traceparent: childTraceparent(this.#origin.traceparent),
+      traceparent: traceparentOfEmitted(
+        { system: this.#deps.messagingSystem, channel: contract.channel, id, payload },
+        this.#origin.traceparent,
+      ),
       data: payload,
     };
     this.messages.push({ channel: contract.channel, envelope });

@@ -14,6 +14,7 @@ import {
   scheduleRetry,
   type ClaimedNotification,
 } from '../infrastructure/notification-store.js';
+import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 /** What a channel is handed: one rendered email. */
 export interface OutgoingMessage {
@@ -89,7 +90,18 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
   }
 
   protected work(notification: ClaimedNotification): Promise<void> {
-    return this.#dispatch(notification);
+    return inDeferredSpan(
+      `notification ${notification.type}`,
+      {
+        service: 'NotificationService',
+        traceparent: notification.traceparent,
+        attributes: {
+          'notification.id': notification.notificationId,
+          ...(notification.orderId ? { 'order.id': notification.orderId } : {}),
+        },
+      },
+      () => this.#dispatch(notification),
+    );
   }
 
   async #dispatch(notification: ClaimedNotification): Promise<void> {
@@ -184,6 +196,7 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
 const originOf = (notification: ClaimedNotification) => ({
   correlationId: notification.correlationId,
   causationId: notification.sourceMessageId,
+  ...(notification.traceparent === null ? {} : { traceparent: notification.traceparent }),
 });
 
 function factsOf(notification: ClaimedNotification) {

@@ -34,6 +34,7 @@ export interface NewNotification {
   orderId: string | null;
   sourceMessageId: string;
   correlationId: string;
+  traceparent: string | undefined;
   createdAt: Date;
 }
 
@@ -64,6 +65,7 @@ export interface ClaimedNotification {
   orderId: string | null;
   sourceMessageId: string;
   correlationId: string;
+  traceparent: string | null;
   attempts: number;
   createdAt: Date;
 }
@@ -117,8 +119,8 @@ export async function insertNotification(sql: Sql, notification: NewNotification
   const rows = await sql.query(
     `insert into notifications.notifications
        (notification_id, type, channel, recipient, subject, content, order_id, source_message_id,
-        correlation_id, status, next_attempt_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', now(), $10)
+        correlation_id, traceparent, status, next_attempt_at, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', now(), $11)
      on conflict (source_message_id, type, channel) do nothing
      returning 1`,
     [
@@ -131,6 +133,7 @@ export async function insertNotification(sql: Sql, notification: NewNotification
       notification.orderId,
       notification.sourceMessageId,
       notification.correlationId,
+      notification.traceparent ?? null,
       notification.createdAt,
     ],
   );
@@ -144,7 +147,7 @@ const notificationJobs = jobTable<ClaimedNotification>({
   order: 'created_at, notification_id',
   returning: `notification_id as "notificationId", type, channel, recipient, subject, content as text,
     order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
-    attempts, created_at as "createdAt"`,
+    traceparent, attempts, created_at as "createdAt"`,
   countsAttempts: true,
 });
 

@@ -4,6 +4,7 @@ import { insertOperation } from '../infrastructure/operation-store.js';
 import { insertPayment, lockPayment, savePayment } from '../infrastructure/payment-repository.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import { publish } from './publish.js';
+import { currentTraceparent } from '../../../platform/observability/message-spans.js';
 
 /** Loads the payment under a row lock, applies the command's events, stores and publishes them. */
 export async function changePayment(
@@ -49,6 +50,7 @@ export async function commit(
       correlationId: uow.origin.correlationId,
       // What the worker publishes about the operation is caused by what asked for it.
       causationId: uow.origin.causationId,
+      traceparent: currentTraceparent(uow.origin.traceparent),
       createdAt: uow.now,
     });
     // Before commit: on one connection the worker's claim waits for this transaction; on a pool it

@@ -2,6 +2,7 @@ import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import { claimDue, countPending, type ClaimedOperation } from '../infrastructure/operation-store.js';
 import { runOperation, type OperationDependencies } from './run-operation.js';
+import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 export interface OperationsWorkerOptions extends Omit<OperationDependencies, 'leaseMs'> {
   readonly bell: Bell;
@@ -41,7 +42,15 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
 
   protected async work(operation: ClaimedOperation): Promise<void> {
     try {
-      await runOperation(this.#options, operation);
+      await inDeferredSpan(
+        `payment ${operation.kind}`,
+        {
+          service: 'PaymentService',
+          traceparent: operation.traceparent,
+          attributes: { 'payment.id': operation.paymentId, 'payment.operation': operation.kind },
+        },
+        () => runOperation(this.#options, operation),
+      );
     } catch (error) {
       // Recording failed: the lease runs out, and the next claim reconciles whatever the call did.
       this.logger.error(

@@ -345,6 +345,7 @@ function requireReference(turn: Turn): string {
 const originOf = (claimed: ClaimedOperation): MessageOrigin => ({
   correlationId: claimed.correlationId,
   ...(claimed.causationId === null ? {} : { causationId: claimed.causationId }),
+  ...(claimed.traceparent === null ? {} : { traceparent: claimed.traceparent }),
 });
 
 /** Only the message: errors of payment SDKs may carry the request they failed on. */

@@ -12,6 +12,7 @@ export interface NewOperation {
   readonly providerReference: string | undefined;
   readonly correlationId: string;
   readonly causationId: string | undefined;
+  readonly traceparent: string | undefined;
   readonly createdAt: Date;
 }
 
@@ -27,6 +28,7 @@ export interface ClaimedOperation {
   readonly lastError: string | null;
   readonly correlationId: string;
   readonly causationId: string | null;
+  readonly traceparent: string | null;
 }
 
 export type AttemptOutcome =
@@ -59,14 +61,15 @@ export interface OperationRecord {
 const claimedColumns = `operation_id as "operationId", payment_id as "paymentId", kind, attempts, lookups,
   in_doubt as "inDoubt", provider_reference as "providerReference", last_error as "lastError",
   correlation_id as "correlationId",
-  causation_id as "causationId"`;
+  causation_id as "causationId", traceparent`;
 
 /** Queues an operation; a decision taken twice queues it once (its id derives from the decision). */
 export async function insertOperation(sql: Sql, operation: NewOperation): Promise<void> {
   await sql.query(
     `insert into payments.operations
-       (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7)
+       (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, traceparent,
+        created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (operation_id) do nothing`,
     [
       operation.operationId,
@@ -75,6 +78,7 @@ export async function insertOperation(sql: Sql, operation: NewOperation): Promis
       operation.providerReference ?? null,
       operation.correlationId,
       operation.causationId ?? null,
+      operation.traceparent ?? null,
       operation.createdAt,
     ],
   );
