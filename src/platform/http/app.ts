@@ -14,6 +14,7 @@ import type { TSchema } from 'typebox';
 import { useCanonicalUuids, validatorFor } from '../../../contracts/index.js';
 import type { Logger } from '../kernel/logger.js';
 import { problem, sendProblem, toProblem } from './problem.js';
+import { withSharedSchemas } from './shared-schemas.js';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -34,6 +35,9 @@ export interface HttpAppOptions {
   readonly title: string;
   readonly version: string;
   readonly description: string;
+  /** Where clients reach the API, and the groups its operations are tagged with. */
+  readonly servers: readonly { url: string; description: string }[];
+  readonly tags: readonly { name: string; description: string }[];
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -67,8 +71,18 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: options.title, version: options.version, description: options.description },
+      info: {
+        title: options.title,
+        version: options.version,
+        description: options.description,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [...options.servers],
+      tags: [...options.tags],
     },
+    // The app is configured for OpenAPI only, so the document is always `openapiObject`.
+    transformObject: (document) =>
+      'openapiObject' in document ? withSharedSchemas(document.openapiObject) : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

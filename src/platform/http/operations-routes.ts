@@ -13,12 +13,19 @@ import {
 } from './operations-schemas.js';
 import { problemResponse } from './problem.js';
 
+/** The tag of the routes every host serves, whatever services it runs. */
+export const operationsTag = {
+  name: 'operations',
+  description: 'Liveness, readiness, metrics, backlog and dead letters of the process',
+};
+
 /** Liveness, readiness, metrics and the dead-letter console of a host. */
 export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void {
   app.get(
     '/health',
     {
       schema: {
+        operationId: 'getHealth',
         tags: ['operations'],
         summary: 'The process is alive',
         response: { 200: HealthView, 500: unexpectedFailure },
@@ -31,6 +38,7 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
     '/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['operations'],
         summary: 'Every database and the bus answer',
         response: { 200: ReadinessView, 503: ReadinessView, 500: unexpectedFailure },
@@ -46,6 +54,7 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
     '/metrics',
     {
       schema: {
+        operationId: 'getMetrics',
         tags: ['operations'],
         summary: 'Prometheus metrics',
         response: { 200: MetricsText, 500: unexpectedFailure },
@@ -61,6 +70,7 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
     '/admin/backlog',
     {
       schema: {
+        operationId: 'getBacklog',
         tags: ['operations'],
         summary: 'Work accepted and not finished: unpublished outbox, unacknowledged messages, worker queues',
         response: { 200: BacklogView, 500: unexpectedFailure },
@@ -73,6 +83,7 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
     '/admin/dead-letters',
     {
       schema: {
+        operationId: 'listDeadLetters',
         tags: ['operations'],
         summary: 'Messages consumers gave up on, with the reason',
         querystring: Type.Object({ includeReplayed: Type.Optional(Type.Boolean({ default: false })) }),
@@ -102,6 +113,7 @@ export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void 
     '/admin/dead-letters/:service/:id/replay',
     {
       schema: {
+        operationId: 'replayDeadLetter',
         tags: ['operations'],
         summary: 'Deliver a dead-lettered message to its consumer again',
         params: Type.Object({ service: Type.String(), id: Type.Integer({ minimum: 1 }) }),

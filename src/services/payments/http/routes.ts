@@ -21,6 +21,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
       '/payments',
       {
         schema: {
+          operationId: 'getOrderPayment',
           tags: ['payments'],
           summary: 'The payment of an order, with its charges, refunds and every attempt',
           querystring: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
@@ -40,6 +41,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
       '/payments/:paymentId',
       {
         schema: {
+          operationId: 'getPayment',
           tags: ['payments'],
           summary: 'One payment, with its charges, refunds, operations and every attempt',
           params: Type.Object({ paymentId: Type.String({ format: 'uuid' }) }),
@@ -58,6 +60,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
         '/payments/webhooks/stripe',
         {
           schema: {
+            operationId: 'receivePaymentWebhook',
             tags: ['payments'],
             summary: "Stripe's webhook events, verified by signature; they trigger reconciliation",
             headers: Type.Object({ 'stripe-signature': Type.Optional(Type.String()) }),
