@@ -6,9 +6,9 @@ import {
   serveCatalogSite,
   siteCatalogDirectory,
   staleContentRules,
-} from '../src/catalog/eventcatalog-build.js';
-import { checkBuiltCatalog } from '../src/catalog/eventcatalog-site-check.js';
-import { exportEventCatalog } from '../src/catalog/eventcatalog.js';
+} from '../src/generators/eventcatalog-build.js';
+import { checkBuiltCatalog } from '../src/generators/eventcatalog-site-check.js';
+import { exportEventCatalog } from '../src/generators/eventcatalog.js';
 
 /**
  * `npm run catalog -- --out ./catalog`: an EventCatalog project of the domain, from the code.

@@ -2,7 +2,7 @@ import { services as serviceCatalog } from '../../contracts/index.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { buildHttpApp, type HttpApp } from './http/app.js';
-import { operationsTag, registerOperationsRoutes } from './http/operations-routes.js';
+import { operationsTag, registerOperationsRoutes, type OperatedHost } from './http/operations-routes.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { randomIds, type IdGenerator } from './kernel/ids.js';
 import type { Logger } from './kernel/logger.js';
@@ -56,7 +56,7 @@ export interface Backlog {
  * Runs one or more services in this process: migrates their schemas, starts their outbox relays,
  * consumers and workers, and serves their routes on one HTTP app.
  */
-export class ServiceHost {
+export class ServiceHost implements OperatedHost {
   readonly app: HttpApp;
   readonly services: readonly RunningService[];
   readonly metrics: Metrics;

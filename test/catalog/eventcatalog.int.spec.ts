@@ -15,12 +15,16 @@ import {
 import { flows } from '../../contracts/flows.js';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import { validate } from '@readme/openapi-parser';
-import { earlierDomainVersions } from '../../src/catalog/domain-history.js';
-import { catalogEntries, type CatalogEntry } from '../../src/catalog/eventcatalog-content-rules.js';
-import { exportEventCatalog, specificationFiles } from '../../src/catalog/eventcatalog.js';
-import { reckon, recordedExceptions } from '../../src/catalog/recorded-exceptions.js';
-import { differencesBetween, readCatalogFacts, referenceCatalogPath } from '../../src/catalog/reference.js';
-import { openCatalog, type Catalog } from '../../src/catalog/sdk.js';
+import { earlierDomainVersions } from '../../src/generators/domain-history.js';
+import { catalogEntries, type CatalogEntry } from '../../src/generators/eventcatalog-content-rules.js';
+import { exportEventCatalog, specificationFiles } from '../../src/generators/eventcatalog.js';
+import { reckon, recordedExceptions } from '../../src/generators/recorded-exceptions.js';
+import {
+  differencesBetween,
+  readCatalogFacts,
+  referenceCatalogPath,
+} from '../../src/generators/reference.js';
+import { openCatalog, type Catalog } from '../../src/generators/sdk.js';
 
 describe('the EventCatalog export', () => {
   const directory = mkdtempSync(join(tmpdir(), 'orders-catalog-'));

@@ -12,7 +12,7 @@ import {
   type ServiceId,
 } from '../../contracts/index.js';
 import { flows, type FlowStep } from '../../contracts/flows.js';
-import { asyncApiDocument, jsonSchemaOf } from './asyncapi.js';
+import { asyncApiDocument, jsonSchemaOf } from '../catalog/asyncapi.js';
 import { domainBadges, domainChangelog, earlierDomainVersions } from './domain-history.js';
 import { domainMarkdown, flowMarkdown, messageMarkdown, serviceMarkdown } from './eventcatalog-pages.js';
 import { committedOpenApiDocument, serviceOpenApiDocument } from './openapi.js';

@@ -7,7 +7,7 @@ import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
 import { services, type ServiceId } from '../../contracts/index.js';
-import { jsonSchemaOf, type Json, type JsonObject } from './asyncapi.js';
+import { jsonSchemaOf, type Json, type JsonObject } from '../catalog/asyncapi.js';
 
 /**
  * The OpenAPI 3.1 document of the whole HTTP surface, exactly as `/openapi.json` serves it: the

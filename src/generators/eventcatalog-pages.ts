@@ -8,7 +8,7 @@ import {
   type ServiceId,
 } from '../../contracts/index.js';
 import { flows, OrderPlacementFlow, type FlowDeclaration } from '../../contracts/flows.js';
-import { flowSequenceDiagram } from './mermaid.js';
+import { flowSequenceDiagram } from '../catalog/mermaid.js';
 
 /** The markdown bodies of the exported catalog's pages; EventCatalog adds the frontmatter's parts. */
 const json = (value: unknown) => JSON.stringify(value, null, 2);
