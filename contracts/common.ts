@@ -3,7 +3,9 @@ import { Type } from 'typebox';
 /** The `uuid` format accepts only the canonical lower-case form (see validation.ts). */
 export const Uuid = (description: string) => Type.String({ format: 'uuid', description });
 export const Timestamp = (description: string) => Type.String({ format: 'date-time', description });
-export const Money = (description: string) => Type.Number({ minimum: 0, maximum: 1e9, description });
+/** Amounts in major units with at most two decimals: the minor units of the domain's currencies. */
+export const Money = (description: string) =>
+  Type.Number({ minimum: 0, maximum: 1e9, minorUnits: 2, description });
 export const Quantity = (description: string) => Type.Integer({ minimum: 1, maximum: 100_000, description });
 export const Text = (description: string, maxLength = 200) =>
   Type.String({ minLength: 1, maxLength, description });

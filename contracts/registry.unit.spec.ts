@@ -26,6 +26,17 @@ describe('the contract registry', () => {
         }
       });
 
+      it('has consumers that refuse the next major version: no range accepts everything', () => {
+        const nextMajor = semver.inc(contract.version, 'major')!;
+        for (const consumer of contract.consumers) {
+          assert.ok(
+            semver.gtr(nextMajor, consumer.accepts),
+            `${consumer.service} accepts ${consumer.accepts}, which has no upper bound below ${nextMajor}`,
+          );
+          assert.ok(!semver.satisfies('9.0.0', consumer.accepts), `${consumer.service}: ${consumer.accepts}`);
+        }
+      });
+
       it('is produced and consumed only by known services', () => {
         for (const service of [...contract.producers, ...contract.consumers.map((c) => c.service)]) {
           assert.ok(service in services, service);

@@ -14,7 +14,7 @@ export const AddInventory = defineCommand({
   origin: 'catalog',
   context: 'inventory',
   producers: [],
-  consumers: [{ service: 'InventoryService', accepts: 'x' }],
+  consumers: [{ service: 'InventoryService', accepts: '0.0.x' }],
   subjectOf: (command) => command.productId,
   schema: Type.Object(
     {
@@ -193,7 +193,7 @@ export const InventoryAdjusted = defineEvent({
   producers: ['InventoryService'],
   consumers: [
     { service: 'OrdersService', accepts: '^1.0.0' },
-    { service: 'NotificationService', accepts: '>1.0.0' },
+    { service: 'NotificationService', accepts: '^1.0.0' },
   ],
   subjectOf: (event) => event.product_id,
   schema: Type.Object(

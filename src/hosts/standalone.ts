@@ -46,12 +46,13 @@ const bus = await JetStreamBus.connect({
   maxDeliver: settings.messaging.maxDeliveries + 3,
   connectionName: `${module.schema}-${process.pid}`,
   logger,
-  onExhausted: (consumer, envelope, deliveries) =>
+  onExhausted: (consumer, envelope, deliveries, body) =>
     deadLetters.record(
       consumer,
       envelope,
       `JetStream stopped redelivering after ${deliveries} deliveries, none settled: each ended in a crash or an expired ack wait`,
       deliveries,
+      body,
     ),
 });
 const host = await ServiceHost.start({ modules: [module], databaseFor: () => db, bus, settings, logger });

@@ -98,7 +98,7 @@ export class ServiceHost implements OperatedHost {
       };
       const parts = module.create(context);
       await migrate(db, module.schema, [
-        messagingTables(module.schema),
+        ...messagingTables(module.schema),
         relayLeaseTable(module.schema),
         ...parts.migrations,
       ]);
@@ -143,6 +143,7 @@ export class ServiceHost implements OperatedHost {
     const app = await buildHttpApp({
       logger,
       bodyLimitBytes: settings.bodyLimitBytes,
+      shedding: settings.http,
       title: 'Orders domain',
       version: '0.1.0',
       description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,

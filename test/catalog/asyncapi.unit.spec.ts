@@ -3,13 +3,7 @@ import { before, describe, it } from 'node:test';
 import { DiagnosticSeverity, Parser, type Diagnostic } from '@asyncapi/parser';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import {
-  acceptedRange,
-  contracts,
-  services,
-  useCanonicalUuids,
-  type ServiceId,
-} from '../../contracts/index.js';
+import { acceptedRange, contracts, services, useInputPolicy, type ServiceId } from '../../contracts/index.js';
 import { asyncApiDocument, jsonSchemaOf, type JsonObject } from '../../src/catalog/asyncapi.js';
 
 interface Message {
@@ -89,7 +83,7 @@ describe('the AsyncAPI document', () => {
   it('gives every message an example its own header and payload schemas accept', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormatsPlugin.default(ajv);
-    useCanonicalUuids(ajv);
+    useInputPolicy(ajv);
     const refused = Object.entries(messages).flatMap(([id, message]) =>
       message.examples.flatMap((example) => [
         ...(ajv.validate(message.headers, example.headers)

@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { compileErrors, dereference, validate } from '@readme/openapi-parser';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import { useCanonicalUuids } from '../../contracts/index.js';
+import { useInputPolicy } from '../../contracts/index.js';
 import type { JsonObject } from '../../src/catalog/asyncapi.js';
 import { openApiDocument } from '../../src/generators/openapi.js';
 
@@ -98,7 +98,7 @@ describe('the OpenAPI document', () => {
   it('shows only examples that their own schemas accept', () => {
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormatsPlugin.default(ajv);
-    useCanonicalUuids(ajv);
+    useInputPolicy(ajv);
     const invalid = operations.flatMap(({ name, operation }) => {
       const media = [
         ...Object.values(operation.requestBody?.content ?? {}).map((entry) => ['request', entry] as const),

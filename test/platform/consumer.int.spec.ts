@@ -70,7 +70,7 @@ describeEachEngine('the consumer runner', (open) => {
     testDb = await open();
     db = testDb.db;
     await migrate(db, schema, [
-      messagingTables(schema),
+      ...messagingTables(schema),
       { name: '001_effects', sql: 'create table probe.effects (message_id text, order_id uuid)' },
     ]);
     bus = await LocalBus.open(db, { pollIntervalMs: 10 });

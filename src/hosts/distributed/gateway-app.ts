@@ -1,5 +1,6 @@
 import httpProxy from '@fastify/http-proxy';
 import Fastify, { LogController, type FastifyRequest } from 'fastify';
+import { edgeOptions, refuseConnect, useStrictJson } from '../../platform/http/edge.js';
 import { problem, sendProblem, toProblem } from '../../platform/http/problem.js';
 import { AppError } from '../../platform/kernel/errors.js';
 import type { Logger } from '../../platform/kernel/logger.js';
@@ -37,7 +38,10 @@ export async function buildGateway(options: GatewayOptions) {
     bodyLimit: options.bodyLimitBytes,
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
+    ...edgeOptions,
   });
+  refuseConnect(app.server);
+  useStrictJson(app);
   app.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error as Error)));
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, problem(404, 'ROUTE.NOT_FOUND', `No route ${request.method} ${request.url}`)),

@@ -11,9 +11,11 @@ import Fastify, {
   type RawServerDefault,
 } from 'fastify';
 import type { TSchema } from 'typebox';
-import { useCanonicalUuids, validatorFor } from '../../../contracts/index.js';
+import { useInputPolicy, validatorFor, withInputPolicy } from '../../../contracts/index.js';
 import type { Logger } from '../kernel/logger.js';
-import { problem, sendProblem, toProblem } from './problem.js';
+import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';
+import { loadShedding, type LoadSheddingOptions } from './load-shedding.js';
+import { failureForLog, problem, sendProblem, toProblem } from './problem.js';
 import { withSharedSchemas } from './shared-schemas.js';
 
 export type HttpApp = FastifyInstance<
@@ -27,11 +29,12 @@ export type HttpApp = FastifyInstance<
 /** Query strings and path parameters arrive as text: this validator coerces them; bodies are never coerced. */
 const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
 addFormatsPlugin.default(coercingAjv);
-useCanonicalUuids(coercingAjv);
+useInputPolicy(coercingAjv);
 
 export interface HttpAppOptions {
   readonly logger: Logger;
   readonly bodyLimitBytes: number;
+  readonly shedding: LoadSheddingOptions;
   readonly title: string;
   readonly version: string;
   readonly description: string;
@@ -48,18 +51,22 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     ajv: { customOptions: { strict: false } },
+    ...edgeOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
+  refuseConnect(app.server);
 
   // The API speaks JSON only: any other body is refused with a 415 rather than parsed as text.
-  app.removeContentTypeParser('text/plain');
+  useStrictJson(app);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? validatorFor(schema as TSchema) : coercingAjv.compile(schema),
+    httpPart === 'body' ? validatorFor(schema as TSchema) : withInputPolicy(coercingAjv.compile(schema)),
   );
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error as Error);
-    if (body.status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
+    if (body.status >= 500)
+      request.log.error({ failure: failureForLog(error), route: request.routeOptions.url }, 'request failed');
     return sendProblem(reply, request, body);
   });
+  await app.register(loadShedding, options.shedding);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
       reply,

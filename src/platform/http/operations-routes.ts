@@ -14,6 +14,7 @@ import {
   ReplayView,
   unexpectedFailure,
 } from './operations-schemas.js';
+import { neverShed } from './load-shedding.js';
 import { problemResponse } from './problem.js';
 
 /** The tag of the routes every host serves, whatever services it runs. */
@@ -47,6 +48,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
         summary: 'The process is alive',
         response: { 200: HealthView, 500: unexpectedFailure },
       },
+      config: neverShed,
     },
     () => ({ status: 'ok' as const }),
   );
@@ -133,7 +135,11 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
         operationId: 'replayDeadLetter',
         tags: ['operations'],
         summary: 'Deliver a dead-lettered message to its consumer again',
-        params: Type.Object({ service: Type.String(), id: Type.Integer({ minimum: 1 }) }),
+        params: Type.Object({
+          service: Type.String({ maxLength: 100 }),
+          // The largest id a bigserial column holds and a JavaScript number keeps exactly.
+          id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }),
+        }),
         response: {
           200: ReplayView,
           400: problemResponse('The id is not a positive integer'),

@@ -27,10 +27,14 @@ const titleOf: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
+  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
 };
@@ -52,11 +56,14 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, body: 
   return reply
     .status(body.status)
     .type('application/problem+json')
-    .send({ ...body, instance: request.url });
+    .send({ ...body, instance: bounded(request.url) });
 }
 
+/** Echoed text is cut short, so that an answer stays small whatever the request held. */
+const bounded = (text: string, max = 300) => (text.length > max ? `${text.slice(0, max)}…` : text);
+
 const locatedViolations = (location: string, violations: readonly SchemaViolation[]) =>
-  violations.map((violation) => ({ field: violation.field, location, message: violation.message }));
+  violations.map((violation) => ({ field: bounded(violation.field), location, message: violation.message }));
 
 /** The one place where failures become HTTP responses. A 500 never echoes an internal message. */
 export function toProblem(error: FastifyError | AppError | Error): Problem {
@@ -107,6 +114,20 @@ export function toProblem(error: FastifyError | AppError | Error): Problem {
     return problem(fastifyError.statusCode, 'REQUEST.REJECTED', fastifyError.message);
   }
   return problem(500, 'INTERNAL', 'Something went wrong on our side. It was logged; try again later.');
+}
+
+/**
+ * What the log keeps of a failure: its kind and where it happened, not its message, which may
+ * quote the request (a database error echoes the value it refused).
+ */
+export function failureForLog(error: unknown): { type: string; code?: string; stack?: string } {
+  if (!(error instanceof Error)) return { type: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return {
+    type: error.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    ...(error.stack ? { stack: error.stack.split('\n').slice(1).join('\n') } : {}),
+  };
 }
 
 /** The JSON Schema of a problem response, for route documentation. */

@@ -8,6 +8,15 @@ export interface Settings {
   readonly databasePoolSize: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  /** Load shedding: past these, a request is refused at once with a 503 or 429 and a `Retry-After`. */
+  readonly http: {
+    /** Mean event-loop delay over the last sample. */
+    readonly maxEventLoopDelayMs: number;
+    /** Requests being answered at once, all clients together. */
+    readonly maxInFlight: number;
+    /** Requests of one client address being answered at once. */
+    readonly maxInFlightPerClient: number;
+  };
   readonly messaging: {
     readonly maxDeliveries: number;
     readonly retryBaseMs: number;
@@ -148,6 +157,11 @@ export function loadSettings(env: Env = process.env): Settings {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     logLevel: text(env, 'LOG_LEVEL', 'info'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    http: {
+      maxEventLoopDelayMs: integer(env, 'HTTP_MAX_EVENT_LOOP_DELAY_MS', 250, 10, 60_000),
+      maxInFlight: integer(env, 'HTTP_MAX_IN_FLIGHT', 256, 1, 100_000),
+      maxInFlightPerClient: integer(env, 'HTTP_MAX_IN_FLIGHT_PER_CLIENT', 64, 1, 100_000),
+    },
     messaging: {
       maxDeliveries: integer(env, 'MAX_DELIVERIES', 5, 1, 100),
       retryBaseMs: integer(env, 'RETRY_BASE_MS', 200, 1, 60_000),

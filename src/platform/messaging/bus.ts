@@ -14,6 +14,8 @@ export interface OutgoingMessage {
  */
 export interface Delivery {
   readonly envelope: Envelope;
+  /** The message's bytes as they arrived: what a dead letter keeps, whatever they hold. */
+  readonly body: Uint8Array;
   /** 1 on the first delivery; grows with every redelivery, including those after a crash. */
   readonly deliveryCount: number;
   ack(): Promise<void>;

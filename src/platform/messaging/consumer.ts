@@ -371,11 +371,12 @@ export class ConsumerGroup {
         consumer.name,
         unparked.map(({ envelope }) => envelope),
       );
-      const firstSeen = unparked.filter(({ envelope }) => fresh.has(envelope.id));
+      // Deleting as it goes: of two messages with one key in the batch, only the first is applied.
+      const firstSeen = unparked.filter(({ envelope }) => fresh.delete(envelope.idempotencykey));
       return {
         work: await consumer.run(tx, firstSeen),
         outcomes: messages.map(({ envelope }): Outcome =>
-          fresh.has(envelope.id)
+          firstSeen.some((m) => m.envelope === envelope)
             ? 'handled'
             : unparked.some((m) => m.envelope === envelope)
               ? 'duplicate'
@@ -429,7 +430,13 @@ export class ConsumerGroup {
       { consumer: consumer.name, messageId: delivery.envelope.id, type: delivery.envelope.type, reason },
       'message dead-lettered',
     );
-    await this.#options.deadLetters.record(consumer.name, delivery.envelope, reason, delivery.deliveryCount);
+    await this.#options.deadLetters.record(
+      consumer.name,
+      delivery.envelope,
+      reason,
+      delivery.deliveryCount,
+      delivery.body,
+    );
     await delivery.term();
     this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome: 'dead_lettered' });
   }

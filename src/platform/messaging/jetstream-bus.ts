@@ -26,7 +26,8 @@ import { contracts, type Envelope } from '../../../contracts/index.js';
 import type { Logger } from '../kernel/logger.js';
 import type { ConsumerStats, MessageBus, OutgoingMessage, Subscription, SubscriptionOptions } from './bus.js';
 import { JetStreamTopology, type ConsumerPlan, type StreamPlan } from './jetstream-topology.js';
-import { JetStreamPuller, decodeEnvelope } from './jetstream-puller.js';
+import { decodeEnvelope } from './envelope-bytes.js';
+import { JetStreamPuller } from './jetstream-puller.js';
 
 export interface JetStreamBusOptions {
   /** Comma-separated server URLs. */
@@ -51,7 +52,12 @@ export interface JetStreamBusOptions {
    * Told about a message JetStream gave up on after `maxDeliver` deliveries none of which was
    * settled (the process crashed or overran the ack wait each time), to record it as a dead letter.
    */
-  readonly onExhausted?: (consumer: string, envelope: Envelope, deliveries: number) => Promise<void>;
+  readonly onExhausted?: (
+    consumer: string,
+    envelope: Envelope,
+    deliveries: number,
+    body: Uint8Array,
+  ) => Promise<void>;
 }
 
 /** CloudEvents' structured mode: the whole envelope is the message body. */
@@ -294,7 +300,7 @@ export class JetStreamBus implements MessageBus {
             .then(async (stored) => {
               if (!stored) return;
               const envelope = decodeEnvelope(stored.string(), `${advisory.stream}:${advisory.stream_seq}`);
-              await onExhausted(consumer, envelope, advisory.deliveries);
+              await onExhausted(consumer, envelope, advisory.deliveries, stored.data);
             })
             .catch((failure: unknown) => {
               this.#options.logger.error(

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Consumer, ConsumerMessages, JetStreamClient, JsMsg } from '@nats-io/jetstream';
-import type { Envelope } from '../../../contracts/index.js';
+import { decodeEnvelope } from './envelope-bytes.js';
 import type { Logger } from '../kernel/logger.js';
 import { Signal } from '../kernel/signal.js';
 import type { Delivery } from './bus.js';
@@ -131,6 +131,7 @@ function deliveryOf(message: JsMsg): Delivery {
   };
   return {
     envelope: decodeEnvelope(message.string(), `${message.info.stream}:${message.seq}`),
+    body: message.data,
     deliveryCount: message.info.deliveryCount,
     // Not waiting for the server to confirm: a lost ack means one redelivery, which the inbox absorbs.
     ack: () =>
@@ -147,26 +148,4 @@ function deliveryOf(message: JsMsg): Delivery {
         message.term();
       }),
   };
-}
-
-/**
- * The envelope a message carries. A body that is not even an identified JSON object is handed on
- * as a stand-in the runner's envelope check rejects, so it ends as a dead letter with its reason
- * and the raw body rather than being redelivered forever.
- */
-export function decodeEnvelope(body: string, fallbackId: string): Envelope {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    parsed = undefined;
-  }
-  if (isIdentified(parsed)) return parsed as Envelope;
-  return { id: fallbackId, type: 'undecodable', data: body } as unknown as Envelope;
-}
-
-function isIdentified(value: unknown): value is { id: string; type: string } {
-  if (typeof value !== 'object' || value === null) return false;
-  const { id, type } = value as { id?: unknown; type?: unknown };
-  return typeof id === 'string' && typeof type === 'string';
 }

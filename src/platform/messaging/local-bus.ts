@@ -299,6 +299,9 @@ class LocalSubscription {
     const remove = () => this.#settleLater(row.seq);
     return {
       envelope: row.envelope,
+      get body() {
+        return Buffer.from(JSON.stringify(row.envelope));
+      },
       deliveryCount: row.deliveries,
       ack: () => settleOnce(remove),
       term: () => settleOnce(remove),

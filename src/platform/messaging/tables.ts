@@ -1,7 +1,11 @@
 import type { Migration } from '../db/database.js';
 
 /** The messaging tables every service keeps in its own schema: outbox, inbox, dead letters, parked messages. */
-export function messagingTables(schema: string): Migration {
+export function messagingTables(schema: string): Migration[] {
+  return [initialTables(schema), poisonProofDeadLetters(schema), inboxByIdempotencyKey(schema)];
+}
+
+function initialTables(schema: string): Migration {
   return {
     name: '000_messaging',
     sql: `
@@ -49,6 +53,36 @@ export function messagingTables(schema: string): Migration {
         primary key (consumer, message_id)
       );
       create index parked_by_awaited on ${schema}.parked (awaited);
+    `,
+  };
+}
+
+/**
+ * A dead letter keeps the message's bytes as they arrived, which nothing can refuse; the parsed
+ * envelope is kept beside them only when jsonb can hold it (no NUL, no lone surrogate).
+ */
+function poisonProofDeadLetters(schema: string): Migration {
+  return {
+    name: '000_messaging_raw_dead_letters',
+    sql: `
+      alter table ${schema}.dead_letters add column message bytea;
+      update ${schema}.dead_letters set message = convert_to(envelope::text, 'UTF8');
+      alter table ${schema}.dead_letters alter column message set not null;
+      alter table ${schema}.dead_letters alter column envelope drop not null;
+    `,
+  };
+}
+
+/**
+ * A consumer applies each idempotency key once, whatever the envelope ids that carry it; the
+ * digest of what it applied tells a resent message from another one reusing the key.
+ */
+function inboxByIdempotencyKey(schema: string): Migration {
+  return {
+    name: '000_messaging_inbox_by_key',
+    sql: `
+      alter table ${schema}.inbox rename column message_id to idempotency_key;
+      alter table ${schema}.inbox add column digest text;
     `,
   };
 }

@@ -24,7 +24,7 @@ export interface MessageOrigin {
 export interface EmitOptions {
   /** Use this envelope id (e.g. an id the payload already carries). */
   readonly id?: string;
-  /** Overrides the default key, which is derived from the cause so that it is stable across redeliveries. */
+  /** Overrides the default key: derived from the causing message, or else the envelope id. */
   readonly idempotencyKey?: string;
 }
 
@@ -77,7 +77,7 @@ export class MessageCollector {
       throw new ContractViolation(`${this.#deps.service} emitted an invalid ${contract.id}`, violations);
     }
     const id = options.id ?? this.#deps.ids.next();
-    const cause = this.#origin.causationId ?? this.#origin.correlationId;
+    const cause = this.#origin.causationId;
     const envelope: Envelope<PayloadOf<C>> = {
       specversion: '1.0',
       id,
@@ -89,9 +89,13 @@ export class MessageCollector {
       dataversion: contract.version,
       correlationid: this.#origin.correlationId,
       ...(this.#origin.causationId ? { causationid: this.#origin.causationId } : {}),
+      // Consumers apply a key once. A message caused by another is the same intent each time its
+      // cause is handled; one caused by a request is its own intent unless the caller names it.
       idempotencykey:
         options.idempotencyKey ??
-        `${cause}:${contract.id}:${this.messages.filter((m) => m.envelope.type === contract.id).length}`,
+        (cause
+          ? `${cause}:${contract.id}:${this.messages.filter((m) => m.envelope.type === contract.id).length}`
+          : id),
       traceparent: childTraceparent(this.#origin.traceparent),
       data: payload,
     };

@@ -251,12 +251,14 @@ describeEachEngine('NotificationService', (open) => {
     await dispatched();
     // And past the inbox too: the notification's unique key recognises it.
     await database.db.query('delete from bus.messages where id = $1', [confirmed.id]);
-    await database.db.query('delete from notifications.inbox where message_id = $1', [confirmed.id]);
+    await database.db.query('delete from notifications.inbox where idempotency_key = $1', [
+      confirmed.idempotencykey,
+    ]);
     await republish(OrderConfirmed, confirmed);
     await dispatched();
 
-    const inbox = await database.db.query('select 1 from notifications.inbox where message_id = $1', [
-      confirmed.id,
+    const inbox = await database.db.query('select 1 from notifications.inbox where idempotency_key = $1', [
+      confirmed.idempotencykey,
     ]);
     assert.equal(inbox.length, 1, 'the last delivery was handled');
     assert.equal((await notifications()).length, 1);

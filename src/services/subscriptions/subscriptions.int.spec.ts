@@ -405,7 +405,7 @@ describeEachEngine('SubscriptionService with the sandbox provider', (open) => {
       [body.subscriptionId],
     );
     assert.equal(letters.length, 1);
-    assert.match(letters[0]!.reason, /SUBSCRIPTIONS\.REQUEST_ID_REUSED/);
+    assert.match(letters[0]!.reason, /MESSAGING\.IDEMPOTENCY_KEY_REUSED/);
     assert.equal((await getSubscription(body.subscriptionId)).status, 'active');
   });
 });

@@ -1,3 +1,5 @@
+import { Type } from 'typebox';
+import { violationsOf } from '../../../../contracts/index.js';
 import { timelineOf, type TimelineEntry } from '../../../flows/index.js';
 import type { Sql } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
@@ -38,15 +40,25 @@ export async function findOrders(
 const encodeCursor = (stored: StoredOrder) =>
   Buffer.from(JSON.stringify([stored.createdAt.toISOString(), stored.order.orderId])).toString('base64url');
 
+const CursorSchema = Type.Tuple([Type.String({ format: 'date-time' }), Type.String({ format: 'uuid' })]);
+
+/** A cursor is checked in full before it reaches SQL: a crafted one is a 400, not a database error. */
 function decodeCursor(cursor: string): { createdAt: Date; orderId: string } {
+  const decoded = parseOrUndefined(Buffer.from(cursor, 'base64url').toString());
+  if (violationsOf(CursorSchema, decoded).length === 0) {
+    const [time, orderId] = decoded as [string, string];
+    const createdAt = new Date(time);
+    if (!Number.isNaN(createdAt.getTime())) return { createdAt, orderId };
+  }
+  throw new AppError('validation', 'ORDERS.INVALID_CURSOR', 'The cursor is not one this API returned', [
+    { field: '/cursor', message: 'is not a valid cursor' },
+  ]);
+}
+
+function parseOrUndefined(text: string): unknown {
   try {
-    const [createdAt, orderId] = JSON.parse(Buffer.from(cursor, 'base64url').toString()) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || typeof orderId !== 'string') throw new Error('bad cursor');
-    return { createdAt: date, orderId };
+    return JSON.parse(text);
   } catch {
-    throw new AppError('validation', 'ORDERS.INVALID_CURSOR', 'The cursor is not one this API returned', [
-      { field: '/cursor', message: 'is not a valid cursor' },
-    ]);
+    return undefined;
   }
 }

@@ -44,7 +44,7 @@ const AmendmentRequest = Type.Object(
             Type.String({ minLength: 1, maxLength: 200, description: 'Required for a new item' }),
           ),
           price: Type.Optional(
-            Type.Number({ minimum: 0, maximum: 1e9, description: 'Required for a new item' }),
+            Type.Number({ minimum: 0, maximum: 1e9, minorUnits: 2, description: 'Required for a new item' }),
           ),
         },
         { additionalProperties: false },
@@ -200,7 +200,7 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request, reply) => {
-        const { reason } = parseCancelRequest(request.body ?? {});
+        const { reason } = parseCancelRequest(request.body === undefined ? {} : request.body);
         const { orderId } = request.params;
         const current = await getOrder(db, orderId);
         await outbox.run(originOf(request, current.correlationId), (uow) =>

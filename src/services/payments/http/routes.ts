@@ -53,6 +53,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
 
     // Its own scope: the signature covers the exact bytes, so this route reads the body unparsed.
     await app.register(async (webhooks: HttpApp) => {
+      webhooks.removeContentTypeParser('application/json');
       webhooks.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
         done(null, body);
       });

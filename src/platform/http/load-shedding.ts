@@ -1,0 +1,104 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import fastifyPlugin from 'fastify-plugin';
+import { problem, sendProblem, type Problem } from './problem.js';
+
+export interface LoadSheddingOptions {
+  /** Mean event-loop delay over the last sample, past which requests are shed. */
+  readonly maxEventLoopDelayMs: number;
+  /** Requests being answered at once, all clients together. */
+  readonly maxInFlight: number;
+  /** Requests of one client address being answered at once. */
+  readonly maxInFlightPerClient: number;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    neverShed?: boolean;
+  }
+}
+
+/** Route config of a route that must answer under any load, such as liveness. */
+export const neverShed = { neverShed: true };
+
+const retryAfterSeconds = 1;
+const sampleMs = 100;
+
+/**
+ * Sheds load rather than queueing it: a request that arrives while the event loop lags, while the
+ * server already answers as many requests as it allows, or while its client has as many in flight
+ * as it may, is refused at once with `Retry-After`. What is accepted is then answered in time, and
+ * liveness probes stay fast.
+ */
+export const loadShedding = fastifyPlugin<LoadSheddingOptions>(async (app, options) => {
+  const lag = new EventLoopLag();
+  // Measured from the moment the server can answer: the start-up's own work is no load.
+  app.addHook('onReady', async () => {
+    lag.start();
+  });
+  app.addHook('onClose', async () => {
+    lag.stop();
+  });
+
+  const perClient = new Map<string, number>();
+  let total = 0;
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.routeOptions.config.neverShed) {
+      done();
+      return;
+    }
+    const client = request.ip;
+    const ofClient = perClient.get(client) ?? 0;
+    if (lag.meanMs > options.maxEventLoopDelayMs || total >= options.maxInFlight) {
+      shed(
+        reply,
+        request,
+        problem(503, 'SERVER.OVERLOADED', 'The server is busy; retry after the delay given.'),
+      );
+      return;
+    }
+    if (ofClient >= options.maxInFlightPerClient) {
+      shed(
+        reply,
+        request,
+        problem(429, 'CLIENT.TOO_MANY_IN_FLIGHT', 'Too many of your requests are in flight.'),
+      );
+      return;
+    }
+    total += 1;
+    perClient.set(client, ofClient + 1);
+    reply.raw.once('close', () => {
+      total -= 1;
+      const left = (perClient.get(client) ?? 1) - 1;
+      if (left > 0) perClient.set(client, left);
+      else perClient.delete(client);
+    });
+    done();
+  });
+});
+
+function shed(reply: FastifyReply, request: FastifyRequest, body: Problem): void {
+  void sendProblem(reply.header('retry-after', String(retryAfterSeconds)), request, body);
+}
+
+/** The mean event-loop delay of the last sample period. */
+class EventLoopLag {
+  meanMs = 0;
+  readonly #histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  #timer: NodeJS.Timeout | undefined;
+
+  start(): void {
+    this.#histogram.enable();
+    this.#timer = setInterval(() => {
+      // The histogram counts its own resolution in every sample.
+      this.meanMs = Math.max(0, this.#histogram.mean / 1e6 - 10);
+      this.#histogram.reset();
+    }, sampleMs);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.#histogram.disable();
+  }
+}
