@@ -72,7 +72,7 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp', '.stryker-tmp', 'reports'] },
+  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp', '.stryker-tmp', 'reports', 'catalog-site'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -2,7 +2,7 @@ import { services as serviceCatalog } from '../../contracts/index.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { buildHttpApp, type HttpApp } from './http/app.js';
-import { registerOperationsRoutes, type OperatedHost } from './http/operations-routes.js';
+import { operationsTag, registerOperationsRoutes, type OperatedHost } from './http/operations-routes.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { randomIds, type IdGenerator } from './kernel/ids.js';
 import type { Logger } from './kernel/logger.js';
@@ -149,6 +149,14 @@ export class ServiceHost implements OperatedHost {
       title: 'Orders domain',
       version: '0.1.0',
       description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,
+      servers: [{ url: `http://localhost:${settings.port}`, description: 'A host on this machine' }],
+      tags: [
+        ...options.modules.map((m) => ({
+          name: serviceCatalog[m.id].context,
+          description: `${serviceCatalog[m.id].name} ${serviceCatalog[m.id].version}`,
+        })),
+        operationsTag,
+      ],
     });
     const host = new ServiceHost(options, app, running, metrics);
     registerOperationsRoutes(app, host);

@@ -17,6 +17,7 @@ import { requestTracing } from '../observability/http-spans.js';
 import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';
 import { loadShedding, type LoadSheddingOptions } from './load-shedding.js';
 import { failureForLog, problem, sendProblem, toProblem } from './problem.js';
+import { withSharedSchemas } from './shared-schemas.js';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -38,6 +39,9 @@ export interface HttpAppOptions {
   readonly title: string;
   readonly version: string;
   readonly description: string;
+  /** Where clients reach the API, and the groups its operations are tagged with. */
+  readonly servers: readonly { url: string; description: string }[];
+  readonly tags: readonly { name: string; description: string }[];
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -76,8 +80,18 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: options.title, version: options.version, description: options.description },
+      info: {
+        title: options.title,
+        version: options.version,
+        description: options.description,
+        license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+      },
+      servers: [...options.servers],
+      tags: [...options.tags],
     },
+    // The app is configured for OpenAPI only, so the document is always `openapiObject`.
+    transformObject: (document) =>
+      'openapiObject' in document ? withSharedSchemas(document.openapiObject) : document.swaggerObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());

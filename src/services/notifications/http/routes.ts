@@ -93,6 +93,7 @@ export const notificationRoutes =
       '/notifications',
       {
         schema: {
+          operationId: 'listNotifications',
           tags: ['notifications'],
           summary: 'Notifications of a recipient or an order, newest first',
           description: 'At least one of `recipient` and `orderId` is required.',
@@ -137,6 +138,7 @@ export const notificationRoutes =
       '/notifications/:notificationId',
       {
         schema: {
+          operationId: 'getNotification',
           tags: ['notifications'],
           summary: 'One notification, with its content and delivery status',
           params: Type.Object({ notificationId: Type.String({ format: 'uuid' }) }),

@@ -72,6 +72,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders',
       {
         schema: {
+          operationId: 'placeOrder',
           tags: ['orders'],
           summary: 'Place an order (PlaceOrder)',
           description:
@@ -118,6 +119,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId',
       {
         schema: {
+          operationId: 'getOrder',
           tags: ['orders'],
           summary: 'An order with its status, items, totals and timeline of messages',
           description:
@@ -137,6 +139,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId/diagram',
       {
         schema: {
+          operationId: 'getOrderDiagrams',
           tags: ['orders'],
           summary: 'Mermaid sequence diagrams: what happened to the order, and the flows it should follow',
           description:
@@ -156,6 +159,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders',
       {
         schema: {
+          operationId: 'listOrders',
           tags: ['orders'],
           summary: 'Orders, newest first, filtered by status and customer, a page at a time',
           querystring: Type.Object({
@@ -186,6 +190,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId/cancel',
       {
         schema: {
+          operationId: 'cancelOrder',
           tags: ['orders'],
           summary: 'Cancel an order (OrderCancelled): its stock is released or restocked',
           description:
@@ -210,6 +215,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId/amendments',
       {
         schema: {
+          operationId: 'amendOrder',
           tags: ['orders'],
           summary: 'Change quantities or add lines (OrderAmended); inventory confirms or the order reverts',
           params: OrderIdParams,

@@ -19,6 +19,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
       '/payments',
       {
         schema: {
+          operationId: 'getOrderPayment',
           tags: ['payments'],
           summary: 'The payment of an order, with its charges, refunds and every attempt',
           querystring: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
@@ -38,6 +39,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
       '/payments/:paymentId',
       {
         schema: {
+          operationId: 'getPayment',
           tags: ['payments'],
           summary: 'One payment, with its charges, refunds, operations and every attempt',
           params: Type.Object({ paymentId: Type.String({ format: 'uuid' }) }),
@@ -57,6 +59,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
         '/payments/webhooks/stripe',
         {
           schema: {
+            operationId: 'receivePaymentWebhook',
             tags: ['payments'],
             summary: "Stripe's webhook events, verified by signature; they trigger reconciliation",
             headers: Type.Object({ 'stripe-signature': Type.Optional(Type.String()) }),

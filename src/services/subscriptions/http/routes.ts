@@ -67,6 +67,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions',
       {
         schema: {
+          operationId: 'subscribeUser',
           tags: ['subscriptions'],
           summary: 'Subscribe a user to a plan (SubscribeUser)',
           description:
@@ -93,6 +94,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions/:subscriptionId/cancel',
       {
         schema: {
+          operationId: 'cancelSubscription',
           tags: ['subscriptions'],
           summary: 'Cancel a subscription (CancelSubscription), now or at the end of the paid period',
           description:
@@ -128,6 +130,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions/:subscriptionId',
       {
         schema: {
+          operationId: 'getSubscription',
           tags: ['subscriptions'],
           summary: 'A subscription: status, plan, paid period, renewal and cancellation',
           params: SubscriptionIdParams,
@@ -141,6 +144,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions',
       {
         schema: {
+          operationId: 'listSubscriptions',
           tags: ['subscriptions'],
           summary: "A user's subscriptions, newest first",
           querystring: Type.Object(

@@ -23,6 +23,7 @@ export const stripeWebhookRoute =
       '/subscriptions/webhooks/stripe',
       {
         schema: {
+          operationId: 'receiveSubscriptionWebhook',
           tags: ['subscriptions'],
           summary: 'Stripe webhook: cancellations and renewals made on Stripe’s side',
           description:
