@@ -61,7 +61,6 @@ const interactiveDocs = open('interactive API docs');
 export function accessOf(method: string, url: string): RouteAccess | undefined {
   const entry = accessTable[`${method === 'HEAD' ? 'GET' : method} ${url}`];
   if (entry) return entry;
-  if (publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`)))
-    return interactiveDocs;
+  if (publicPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return interactiveDocs;
   return undefined;
 }

@@ -80,7 +80,14 @@ export async function installAuthentication(app: HttpApp, options: Authenticatio
     if (!access || 'public' in access) return;
     const token = bearerTokenOf(request.headers.authorization);
     if (token === undefined)
-      return refuse(reply, request, 401, 'AUTH.TOKEN_MISSING', 'This route needs a bearer token.', `Bearer realm="${REALM}"`);
+      return refuse(
+        reply,
+        request,
+        401,
+        'AUTH.TOKEN_MISSING',
+        'This route needs a bearer token.',
+        `Bearer realm="${REALM}"`,
+      );
     let principal: Principal;
     try {
       principal = await options.verify(token);
