@@ -198,4 +198,34 @@ describeEachEngine('who may do what (the access table, route by route)', (open) 
     );
     assert.ok(!seen.timeline.some((entry) => entry.type === 'OrderCancelled'));
   });
+
+  it('refuses a card number in any field of a body: subscription payment method, names, streets', async () => {
+    const card = '4242 4242 4242 4242';
+    const order = placeOrderBody([{ productId: randomUUID(), quantity: 1 }]);
+    const bodies: [string, string, object][] = [
+      ['/subscriptions', '/paymentMethod', subscribeUserBody({ userId: customerA, paymentMethod: card })],
+      [
+        '/orders',
+        '/customer/name',
+        { ...order, customer: { ...order.customer, customerId: customerA, name: card } },
+      ],
+      [
+        '/orders',
+        '/shippingAddress/street',
+        {
+          ...order,
+          customer: { ...order.customer, customerId: customerA },
+          shippingAddress: { ...order.shippingAddress, street: `Card ${card.replaceAll(' ', '-')}` },
+        },
+      ],
+    ];
+    for (const [url, field, body] of bodies) {
+      const answer = await call('A', 'POST', url, body);
+      assert.equal(answer.statusCode, 400, `${url} ${field}`);
+      const refusal = answer.json<{ code: string; errors: { field: string }[] }>();
+      assert.equal(refusal.code, 'REQUEST.CARD_DATA_REFUSED');
+      assert.equal(refusal.errors[0]?.field, field);
+    }
+    assert.equal((await call('admin', 'GET', `/orders/${order.orderId}`)).statusCode, 404);
+  });
 });

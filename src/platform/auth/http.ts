@@ -94,7 +94,7 @@ export async function installAuthentication(app: HttpApp, options: Authenticatio
     } catch (error) {
       if (!(error instanceof AuthenticationFailed)) throw error;
       const attempts = await failedAttempt(request);
-      if (attempts.isExceeded)
+      if (!attempts.isAllowed && attempts.isExceeded)
         return sendProblem(
           reply.header('retry-after', String(attempts.ttlInSeconds)),
           request,

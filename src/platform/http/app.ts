@@ -18,6 +18,7 @@ import type { Authentication } from '../auth/authentication.js';
 import { installAuthentication } from '../auth/http.js';
 import { documentSecurity, securitySchemes } from '../auth/openapi.js';
 import type { Logger } from '../kernel/logger.js';
+import { screenCardNumbers } from './card-screening.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 
 export type HttpApp = FastifyInstance<
@@ -91,6 +92,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     failedAuthenticationsPerMinute: options.edge.failedAuthenticationsPerMinute,
   });
   documentSecurity(app);
+  screenCardNumbers(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
