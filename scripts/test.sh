@@ -11,4 +11,9 @@ case "$tier" in
 esac
 mapfile -t files < <(find contracts src test -name "$pattern" -not -path '*/node_modules/*' | sort)
 if [ "${#files[@]}" -eq 0 ]; then echo "no test files match $pattern" >&2; exit 1; fi
-exec node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout=180000 "${files[@]}"
+started=$SECONDS
+status=0
+node --import tsx --test --test-concurrency="${TEST_CONCURRENCY:-2}" --test-timeout=180000 "${files[@]}" || status=$?
+elapsed=$((SECONDS - started))
+printf '%s tests (%d files): %dm%02ds\n' "$tier" "${#files[@]}" $((elapsed / 60)) $((elapsed % 60))
+exit "$status"

@@ -16,23 +16,12 @@ import {
   startPrivateNatsServer,
   type PrivateNatsServer,
 } from './support/infrastructure.js';
+import { until } from '../support/until.js';
 
 const orderPlaced = (orderId = randomUUID()) => ({
   channel: OrderPlaced.channel,
   envelope: envelopeFor(OrderPlaced, { ...OrderPlaced.example, orderId }),
 });
-
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) assert.fail(`${what} did not happen within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describeDistributed('the JetStream bus', () => {
   const namespace = `t${randomBytes(4).toString('hex')}`;
@@ -113,13 +102,13 @@ describeDistributed('the JetStream bus', () => {
       return delivery.deliveryCount === 1 ? delivery.nak(400) : delivery.ack();
     });
     await bus.publish([message]);
-    await until(() => seen.length === 2, 'the redelivery');
+    await until('the redelivery', () => seen.length === 2);
     assert.deepEqual(
       seen.map((each) => each.count),
       [1, 2],
     );
     assert.ok(seen[1]!.at - seen[0]!.at >= 350, `redelivered after ${seen[1]!.at - seen[0]!.at} ms`);
-    await until(async () => (await bus.pendingCount('test-nak')) === 0, 'the ack');
+    await until('the ack', async () => (await bus.pendingCount('test-nak')) === 0);
   });
 
   it('never redelivers a message settled with term', async () => {
@@ -135,7 +124,7 @@ describeDistributed('the JetStream bus', () => {
     });
     await bus.publish([poison]);
     await bus.publish([next]);
-    await until(async () => (await bus.pendingCount('test-term')) === 0, 'both settled');
+    await until('both settled', async () => (await bus.pendingCount('test-term')) === 0);
     // Past one ack wait, a message that was not really settled would have come back.
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     assert.deepEqual(deliveries, [1]);
@@ -154,7 +143,7 @@ describeDistributed('the JetStream bus', () => {
     const messages = Array.from({ length: 60 }, () => orderPlaced());
     await bus.publish(messages);
     const ids = new Set(messages.map((message) => message.envelope.id));
-    await until(() => [...ids].every((id) => received.has(id)), 'every delivery');
+    await until('every delivery', () => [...ids].every((id) => received.has(id)));
     assert.ok(
       [...ids].every((id) => received.get(id)!.length === 1),
       'each message went to one replica',
@@ -171,7 +160,7 @@ describeDistributed('the JetStream bus', () => {
       if (delivery.envelope.id !== lost.envelope.id) await delivery.ack();
     });
     await bus.publish([lost]);
-    await until(() => exhausted.length > 0, 'the max-deliveries report', 15_000);
+    await until('the max-deliveries report', () => exhausted.length > 0, { timeoutMs: 15_000 });
     const [report] = exhausted;
     assert.equal(report!.consumer, 'test-exhausted');
     assert.equal(report!.envelope.id, lost.envelope.id);
@@ -221,20 +210,18 @@ describeDistributed(
     it('delivers again within seconds after its NATS server is killed and restarted', async () => {
       const before = orderPlaced();
       await bus!.publish([before]);
-      await until(() => received.has(before.envelope.id), 'delivery before the restart');
+      await until('delivery before the restart', () => received.has(before.envelope.id));
 
       await nats!.restart();
       const after = orderPlaced();
       const restarted = Date.now();
-      await until(
-        async () =>
-          bus!.publish([after]).then(
-            () => true,
-            () => false,
-          ),
-        'a publish after the restart',
+      await until('a publish after the restart', async () =>
+        bus!.publish([after]).then(
+          () => true,
+          () => false,
+        ),
       );
-      await until(() => received.has(after.envelope.id), 'delivery after the restart', 15_000);
+      await until('delivery after the restart', () => received.has(after.envelope.id), { timeoutMs: 15_000 });
       const resumedMs = Date.now() - restarted;
       console.log(
         `[distributed] JetStream bus delivering again ${resumedMs} ms after its NATS server restarted`,

@@ -13,6 +13,7 @@ import { OutboxRelay } from '../../src/platform/messaging/outbox-relay.js';
 import { RelayLease, relayLeaseTable } from '../../src/platform/messaging/relay-lease.js';
 import { messagingTables } from '../../src/platform/messaging/tables.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { until } from '../support/until.js';
 
 const schema = 'relayprobe';
 
@@ -29,14 +30,6 @@ function recordingBus(published: OutgoingMessage[]): MessageBus {
     ping: async () => undefined,
     close: async () => undefined,
   };
-}
-
-async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) assert.fail(`${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describeEachEngine('outbox relays of several replicas', (open, engine) => {
@@ -86,15 +79,15 @@ describeEachEngine('outbox relays of several replicas', (open, engine) => {
       const follower = relay(other, second);
       leader.start();
       await commit(3);
-      await until(() => first.length === 3, 'the leader published');
+      await until('the leader published', () => first.length === 3);
       follower.start();
       await commit(2);
-      await until(() => first.length === 5, 'the leader published again');
+      await until('the leader published again', () => first.length === 5);
       assert.equal(second.length, 0, 'the follower published nothing while the leader held the lease');
 
       await leader.stop();
       await commit(4);
-      await until(() => second.length === 4, 'the follower took over');
+      await until('the follower took over', () => second.length === 4);
       await follower.stop();
       assert.equal(first.length, 5);
     },
@@ -107,7 +100,7 @@ describeEachEngine('outbox relays of several replicas', (open, engine) => {
     assert.equal(await a.hold(), true);
     assert.equal(await b.hold(), false);
     const lapsed = Date.now() + 350;
-    await until(() => Date.now() > lapsed, 'the lease lapsing');
+    await until('the lease lapsing', () => Date.now() > lapsed);
     assert.equal(await b.hold(), true);
     assert.equal(await a.hold(), false);
     await b.release();

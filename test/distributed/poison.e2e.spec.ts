@@ -11,6 +11,7 @@ import { envelopeFor } from '../support/envelopes.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startDistributedDomain, type DistributedDomain } from './support/domain.js';
 import { describeDistributed, sharedNatsUrl } from './support/infrastructure.js';
+import { until } from '../support/until.js';
 
 interface DeadLetterView {
   service: string;
@@ -53,15 +54,7 @@ describeDistributed('a poison message in the distributed runtime', () => {
   };
   const deadLetters = async () =>
     (await json<{ deadLetters: DeadLetterView[] }>('GET', '/admin/dead-letters')).deadLetters;
-  async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = await probe();
-      if (found !== undefined) return found;
-      if (Date.now() > deadline) assert.fail(`${what} within ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+
   const cli = (...args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', deadLettersCli, ...args], {
       env: { ...process.env, API_URL: domain!.baseUrl },
@@ -87,8 +80,10 @@ describeDistributed('a poison message in the distributed runtime', () => {
     const behind = Array.from({ length: 5 }, () => placeOrderBody([{ productId: healthy, quantity: 1 }]));
     for (const body of behind) await json('POST', '/orders', body);
 
-    const letter = await until('the poison message dead-lettered', async () =>
-      (await deadLetters()).find((candidate) => candidate.envelope.subject === victim.orderId),
+    const letter = await until(
+      'the poison message dead-lettered',
+      async () => (await deadLetters()).find((candidate) => candidate.envelope.subject === victim.orderId),
+      { timeoutMs: 30_000, everyMs: 100 },
     );
     const deadLetteredAt = new Date(letter.deadLetteredAt).getTime();
     assert.equal(letter.consumer, 'InventoryService-reserve-inventory');
@@ -144,8 +139,10 @@ describeDistributed('a poison message in the distributed runtime', () => {
     } finally {
       await bus.close();
     }
-    const letter = await until('the incompatible message dead-lettered', async () =>
-      (await deadLetters()).find((candidate) => candidate.messageId === incompatible.id),
+    const letter = await until(
+      'the incompatible message dead-lettered',
+      async () => (await deadLetters()).find((candidate) => candidate.messageId === incompatible.id),
+      { timeoutMs: 30_000, everyMs: 100 },
     );
     assert.equal(letter.deliveries, 1);
     assert.match(letter.reason, /version 9\.0\.0 is outside the accepted range/);

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startEmbeddedProcess, type RunningProcess } from '../support/process.js';
+import { until } from '../support/until.js';
 
 const finalStatuses = new Set(['completed', 'rejected', 'cancelled']);
 
@@ -86,17 +87,21 @@ describe('the embedded runtime survives being killed mid-burst', () => {
       available: units - completed.length,
     });
 
-    await waitFor(async () => {
-      for (const orderId of statuses.keys()) {
-        const { body } = await call<{ notifications: { type: string }[] }>(
-          'GET',
-          `/notifications?orderId=${orderId}`,
-        );
-        const confirmations = body.notifications.filter((n) => n.type === 'order_confirmation').length;
-        if (confirmations !== (completed.includes(orderId) ? 1 : 0)) return false;
-      }
-      return true;
-    }, 'exactly one confirmation per confirmed order');
+    await until(
+      'exactly one confirmation per confirmed order',
+      async () => {
+        for (const orderId of statuses.keys()) {
+          const { body } = await call<{ notifications: { type: string }[] }>(
+            'GET',
+            `/notifications?orderId=${orderId}`,
+          );
+          const confirmations = body.notifications.filter((n) => n.type === 'order_confirmation').length;
+          if (confirmations !== (completed.includes(orderId) ? 1 : 0)) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, everyMs: 200 },
+    );
   });
 
   async function allOrders(): Promise<{ orderId: string; status: string }[]> {
@@ -111,11 +116,3 @@ describe('the embedded runtime survives being killed mid-burst', () => {
     return orders;
   }
 });
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    assert.ok(Date.now() < deadline, `timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

@@ -12,6 +12,7 @@ import { describeEachEngine, type TestDatabase } from '../../../test/support/dat
 import { envelopeFor } from '../../../test/support/envelopes.js';
 import { startTestHost, type TestHost } from '../../../test/support/host.js';
 import { paymentService } from './index.js';
+import { until as eventually } from '../../../test/support/until.js';
 
 interface PaymentRow {
   status: string;
@@ -114,13 +115,10 @@ describeEachEngine('PaymentService on its own', (open) => {
 
   /** Polls the payment of the order until it holds. */
   async function until(orderId: string, what: string, holds: (row: PaymentRow) => boolean): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    for (;;) {
+    await eventually(what, async () => {
       const [row] = await paymentsOf(orderId);
-      if (row && holds(row)) return;
-      assert.ok(Date.now() < deadline, `timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+      return row !== undefined && holds(row);
+    });
   }
 
   it('releases an authorization that the provider confirms only after the order was cancelled', async () => {

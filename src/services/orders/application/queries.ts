@@ -1,8 +1,8 @@
+import { timelineOf, type TimelineEntry } from '../../../flows/index.js';
 import type { Sql } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { OrderStatus } from '../domain/index.js';
 import { findOrder, listOrders, type StoredOrder } from '../infrastructure/order-repository.js';
-import { timelineOf, type TimelineEntry } from '../infrastructure/timeline-repository.js';
 
 /** With `ownedBy`, another customer's order is not found, exactly as one that does not exist. */
 export async function getOrder(

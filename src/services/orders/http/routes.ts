@@ -1,6 +1,12 @@
 import { Type } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
+import {
+  findFlowCheck,
+  flowConformanceView,
+  OrderDiagramView,
+  orderDiagramView,
+} from '../../../flows/index.js';
 import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
@@ -11,8 +17,6 @@ import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
 import { findOrders, getOrder } from '../application/queries.js';
-import { findFlowCheck } from '../infrastructure/flow-check-repository.js';
-import { flowConformanceView, OrderDiagramView, orderDiagramView } from './flow-conformance-view.js';
 import { OrderStatus, OrderSummaryView, OrderView, orderSummaryView, orderView } from './order-view.js';
 import { orderSummaryExample, orderViewExample } from './view-examples.js';
 
