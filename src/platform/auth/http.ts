@@ -1,6 +1,6 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HttpApp } from '../http/app.js';
+import type { HttpApp } from '../http/http-app.js';
 import { problem, sendProblem } from '../http/problem.js';
 import { AppError } from '../kernel/errors.js';
 import { accessOf, type Grant, type RouteAccess } from './access-table.js';

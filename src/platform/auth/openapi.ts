@@ -1,4 +1,4 @@
-import type { HttpApp } from '../http/app.js';
+import type { HttpApp } from '../http/http-app.js';
 import { problemResponse } from '../http/problem.js';
 import { accessOf } from './access-table.js';
 

@@ -1,4 +1,4 @@
-import { SettingsError } from '../kernel/settings.js';
+import { SettingsError } from '../kernel/settings-error.js';
 
 type Env = Record<string, string | undefined>;
 

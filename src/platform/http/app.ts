@@ -5,29 +5,19 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import Fastify, {
-  LogController,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { TSchema } from 'typebox';
 import { useCanonicalUuids, validatorFor } from '../../../contracts/index.js';
 import type { Authentication } from '../auth/authentication.js';
 import { installAuthentication } from '../auth/http.js';
 import { documentSecurity, securitySchemes } from '../auth/openapi.js';
 import type { Logger } from '../kernel/logger.js';
+import type { EdgeSettings } from '../kernel/settings.js';
 import { screenCardNumbers } from './card-screening.js';
+import type { HttpApp } from './http-app.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 
-export type HttpApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type { HttpApp };
 
 /** Query strings and path parameters arrive as text: this validator coerces them; bodies are never coerced. */
 const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
@@ -42,14 +32,6 @@ export interface HttpAppOptions {
   readonly description: string;
   readonly authentication: Authentication;
   readonly edge: EdgeSettings;
-}
-
-/** What the HTTP edge lets through: request rates, and the origins browsers may call from. */
-export interface EdgeSettings {
-  readonly writesPerMinute: number;
-  readonly failedAuthenticationsPerMinute: number;
-  /** Empty: no CORS headers at all, so browsers keep other origins out. */
-  readonly corsOrigins: readonly string[];
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {

@@ -1,5 +1,5 @@
 import { containsCardNumber } from '../kernel/card-number.js';
-import type { HttpApp } from './app.js';
+import type { HttpApp } from './http-app.js';
 import { problem, sendProblem } from './problem.js';
 
 /** The JSON pointer of the first string in `value` that holds a card number, if any. */

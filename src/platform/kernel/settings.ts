@@ -1,5 +1,13 @@
 import { authSettings, type AuthSettings } from '../auth/settings.js';
-import type { EdgeSettings } from '../http/app.js';
+import { SettingsError } from './settings-error.js';
+
+/** What the HTTP edge lets through: request rates, and the origins browsers may call from. */
+export interface EdgeSettings {
+  readonly writesPerMinute: number;
+  readonly failedAuthenticationsPerMinute: number;
+  /** Empty: no CORS headers at all, so browsers keep other origins out. */
+  readonly corsOrigins: readonly string[];
+}
 
 /** Every setting of the system, read from the environment once at start. The README lists them. */
 export interface Settings {
@@ -88,9 +96,7 @@ export interface Settings {
 
 type Env = Record<string, string | undefined>;
 
-export class SettingsError extends Error {
-  override name = 'SettingsError';
-}
+export { SettingsError };
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
