@@ -34,6 +34,9 @@ export const TimelineEntryView = Type.Object({
   subject: Type.String(),
   time: Type.String({ format: 'date-time' }),
   causationId: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Type.Object({ id: Type.String(), role: Type.String() }), Type.Null()], {
+    description: 'Who caused the message (the authenticated caller the flow started from), if anyone did.',
+  }),
 });
 
 export const OrderView = Type.Object(
