@@ -1,8 +1,9 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp'] },
+  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp', 'console/dist', 'test-artifacts'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -22,6 +23,8 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The console runs in the browser: its own tsconfig (DOM, JSX) and the rules of React's hooks.
+  { files: ['console/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   {
     files: ['src/services/*/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],

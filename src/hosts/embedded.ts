@@ -5,6 +5,7 @@ import { ServiceHost } from '../platform/host.js';
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
+import { consoleRoutes } from './console/plugin.js';
 import { domainServices } from './domain-services.js';
 
 /**
@@ -28,6 +29,7 @@ const host = await ServiceHost.start({
   settings,
   logger,
   documents: { '/asyncapi.json': asyncApiDocument() },
+  plugins: [consoleRoutes],
 });
 const address = await host.app.listen({ port: settings.port, host: settings.host });
 logger.info(
@@ -35,6 +37,7 @@ logger.info(
     address,
     storage: settings.databaseUrl ? 'postgres' : `pglite:${settings.dataDir}`,
     docs: `${address}/docs`,
+    console: `${address}/console/`,
   },
   'Orders domain is running',
 );

@@ -1,3 +1,4 @@
+import type { FastifyPluginAsync } from 'fastify';
 import { services as serviceCatalog } from '../../contracts/index.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
@@ -29,6 +30,8 @@ export interface HostOptions {
   readonly ids?: IdGenerator;
   /** JSON documents served as they are, by path (e.g. `/asyncapi.json`); the host does not build them. */
   readonly documents?: Readonly<Record<string, object>>;
+  /** HTTP routes the host serves beside its services' (e.g. the console). */
+  readonly plugins?: readonly FastifyPluginAsync[];
 }
 
 /** A service as it runs in a host: its parts plus the messaging machinery around them. */
@@ -152,6 +155,7 @@ export class ServiceHost {
     for (const [path, document] of Object.entries(options.documents ?? {}))
       app.get(path, { schema: { hide: true } }, () => document);
     for (const service of running) await app.register(service.parts.routes);
+    for (const plugin of options.plugins ?? []) await app.register(plugin);
     await app.ready();
 
     for (const service of running) {

@@ -1,7 +1,13 @@
 import type { Sql } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { OrderStatus } from '../domain/index.js';
-import { findOrder, listOrders, type StoredOrder } from '../infrastructure/order-repository.js';
+import { countDepartingFlows } from '../infrastructure/flow-check-repository.js';
+import {
+  countOrdersByStatus,
+  findOrder,
+  listOrders,
+  type StoredOrder,
+} from '../infrastructure/order-repository.js';
 import { timelineOf, type TimelineEntry } from '../infrastructure/timeline-repository.js';
 
 export async function getOrder(
@@ -11,6 +17,20 @@ export async function getOrder(
   const stored = await findOrder(sql, orderId);
   if (!stored) throw new AppError('not_found', 'ORDERS.NOT_FOUND', `No order ${orderId}`);
   return { ...stored, timeline: await timelineOf(sql, stored.correlationId) };
+}
+
+export interface OrderStatistics {
+  readonly byStatus: Map<OrderStatus, number>;
+  readonly total: number;
+  /** Orders (by correlation id) whose observed path departs from their documented flows. */
+  readonly departingFlows: number;
+}
+
+/** The figures an operator watches: orders per status and flow departures. */
+export async function orderStatistics(sql: Sql): Promise<OrderStatistics> {
+  const [byStatus, departingFlows] = await Promise.all([countOrdersByStatus(sql), countDepartingFlows(sql)]);
+  const total = [...byStatus.values()].reduce((sum, count) => sum + count, 0);
+  return { byStatus, total, departingFlows };
 }
 
 export interface OrderPage {
