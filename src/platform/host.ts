@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { services as serviceCatalog } from '../../contracts/index.js';
+import { openAuthentication } from './auth/authentication.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { buildHttpApp, type HttpApp } from './http/app.js';
@@ -146,6 +147,8 @@ export class ServiceHost {
     const app = await buildHttpApp({
       logger,
       bodyLimitBytes: settings.bodyLimitBytes,
+      authentication: await openAuthentication(settings.auth),
+      edge: settings.edge,
       title: 'Orders domain',
       version: '0.1.0',
       description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,

@@ -9,8 +9,8 @@ interface OverviewFigures {
   readonly ordersByStatus: Record<string, number>;
   readonly ordersTotal: number;
   readonly ordersPerSecond: number | null;
-  readonly backlog: number;
-  readonly openDeadLetters: number;
+  readonly backlog: number | null;
+  readonly openDeadLetters: number | null;
   readonly departingFlows: number;
 }
 
@@ -56,12 +56,16 @@ export function Overview() {
         <>
           <div className="figures" aria-live="polite">
             <Figure label="Orders per second now" value={figures.ordersPerSecond?.toFixed(2) ?? '…'} />
-            <Figure label="Backlog" value={figures.backlog} attention={figures.backlog > 0} />
+            <Figure
+              label="Backlog"
+              value={figures.backlog ?? 'admin only'}
+              attention={(figures.backlog ?? 0) > 0}
+            />
             <Figure
               label="Open dead letters"
-              value={figures.openDeadLetters}
-              attention={figures.openDeadLetters > 0}
-              link={href('dead-letters')}
+              value={figures.openDeadLetters ?? 'admin only'}
+              attention={(figures.openDeadLetters ?? 0) > 0}
+              {...(figures.openDeadLetters === null ? {} : { link: href('dead-letters') })}
             />
             <Figure
               label="Flow departures"

@@ -1,4 +1,7 @@
-/** Reads a JSON document from the API the console fronts, as the signed-in operator. */
+/**
+ * Reads a JSON document from the API the console fronts, as the signed-in operator; undefined
+ * when the operator's role may not read it.
+ */
 export type AskApi = (path: string) => Promise<unknown>;
 
 export interface OverviewFigures {
@@ -7,9 +10,10 @@ export interface OverviewFigures {
   readonly ordersTotal: number;
   /** Orders placed per second over the last few seconds; null until two samples exist. */
   readonly ordersPerSecond: number | null;
-  /** Work accepted and not finished, over every outbox, consumer and worker. */
-  readonly backlog: number;
-  readonly openDeadLetters: number;
+  /** Work accepted and not finished, over every outbox, consumer and worker; null unless admin. */
+  readonly backlog: number | null;
+  /** Null unless admin. */
+  readonly openDeadLetters: number | null;
   readonly departingFlows: number;
 }
 
@@ -47,7 +51,7 @@ export class OverviewSampler {
     const [statistics, backlog, deadLetters] = await Promise.all([
       this.#ask('/orders/statistics') as Promise<OrderStatistics>,
       this.#ask('/admin/backlog'),
-      this.#ask('/admin/dead-letters') as Promise<{ deadLetters: unknown[] }>,
+      this.#ask('/admin/dead-letters') as Promise<{ deadLetters: unknown[] } | undefined>,
     ]);
     const at = this.#now();
     return {
@@ -55,8 +59,8 @@ export class OverviewSampler {
       ordersByStatus: statistics.byStatus,
       ordersTotal: statistics.total,
       ordersPerSecond: this.#rate(at, statistics.total),
-      backlog: backlogTotal(backlog),
-      openDeadLetters: deadLetters.deadLetters.length,
+      backlog: backlog === undefined ? null : backlogTotal(backlog),
+      openDeadLetters: deadLetters === undefined ? null : deadLetters.deadLetters.length,
       departingFlows: statistics.departingFlows,
     };
   }

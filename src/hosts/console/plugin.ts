@@ -39,6 +39,7 @@ export const consoleRoutes: FastifyPluginAsync = async (app) => {
       url: path,
       headers: authorization ? { authorization } : {},
     });
+    if (response.statusCode === 403) return undefined;
     if (response.statusCode !== 200) throw new Error(`GET ${path} answered ${response.statusCode}`);
     return response.json<unknown>();
   };

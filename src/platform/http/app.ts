@@ -1,3 +1,5 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -12,6 +14,9 @@ import Fastify, {
 } from 'fastify';
 import type { TSchema } from 'typebox';
 import { useCanonicalUuids, validatorFor } from '../../../contracts/index.js';
+import type { Authentication } from '../auth/authentication.js';
+import { installAuthentication } from '../auth/http.js';
+import { documentSecurity, securitySchemes } from '../auth/openapi.js';
 import type { Logger } from '../kernel/logger.js';
 import { problem, sendProblem, toProblem } from './problem.js';
 
@@ -34,6 +39,16 @@ export interface HttpAppOptions {
   readonly title: string;
   readonly version: string;
   readonly description: string;
+  readonly authentication: Authentication;
+  readonly edge: EdgeSettings;
+}
+
+/** What the HTTP edge lets through: request rates, and the origins browsers may call from. */
+export interface EdgeSettings {
+  readonly writesPerMinute: number;
+  readonly failedAuthenticationsPerMinute: number;
+  /** Empty: no CORS headers at all, so browsers keep other origins out. */
+  readonly corsOrigins: readonly string[];
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -64,13 +79,25 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ),
   );
 
+  await app.register(helmet);
+  if (options.edge.corsOrigins.length > 0)
+    await app.register(cors, { origin: [...options.edge.corsOrigins], allowedHeaders: ['authorization', 'content-type'] });
+  await installAuthentication(app, {
+    verify: options.authentication.verify,
+    writesPerMinute: options.edge.writesPerMinute,
+    failedAuthenticationsPerMinute: options.edge.failedAuthenticationsPerMinute,
+  });
+  documentSecurity(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
       info: { title: options.title, version: options.version, description: options.description },
+      components: { securitySchemes },
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  const { issuer } = options.authentication;
+  if (issuer) app.get('/.well-known/jwks.json', { schema: { hide: true } }, () => issuer.jwks);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
 }

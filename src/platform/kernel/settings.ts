@@ -1,3 +1,6 @@
+import { authSettings, type AuthSettings } from '../auth/settings.js';
+import type { EdgeSettings } from '../http/app.js';
+
 /** Every setting of the system, read from the environment once at start. The README lists them. */
 export interface Settings {
   readonly port: number;
@@ -8,6 +11,8 @@ export interface Settings {
   readonly databasePoolSize: number;
   readonly logLevel: string;
   readonly bodyLimitBytes: number;
+  readonly auth: AuthSettings;
+  readonly edge: EdgeSettings;
   readonly messaging: {
     readonly maxDeliveries: number;
     readonly retryBaseMs: number;
@@ -148,6 +153,15 @@ export function loadSettings(env: Env = process.env): Settings {
     databasePoolSize: integer(env, 'DATABASE_POOL_SIZE', 10, 1, 200),
     logLevel: text(env, 'LOG_LEVEL', 'info'),
     bodyLimitBytes: integer(env, 'BODY_LIMIT_BYTES', 64 * 1024, 1024, 10 * 1024 * 1024),
+    auth: authSettings(env, text(env, 'DATA_DIR', './data')),
+    edge: {
+      writesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600, 1, 10_000_000),
+      failedAuthenticationsPerMinute: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 30, 1, 10_000_000),
+      corsOrigins: (env['CORS_ORIGINS'] ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    },
     messaging: {
       maxDeliveries: integer(env, 'MAX_DELIVERIES', 5, 1, 100),
       retryBaseMs: integer(env, 'RETRY_BASE_MS', 200, 1, 60_000),
