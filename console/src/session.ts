@@ -3,6 +3,14 @@ const TOKEN_KEY = 'orders-console.token';
 
 export type Role = 'customer' | 'staff' | 'admin';
 
+const rolesByPrivilege: readonly Role[] = ['admin', 'staff', 'customer'];
+
+/** As the server reads its `roles` claim: the most privileged role it names, as a list or a string. */
+function roleOf(claim: unknown): Role | undefined {
+  const values = typeof claim === 'string' ? claim.split(/[\s,]+/) : Array.isArray(claim) ? claim : [];
+  return rolesByPrivilege.find((role) => values.includes(role));
+}
+
 export interface Session {
   readonly token: string;
   readonly subject: string;
@@ -18,15 +26,16 @@ export interface Session {
 export function readToken(token: string): Session | string {
   const payload = token.trim().split('.')[1];
   if (!payload) return 'This is not a JSON Web Token (header.payload.signature).';
-  let claims: { sub?: unknown; role?: unknown; exp?: unknown };
+  let claims: { sub?: unknown; roles?: unknown; exp?: unknown };
   try {
     const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'));
     claims = JSON.parse(json) as typeof claims;
   } catch {
     return 'The token payload is not readable JSON.';
   }
-  const { sub, role, exp } = claims;
-  if (role !== 'customer' && role !== 'staff' && role !== 'admin') return 'The token names no role.';
+  const { sub, roles, exp } = claims;
+  const role = roleOf(roles);
+  if (!role) return 'The token names no role of this domain.';
   if (typeof exp === 'number' && exp * 1000 < Date.now()) return 'The token has expired.';
   return {
     token: token.trim(),

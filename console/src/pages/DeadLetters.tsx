@@ -21,6 +21,8 @@ interface DeadLetter {
 /** Messages consumers gave up on: why, what they carried, and replaying them once the cause is fixed. */
 export function DeadLetters() {
   const [includeReplayed, setIncludeReplayed] = useState(false);
+  // Said here, not on the letter's card: a replayed letter leaves the list of open ones.
+  const [replayed, setReplayed] = useState<string>();
   const list = useQuery({
     queryKey: ['dead-letters', includeReplayed],
     queryFn: () =>
@@ -40,21 +42,21 @@ export function DeadLetters() {
         />
         Show replayed letters too
       </label>
+      {replayed && <p role="status">{replayed}</p>}
       {list.isPending && <Loading what="dead letters" />}
       <ProblemNote error={list.error} />
       {list.data?.deadLetters.length === 0 && <p>No dead letter: every message was handled.</p>}
       {list.data?.deadLetters.map((letter) => (
-        <LetterCard key={`${letter.service}-${letter.id}`} letter={letter} />
+        <LetterCard key={`${letter.service}-${letter.id}`} letter={letter} onReplayed={setReplayed} />
       ))}
     </section>
   );
 }
 
-function LetterCard({ letter }: { letter: DeadLetter }) {
+function LetterCard({ letter, onReplayed }: { letter: DeadLetter; onReplayed: (outcome: string) => void }) {
   const replay = useCommand<undefined>(`/admin/dead-letters/${letter.service}/${letter.id}/replay`, [
     'dead-letters',
   ]);
-  const outcome = (replay.data as { outcome?: string } | undefined)?.outcome;
   return (
     <article aria-label={`Dead letter ${letter.service} #${letter.id}`} data-dead-letter={letter.messageId}>
       <header>
@@ -81,12 +83,16 @@ function LetterCard({ letter }: { letter: DeadLetter }) {
           confirmLabel="Replay it"
           disabled={replay.isPending}
           onConfirm={() => {
-            replay.mutate(undefined);
+            replay.mutate(undefined, {
+              onSuccess: (answer) => {
+                const { outcome } = answer as { outcome: string };
+                onReplayed(`Replayed ${letter.type} (${letter.service} #${letter.id}): ${outcome}.`);
+              },
+            });
           }}
         />
       )}
       <ProblemNote error={replay.error} />
-      {outcome && <p role="status">Replayed: {outcome}.</p>}
     </article>
   );
 }

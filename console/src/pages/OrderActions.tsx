@@ -32,7 +32,8 @@ export function OrderActions({ order }: { order: OrderView }) {
     onSettled: refresh,
   });
   const amendDialog = useRef<HTMLDialogElement>(null);
-  const open = order.status === 'pending' || order.status === 'confirmed';
+  const cancellable = order.status !== 'cancelled' && order.status !== 'rejected';
+  const amendable = order.status === 'completed' && !order.amendmentPending;
   const cancelProblem = cancel.error instanceof ApiProblem ? cancel.error : undefined;
   const amendProblem = amend.error instanceof ApiProblem ? amend.error : undefined;
 
@@ -42,7 +43,7 @@ export function OrderActions({ order }: { order: OrderView }) {
   };
 
   return (
-    <details className="actions" open={open}>
+    <details className="actions" open={cancellable}>
       <summary>Cancel or amend</summary>
       <div className="grid">
         <form
@@ -65,7 +66,7 @@ export function OrderActions({ order }: { order: OrderView }) {
             question="Cancel this order? Its stock goes back and any payment is refunded."
             confirmLabel="Cancel the order"
             danger
-            disabled={!open || cancel.isPending}
+            disabled={!cancellable || cancel.isPending}
             onConfirm={() => {
               cancel.mutate();
             }}
@@ -88,7 +89,7 @@ export function OrderActions({ order }: { order: OrderView }) {
               error={amendProblem?.about(`/items/${index}/quantity`)}
             />
           ))}
-          <button type="submit" disabled={!open || amend.isPending}>
+          <button type="submit" disabled={!amendable || amend.isPending}>
             Amend order
           </button>
           <ProblemNote
