@@ -76,8 +76,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   return {
     host,
     bus,
-    inject: (request) =>
-      host.app.inject({ ...request, headers: withAuthorization(request.headers, token) }),
+    inject: (request) => host.app.inject({ ...request, headers: withAuthorization(request.headers, token) }),
     settled: async (timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       let quietChecks = 0;

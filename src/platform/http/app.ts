@@ -81,7 +81,10 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   await app.register(helmet);
   if (options.edge.corsOrigins.length > 0)
-    await app.register(cors, { origin: [...options.edge.corsOrigins], allowedHeaders: ['authorization', 'content-type'] });
+    await app.register(cors, {
+      origin: [...options.edge.corsOrigins],
+      allowedHeaders: ['authorization', 'content-type'],
+    });
   await installAuthentication(app, {
     verify: options.authentication.verify,
     writesPerMinute: options.edge.writesPerMinute,
