@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { FlowGraph } from '../src/platform/flows/flow-graph.js';
-import { checkConformance, type ObservedMessage } from '../src/platform/flows/conformance.js';
+import { FlowGraph } from '../src/flows/flow-graph.js';
+import { checkConformance, type ObservedMessage } from '../src/flows/conformance.js';
 import {
   OrderAmendmentFlow,
   OrderCancellationFlow,

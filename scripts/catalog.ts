@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { exportEventCatalog } from '../src/catalog/eventcatalog.js';
+import { exportEventCatalog } from '../src/generators/eventcatalog.js';
 
 /** `npm run catalog -- --out ./catalog`: an EventCatalog project of the domain, from the code. */
 const { values } = parseArgs({ options: { out: { type: 'string', default: 'catalog-out' } } });

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { jsonChanges } from '../src/catalog/json-diff.js';
+import { jsonChanges } from '../src/generators/json-diff.js';
 import { formatted, generatedDocuments } from './generated-documents.js';
 
 /**

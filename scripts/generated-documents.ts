@@ -1,6 +1,6 @@
 import { format, resolveConfig } from 'prettier';
 import { asyncApiDocument } from '../src/catalog/asyncapi.js';
-import { openApiDocument } from '../src/catalog/openapi.js';
+import { openApiDocument } from '../src/generators/openapi.js';
 
 /** The documents generated from the code and committed under docs/generated, so reviews show their changes. */
 export const generatedDocuments = [

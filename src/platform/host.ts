@@ -4,7 +4,7 @@ import { openAuthentication } from './auth/authentication.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { buildHttpApp, type HttpApp } from './http/app.js';
-import { registerOperationsRoutes } from './http/operations-routes.js';
+import { registerOperationsRoutes, type OperatedHost } from './http/operations-routes.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { randomIds, type IdGenerator } from './kernel/ids.js';
 import type { Logger } from './kernel/logger.js';
@@ -60,7 +60,7 @@ export interface Backlog {
  * Runs one or more services in this process: migrates their schemas, starts their outbox relays,
  * consumers and workers, and serves their routes on one HTTP app.
  */
-export class ServiceHost {
+export class ServiceHost implements OperatedHost {
   readonly app: HttpApp;
   readonly services: readonly RunningService[];
   readonly metrics: Metrics;

@@ -13,10 +13,14 @@ import {
   type ServiceId,
 } from '../../contracts/index.js';
 import { flows } from '../../contracts/flows.js';
-import { exportEventCatalog } from '../../src/catalog/eventcatalog.js';
-import { reckon, recordedExceptions } from '../../src/catalog/recorded-exceptions.js';
-import { differencesBetween, readCatalogFacts, referenceCatalogPath } from '../../src/catalog/reference.js';
-import { openCatalog, type Catalog } from '../../src/catalog/sdk.js';
+import { exportEventCatalog } from '../../src/generators/eventcatalog.js';
+import { reckon, recordedExceptions } from '../../src/generators/recorded-exceptions.js';
+import {
+  differencesBetween,
+  readCatalogFacts,
+  referenceCatalogPath,
+} from '../../src/generators/reference.js';
+import { openCatalog, type Catalog } from '../../src/generators/sdk.js';
 
 describe('the EventCatalog export', () => {
   const directory = mkdtempSync(join(tmpdir(), 'orders-catalog-'));

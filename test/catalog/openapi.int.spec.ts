@@ -5,7 +5,7 @@ import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import { useCanonicalUuids } from '../../contracts/index.js';
 import type { JsonObject } from '../../src/catalog/asyncapi.js';
-import { openApiDocument } from '../../src/catalog/openapi.js';
+import { openApiDocument } from '../../src/generators/openapi.js';
 
 interface Media {
   schema?: JsonObject;

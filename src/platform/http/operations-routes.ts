@@ -1,6 +1,9 @@
-import { Type } from 'typebox';
-import type { ServiceHost } from '../host.js';
+import { Type, type Static } from 'typebox';
+import type { ServiceId } from '../../../contracts/index.js';
 import { AppError } from '../kernel/errors.js';
+import type { ConsumerGroup } from '../messaging/consumer.js';
+import type { DeadLetterStore } from '../messaging/dead-letters.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { HttpApp } from './app.js';
 import {
   BacklogView,
@@ -13,8 +16,22 @@ import {
 } from './operations-schemas.js';
 import { problemResponse } from './problem.js';
 
+/** What the operations routes ask of the host that serves them. */
+export interface OperatedHost {
+  readonly metrics: Metrics;
+  readonly services: readonly {
+    readonly module: { readonly id: ServiceId };
+    readonly deadLetters: Pick<DeadLetterStore, 'list'>;
+    readonly consumers: Pick<ConsumerGroup, 'replay'>;
+  }[];
+  ready(): Promise<Static<typeof ReadinessView>>;
+  backlog(): Promise<Static<typeof BacklogView>>;
+  /** Brings the gauges that mirror storage and broker state up to date, before a scrape. */
+  collectMetrics(): Promise<void>;
+}
+
 /** Liveness, readiness, metrics and the dead-letter console of a host. */
-export function registerOperationsRoutes(app: HttpApp, host: ServiceHost): void {
+export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void {
   app.get(
     '/health',
     {

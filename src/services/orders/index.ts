@@ -1,9 +1,7 @@
+import { orderFlowObservation } from '../../flows/index.js';
 import { defineService } from '../../platform/service.js';
-import { departureCounter, FlowConformanceWorker } from './application/flow-conformance-worker.js';
 import { orderHandlers } from './application/handlers.js';
-import { timelineObserver } from './application/timeline-observer.js';
 import { orderRoutes } from './http/routes.js';
-import { flowCheckMigrations } from './infrastructure/flow-check-migrations.js';
 import { migrations } from './infrastructure/migrations.js';
 
 /** Takes orders and runs each through reservation, confirmation and fulfilment. */
@@ -11,18 +9,13 @@ export const ordersService = defineService({
   id: 'OrdersService',
   schema: 'orders',
   create: (ctx) => {
-    const flowChecks = new FlowConformanceWorker({
-      db: ctx.db,
-      clock: ctx.clock,
-      logger: ctx.logger,
-      departures: departureCounter(ctx.metrics.registry),
-    });
+    const flows = orderFlowObservation(ctx);
     return {
-      migrations: [...migrations, ...flowCheckMigrations],
+      migrations: [...migrations, ...flows.migrations],
       handlers: orderHandlers,
-      observers: [timelineObserver(flowChecks)],
+      observers: flows.observers,
       routes: orderRoutes(ctx),
-      workers: [flowChecks],
+      workers: flows.workers,
     };
   },
 });

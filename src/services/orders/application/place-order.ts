@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { PlaceOrder } from '../../../../contracts/index.js';
 import { type Envelope, type PayloadOf } from '../../../../contracts/index.js';
+import { recordInTimeline } from '../../../flows/index.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Order } from '../domain/index.js';
 import { insertOrder, lockOrder } from '../infrastructure/order-repository.js';
-import { recordInTimeline } from '../infrastructure/timeline-repository.js';
 import { withOrderErrors } from './errors.js';
 import { publish } from './publish.js';
 

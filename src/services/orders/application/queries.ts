@@ -1,14 +1,13 @@
+import { countDepartingFlows, timelineOf, type TimelineEntry } from '../../../flows/index.js';
 import type { Sql } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { OrderStatus } from '../domain/index.js';
-import { countDepartingFlows } from '../infrastructure/flow-check-repository.js';
 import {
   countOrdersByStatus,
   findOrder,
   listOrders,
   type StoredOrder,
 } from '../infrastructure/order-repository.js';
-import { timelineOf, type TimelineEntry } from '../infrastructure/timeline-repository.js';
 
 export async function getOrder(
   sql: Sql,

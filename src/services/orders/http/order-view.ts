@@ -1,9 +1,8 @@
 import { Type, type Static } from 'typebox';
 import { PaymentMethod } from '../../../../contracts/index.js';
+import { FlowConformanceView, type TimelineEntry } from '../../../flows/index.js';
 import { fromCents, lineTotal, orderTotal } from '../domain/index.js';
 import type { StoredOrder } from '../infrastructure/order-repository.js';
-import type { TimelineEntry } from '../infrastructure/timeline-repository.js';
-import { FlowConformanceView } from './flow-conformance-view.js';
 
 export const OrderStatus = Type.Union([
   Type.Literal('pending'),

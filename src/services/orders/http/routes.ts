@@ -1,6 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
+import {
+  findFlowCheck,
+  flowConformanceView,
+  OrderDiagramView,
+  orderDiagramView,
+} from '../../../flows/index.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
@@ -10,8 +16,6 @@ import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
 import { findOrders, getOrder, orderStatistics } from '../application/queries.js';
-import { findFlowCheck } from '../infrastructure/flow-check-repository.js';
-import { flowConformanceView, OrderDiagramView, orderDiagramView } from './flow-conformance-view.js';
 import {
   OrderStatisticsView,
   OrderStatus,

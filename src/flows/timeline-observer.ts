@@ -1,7 +1,7 @@
-import { contracts } from '../../../../contracts/index.js';
-import type { MessageObserver } from '../../../platform/messaging/consumer.js';
-import { requestFlowChecks } from '../infrastructure/flow-check-repository.js';
-import { recordInTimeline } from '../infrastructure/timeline-repository.js';
+import { contracts } from '../../contracts/index.js';
+import type { MessageObserver } from '../platform/messaging/consumer.js';
+import { requestFlowChecks } from './flow-check-repository.js';
+import { recordInTimeline } from './timeline-repository.js';
 import { checkDelayMs } from './order-flows.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { FlowDeclaration, FlowEdge, FlowStep, MessageStep } from '../../../contracts/flows.js';
+import type { FlowDeclaration, FlowEdge, FlowStep, MessageStep } from '../../contracts/flows.js';
 
 /** Messages of which at least one must follow a step; `silent` when a branch needs no message at all. */
 export interface Expectation {

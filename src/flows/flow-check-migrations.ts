@@ -1,4 +1,4 @@
-import type { Migration } from '../../../platform/db/database.js';
+import type { Migration } from '../platform/db/database.js';
 
 /** One row per order correlation id: the last conformance report and when to check again. */
 export const flowCheckMigrations: readonly Migration[] = [

@@ -1,4 +1,4 @@
-import type { FlowDeclaration, MessageStep } from '../../../contracts/flows.js';
+import type { FlowDeclaration, MessageStep } from '../../contracts/flows.js';
 import { FlowGraph } from './flow-graph.js';
 
 /** A message as a timeline recorded it. */

@@ -3,9 +3,9 @@ import {
   OrderCancellationFlow,
   OrderPlacementFlow,
   type FlowDeclaration,
-} from '../../../../contracts/flows.js';
-import { checkConformance, type ConformanceReport } from '../../../platform/flows/conformance.js';
-import type { TimelineEntry } from '../infrastructure/timeline-repository.js';
+} from '../../contracts/flows.js';
+import { checkConformance, type ConformanceReport } from './conformance.js';
+import type { TimelineEntry } from './timeline-repository.js';
 
 /** Every message that carries an order's correlation id must belong to one of these flows. */
 export const orderFlows: readonly FlowDeclaration[] = [

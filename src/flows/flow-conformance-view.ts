@@ -1,9 +1,9 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { exampleIds } from '../../../../contracts/examples.js';
-import { flowSequenceDiagram, observedSequenceDiagram } from '../../../catalog/mermaid.js';
-import { orderFlows } from '../application/order-flows.js';
-import type { FlowCheck } from '../infrastructure/flow-check-repository.js';
-import type { TimelineEntry } from '../infrastructure/timeline-repository.js';
+import { exampleIds } from '../../contracts/examples.js';
+import { flowSequenceDiagram, observedSequenceDiagram } from '../catalog/mermaid.js';
+import { orderFlows } from './order-flows.js';
+import type { FlowCheck } from './flow-check-repository.js';
+import type { TimelineEntry } from './timeline-repository.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 

@@ -12,8 +12,8 @@ import {
   type ServiceId,
 } from '../../contracts/index.js';
 import { flows, OrderPlacementFlow, type FlowDeclaration, type FlowStep } from '../../contracts/flows.js';
-import { jsonSchemaOf } from './asyncapi.js';
-import { flowSequenceDiagram } from './mermaid.js';
+import { jsonSchemaOf } from '../catalog/asyncapi.js';
+import { flowSequenceDiagram } from '../catalog/mermaid.js';
 import { teams, users } from './people.js';
 import { openCatalog } from './sdk.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PaymentFlow, type FlowDeclaration } from '../../../contracts/flows.js';
+import { PaymentFlow, type FlowDeclaration } from '../../contracts/flows.js';
 import { checkConformance, type ConformanceReport, type ObservedMessage } from './conformance.js';
 
 const start = Date.parse('2026-07-04T14:48:00.000Z');

@@ -4,7 +4,7 @@ import { ServiceHost } from '../platform/host.js';
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
-import { jsonSchemaOf, type JsonObject } from './asyncapi.js';
+import { jsonSchemaOf, type JsonObject } from '../catalog/asyncapi.js';
 
 /**
  * The OpenAPI 3.1 document of the whole HTTP surface, exactly as `/openapi.json` serves it: the

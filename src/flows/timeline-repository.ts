@@ -1,5 +1,5 @@
-import type { Envelope } from '../../../../contracts/index.js';
-import type { Sql } from '../../../platform/db/database.js';
+import type { Envelope } from '../../contracts/index.js';
+import type { Sql } from '../platform/db/database.js';
 
 export interface TimelineEntry {
   readonly messageId: string;

@@ -1,5 +1,5 @@
-import type { Sql } from '../../../platform/db/database.js';
-import type { ConformanceReport } from '../../../platform/flows/conformance.js';
+import type { Sql } from '../platform/db/database.js';
+import type { ConformanceReport } from './conformance.js';
 import type { TimelineEntry } from './timeline-repository.js';
 
 export interface FlowCheck {

@@ -1,16 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, type Registry } from 'prom-client';
-import type { Database } from '../../../platform/db/database.js';
-import type { Departure } from '../../../platform/flows/conformance.js';
-import type { Clock } from '../../../platform/kernel/clock.js';
-import type { Logger } from '../../../platform/kernel/logger.js';
-import { Signal } from '../../../platform/kernel/signal.js';
-import type { Worker } from '../../../platform/service.js';
-import {
-  claimDueFlowChecks,
-  countDueFlowChecks,
-  saveFlowChecks,
-} from '../infrastructure/flow-check-repository.js';
+import type { Database } from '../platform/db/database.js';
+import type { Departure } from './conformance.js';
+import type { Clock } from '../platform/kernel/clock.js';
+import type { Logger } from '../platform/kernel/logger.js';
+import { Signal } from '../platform/kernel/signal.js';
+import type { Worker } from '../platform/service.js';
+import { claimDueFlowChecks, countDueFlowChecks, saveFlowChecks } from './flow-check-repository.js';
 import { checkDelayMs, conformanceOf } from './order-flows.js';
 
 export type DepartureCounter = Counter<'flow' | 'kind'>;
