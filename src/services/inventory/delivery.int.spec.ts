@@ -45,8 +45,8 @@ describeEachEngine('InventoryService: bus commands and delivery guarantees', (op
     assert.equal(adjusted.length, 1);
     assert.equal(adjusted[0]?.adjusted_by, testSource, 'a bus command is adjusted by its source');
     const [inbox] = await sql<{ count: number }>(
-      'select count(*)::int as count from inventory.inbox where message_id = $1',
-      [command.id],
+      'select count(*)::int as count from inventory.inbox where idempotency_key = $1',
+      [command.idempotencykey],
     );
     assert.equal(inbox?.count, 1);
     await assertLedgerBalances();
