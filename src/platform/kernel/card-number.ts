@@ -11,7 +11,15 @@ export function looksLikeCardNumber(text: string): boolean {
   return sum % 10 === 0;
 }
 
-/** Any run of 13 to 19 digits (spaces and dashes between them) inside the text that passes the Luhn check. */
+/** A UUID's hex groups (8-4-4-4-12) can join into a Luhn-valid run of digits, yet never are a card. */
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * Any run of 13 to 19 digits (spaces and dashes between them) inside the text that passes the Luhn
+ * check; UUIDs in the text are not read as such runs.
+ */
 export function containsCardNumber(text: string): boolean {
-  return [...text.matchAll(/\d(?:[\s-]?\d){12,18}/g)].some(([run]) => looksLikeCardNumber(run));
+  return [...text.replace(UUIDS, ' ').matchAll(/\d(?:[\s-]?\d){12,18}/g)].some(([run]) =>
+    looksLikeCardNumber(run),
+  );
 }
