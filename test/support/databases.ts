@@ -65,7 +65,7 @@ async function probePostgres(): Promise<Error | undefined> {
   }
 }
 
-async function openPgliteTestDatabase(): Promise<TestDatabase> {
+export async function openPgliteTestDatabase(): Promise<TestDatabase> {
   const db = await openPglite({});
   return {
     engine: 'pglite',
