@@ -9,14 +9,20 @@ export interface TimelineEntry {
   readonly subject: string;
   readonly time: string;
   readonly causationId: string | null;
+  /** When the domain first took the message from the bus, where recorded. */
+  readonly firstHandledAt?: string | null;
 }
 
 /** Records messages in the timelines of the orders they belong to; messages of no known order are skipped. */
-export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[]): Promise<void> {
+export async function recordInTimeline(
+  sql: Sql,
+  envelopes: readonly Envelope[],
+  handledAt: Date,
+): Promise<void> {
   const column = <T>(pick: (envelope: Envelope) => T) => envelopes.map(pick);
   await sql.query(
-    `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id)
-     select m.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
+    `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id, first_handled_at)
+     select m.*, $9 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
        as m (correlation_id, message_id, type, version, source, subject, time, causation_id)
      where exists (select 1 from orders.orders o where o.correlation_id = m.correlation_id)
      on conflict do nothing`,
@@ -29,6 +35,7 @@ export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[])
       column((e) => e.subject),
       column((e) => e.time),
       column((e) => e.causationid ?? null),
+      handledAt,
     ],
   );
 }

@@ -63,7 +63,7 @@ export function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCommand>
       if (!winner) throw new Error(`order ${request.orderId} vanished during placement`);
       return sameRequest(winner.order, winner.requestFingerprint, fingerprint);
     }
-    await recordInTimeline(uow.sql, [command]);
+    await recordInTimeline(uow.sql, [command], uow.now);
     for (const event of events) publish(uow, order, event);
     return { order, created: true };
   });
