@@ -72,7 +72,18 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp'] },
+  {
+    ignores: [
+      'node_modules',
+      'data',
+      'coverage',
+      'catalog-out',
+      '.tmp',
+      '.stryker-tmp',
+      'reports',
+      'catalog-site',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -3,19 +3,33 @@ import { randomUUID } from 'node:crypto';
 /** A thin JSON client of the system's public HTTP API, as real clients use it. */
 export class ApiClient {
   readonly #baseUrl: string;
+  readonly #headers: Record<string, string>;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, token?: string) {
     this.#baseUrl = baseUrl;
+    this.#headers = token ? { authorization: `Bearer ${token}` } : {};
   }
 
+  /** Sends the request; a shed answer (503 or 429) is tried again after its Retry-After, as clients should. */
   async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.#baseUrl}${path}`, {
-      method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
+    for (;;) {
+      const response = await fetch(`${this.#baseUrl}${path}`, {
+        method,
+        ...(body === undefined
+          ? { headers: this.#headers }
+          : {
+              body: JSON.stringify(body),
+              headers: { ...this.#headers, 'content-type': 'application/json' },
+            }),
+      });
+      const retryAfter = response.headers.get('retry-after');
+      if ((response.status === 503 || response.status === 429) && retryAfter) {
+        await response.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, Number(retryAfter) * 1000));
+        continue;
+      }
+      return { status: response.status, body: (await response.json()) as T };
+    }
   }
 
   async stock(productId: string, quantity: number): Promise<void> {

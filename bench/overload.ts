@@ -34,7 +34,10 @@ export async function runOverload(
   system: SystemUnderTest,
   options: { orders: number; concurrency: number; products: number },
 ): Promise<OverloadResult> {
-  const api = new ApiClient(system.baseUrl);
+  const api = new ApiClient(system.baseUrl, system.token);
+  const authorization: Record<string, string> = system.token
+    ? { authorization: `Bearer ${system.token}` }
+    : {};
   const products = Array.from({ length: options.products }, () => ({
     productId: randomUUID(),
     units: Math.ceil((options.orders * 2) / options.products),
@@ -65,7 +68,7 @@ export async function runOverload(
       for (;;) {
         const answer = await fetch(`${system.baseUrl}/orders`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...authorization, 'content-type': 'application/json' },
           body: JSON.stringify(orderBody(orderId, product.productId, 1)),
         });
         await answer.arrayBuffer();
@@ -107,15 +110,18 @@ export async function runOverload(
     shed,
     placementMs: { p50: percentile(placement, 50), p99: percentile(placement, 99) },
     finalMs: { p50: percentile(final, 50), p99: percentile(final, 99) },
-    flowDepartures: await flowDepartures(system.baseUrl),
+    flowDepartures: await flowDepartures(system.baseUrl, authorization),
     completed: views.filter((view) => view.status === 'completed').length,
     rejected: views.filter((view) => view.status === 'rejected').length,
   };
 }
 
 /** Sums the flow_departures_total counter of /metrics by kind. */
-async function flowDepartures(baseUrl: string): Promise<Record<string, number>> {
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+async function flowDepartures(
+  baseUrl: string,
+  headers: Record<string, string>,
+): Promise<Record<string, number>> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`, { headers })).text();
   const byKind: Record<string, number> = {};
   for (const line of metrics.split('\n')) {
     const match = /^flow_departures_total\{.*kind="([^"]+)".*\} (\d+)/.exec(line);

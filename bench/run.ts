@@ -11,12 +11,15 @@ import {
 import { ApiClient } from './client.js';
 import { preloadDistributed, preloadEmbedded } from './growth.js';
 import { checkInvariants } from './invariants.js';
+import { startOtlpReceiver } from '../test/support/otlp-receiver.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
 import { runOverload } from './overload.js';
 import { newDataDir, startDistributed, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
 
-const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|overload|all> [--mode embedded|distributed] [--orders N]
+const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|all> [--mode embedded|distributed] [--orders N]
   [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--json out.json]
+  tracing runs the throughput load twice, on new systems: without tracing, then exporting every span
+  over OTLP/HTTP (protobuf) to a receiver in this process.
   --rate paces placements at R orders/s (latency at a given load); without it clients place as fast as they can.
   --mode distributed runs every service in its own process on the machine's PostgreSQL (127.0.0.1:5432)
   and NATS (127.0.0.1:4222), on bench_* databases and streams it removes afterwards.
@@ -42,7 +45,7 @@ const { values, positionals } = parseArgs({
 const scenario = positionals[0] ?? 'all';
 const mode = values.mode as Mode;
 if (
-  !['throughput', 'hot-sku', 'growth', 'ceiling', 'overload', 'all'].includes(scenario) ||
+  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'overload', 'all'].includes(scenario) ||
   !['embedded', 'distributed'].includes(mode)
 ) {
   console.error(usage);
@@ -61,15 +64,19 @@ const reports: ScenarioReport[] = [];
 let ceiling: Ceiling | undefined;
 
 /** Runs `run` on a new system of the chosen mode, holding `preload` completed orders beforehand. */
-async function withSystem<T>(run: (system: SystemUnderTest) => Promise<T>, preload: number): Promise<T> {
+async function withSystem<T>(
+  run: (system: SystemUnderTest) => Promise<T>,
+  preload: number,
+  env: Record<string, string> = {},
+): Promise<T> {
   if (mode === 'distributed') {
-    const system = await startDistributed();
+    const system = await startDistributed(env);
     return runAndStop(system, async () => {
       if (preload > 0) await preloadDistributed(system.databaseUrl('orders'), preload);
       return run(system);
     });
   }
-  if (preload === 0) return runAndStop(await startEmbedded(), run);
+  if (preload === 0) return runAndStop(await startEmbedded({ env }), run);
   // The schemas exist once the system has started; the bulk path then writes while it is stopped.
   const dataDir = await newDataDir();
   try {
@@ -97,20 +104,25 @@ async function ordersScenario(
   products: { productId: string; units: number }[],
   count: number,
   preload = 0,
+  env: Record<string, string> = {},
 ) {
-  return withSystem(async (system) => {
-    const result = await runOrders(system, {
-      orders: count,
-      concurrency,
-      products,
-      label: name,
-      ...(values.rate ? { rate: Number(values.rate) } : {}),
-    });
-    await checkInvariants(new ApiClient(system.baseUrl), result, products);
-    const { views, ...summary } = result;
-    reports.push({ scenario: name, result: summary });
-    return result;
-  }, preload);
+  return withSystem(
+    async (system) => {
+      const result = await runOrders(system, {
+        orders: count,
+        concurrency,
+        products,
+        label: name,
+        ...(values.rate ? { rate: Number(values.rate) } : {}),
+      });
+      await checkInvariants(new ApiClient(system.baseUrl, system.token), result, products);
+      const { views, ...summary } = result;
+      reports.push({ scenario: name, result: summary });
+      return result;
+    },
+    preload,
+    env,
+  );
 }
 
 const ample = (count: number) => {
@@ -133,6 +145,21 @@ if (scenario === 'growth' || scenario === 'all') {
   const preload = Number(values.preload);
   await ordersScenario('growth (0 existing)', ample(orders), orders);
   await ordersScenario(`growth (${preload.toLocaleString('en')} existing)`, ample(orders), orders, preload);
+}
+
+let tracing: { off: number; exporting: number; spans: number } | undefined;
+if (scenario === 'tracing' || scenario === 'all') {
+  const off = await ordersScenario('tracing off', ample(orders), orders);
+  const receiver = await startOtlpReceiver({ keepSpans: false });
+  try {
+    const exporting = await ordersScenario('tracing → OTLP', ample(orders), orders, 0, {
+      OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
+    });
+    tracing = { off: off.ordersPerSecond, exporting: exporting.ordersPerSecond, spans: receiver.spanCount };
+  } finally {
+    await receiver.stop();
+  }
 }
 
 if (scenario === 'overload') {
@@ -186,6 +213,13 @@ function printTable(): void {
     );
   } else if (ceiling) {
     console.log(`ceiling: ${ceiling.commitsPerSecond} commits/s, ${ceiling.busMessagesPerSecond} bus msgs/s`);
+  }
+  if (tracing) {
+    const cost = Math.round((1 - tracing.exporting / tracing.off) * 100);
+    console.log(
+      `tracing: ${tracing.off} orders/s without, ${tracing.exporting} orders/s exporting ` +
+        `${tracing.spans} spans over OTLP (${cost}% fewer orders/s)`,
+    );
   }
 }
 

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { EmbeddedIssuer } from '../src/platform/auth/embedded-issuer.js';
+import { loadSettings } from '../src/platform/kernel/settings.js';
 import { dropDatabase, serviceDatabaseUrl } from '../src/hosts/distributed/databases.js';
 import type { ManagedProcess } from '../src/hosts/distributed/processes.js';
 import { DomainTopology } from '../src/hosts/distributed/topology.js';
@@ -17,6 +19,8 @@ export type Mode = 'embedded' | 'distributed';
 export interface SystemUnderTest {
   readonly baseUrl: string;
   readonly mode: Mode;
+  /** A bearer token of an admin for the system's API, where the bench can issue one. */
+  readonly token?: string;
   /** CPU seconds used so far by every process of the system. */
   cpuSeconds(): Promise<number>;
   /** Peak resident memory per process since it started (PGlite's first start includes initdb), in MB. */
@@ -88,9 +92,11 @@ export async function startEmbedded(
     'Orders domain is running',
   );
   const pid = child.pid ?? 0;
+  const issuer = await EmbeddedIssuer.open(loadSettings({ DATA_DIR: dataDir }).auth);
   return {
     baseUrl: address,
     mode: 'embedded',
+    token: await issuer.issue({ subject: 'bench', role: 'admin', ttl: '2h' }),
     cpuSeconds: () => cpuSecondsOf(pid),
     peakRssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmHWM') }),
     rssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmRSS') }),
@@ -113,7 +119,7 @@ export interface DistributedSystem extends SystemUnderTest {
  * Starts every service in a process of its own and the gateway in front, on databases of the
  * machine's PostgreSQL and a NATS namespace that belong to this system only; stop removes them.
  */
-export async function startDistributed(): Promise<DistributedSystem> {
+export async function startDistributed(env: Record<string, string> = {}): Promise<DistributedSystem> {
   const name = benchName();
   const base = databaseUrl(name);
   const removeData = async () => {
@@ -130,7 +136,7 @@ export async function startDistributed(): Promise<DistributedSystem> {
       basePort: 0,
       gatewayPort: 0,
       // Warnings only: at info level, logging would be a good part of the CPU measured.
-      env: { LOG_LEVEL: 'warn', NATS_NAMESPACE: name, ...profilerEnv() },
+      env: { LOG_LEVEL: 'warn', NATS_NAMESPACE: name, ...profilerEnv(), ...env },
       output: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {

@@ -700,7 +700,3 @@ export const flows: readonly FlowDeclaration[] = [
   PaymentFlow,
   CancelSubscriptionFlow,
 ];
-
-export function findFlow(id: string): FlowDeclaration | undefined {
-  return flows.find((flow) => flow.id === id);
-}

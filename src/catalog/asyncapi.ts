@@ -10,7 +10,7 @@ import {
 } from '../../contracts/index.js';
 import { exampleIds, exampleTime } from '../../contracts/examples.js';
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
 
 /** A TypeBox schema as plain JSON Schema (TypeBox keeps its own markers out of enumerable keys). */
@@ -124,26 +124,36 @@ function operationsOf(service: ServiceId): [string, JsonObject][] {
   ];
 }
 
+const usedBy = (service: ServiceId) => (contract: MessageContract) =>
+  contract.producers.includes(service) || acceptedRange(contract, service) !== undefined;
+
 /**
- * The AsyncAPI 3.0 document of the whole domain, from the contract registry: one channel per real
- * bus subject, a send or receive operation per service and message, payload schemas, the
- * CloudEvents envelope as headers, and each message's version.
+ * The AsyncAPI 3.0 document of the whole domain, or of one service, from the contract registry:
+ * one channel per real bus subject, a send or receive operation per service and message, payload
+ * schemas, the CloudEvents envelope as headers, and each message's version.
  */
-export function asyncApiDocument(): JsonObject {
+export function asyncApiDocument(service?: ServiceId): JsonObject {
+  const described = service === undefined ? serviceIds : [service];
+  const messages = service === undefined ? contracts : contracts.filter(usedBy(service));
+  const title = service === undefined ? `${domain.name} domain` : services[service].name;
+  const summary =
+    service === undefined
+      ? `${domain.summary} Every command and event of the domain`
+      : `What ${services[service].name} sends and receives in the ${domain.name} domain`;
   return {
     asyncapi: '3.0.0',
-    id: 'urn:orders-domain',
+    id: service === undefined ? 'urn:orders-domain' : `urn:orders-domain:${service}`,
     info: {
-      title: `${domain.name} domain messages`,
-      version: domain.version,
-      description: `${domain.summary} Every command and event of the domain, generated from the contract registry. Services: ${serviceIds
-        .map((service) => `${service} ${services[service].version}`)
+      title: `${title} messages`,
+      version: service === undefined ? domain.version : services[service].version,
+      description: `${summary}, generated from the contract registry. Services: ${described
+        .map((id) => `${id} ${services[id].version}`)
         .join(', ')}.`,
-      tags: serviceIds.map((service) => ({ name: service, description: services[service].name })),
+      tags: described.map((id) => ({ name: id, description: services[id].name })),
     },
     defaultContentType: 'application/json',
     channels: Object.fromEntries(
-      contracts.map((contract) => [
+      messages.map((contract) => [
         contract.channel,
         {
           address: contract.channel,
@@ -153,9 +163,9 @@ export function asyncApiDocument(): JsonObject {
         },
       ]),
     ),
-    operations: Object.fromEntries(serviceIds.flatMap(operationsOf)),
+    operations: Object.fromEntries(described.flatMap(operationsOf)),
     components: {
-      messages: Object.fromEntries(contracts.map((contract) => [contract.id, messageOf(contract)])),
+      messages: Object.fromEntries(messages.map((contract) => [contract.id, messageOf(contract)])),
     },
   };
 }

@@ -96,9 +96,10 @@ export function observedSequenceDiagram(
 /**
  * A flow as a sequence diagram: producers and consumers come from the registry, choices become
  * `alt`, parallel steps `par`, optional ones `opt`. A step reached a second time (a loop, or two
- * branches meeting) is referred to by a note rather than drawn again.
+ * branches meeting) is referred to by a note rather than drawn again. With `mainPathOnly`, only the
+ * first choice and no optional step is drawn, one after the other: narrow enough for a page.
  */
-export function flowSequenceDiagram(flow: FlowDeclaration): string {
+export function flowSequenceDiagram(flow: FlowDeclaration, { mainPathOnly = false } = {}): string {
   const diagram = new SequenceDiagram();
   const steps = new Map(flow.steps.map((step) => [step.id, step]));
   const drawn = new Set<string>();
@@ -165,6 +166,11 @@ export function flowSequenceDiagram(flow: FlowDeclaration): string {
 
   const drawEdges = (step: FlowStep, speaker: string): void => {
     const required = (step.then ?? []).filter((edge) => !edge.optional);
+    if (mainPathOnly) {
+      for (const edge of [...required, ...(step.thenOneOf ?? []).slice(0, 1)])
+        draw(stepAt(edge.step), speaker);
+      return;
+    }
     const optional = (step.then ?? []).filter((edge) => edge.optional);
     const first = required[0];
     if (required.length === 1 && first) draw(stepAt(first.step), speaker);

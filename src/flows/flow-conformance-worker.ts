@@ -1,11 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../platform/db/database.js';
-import type { Departure } from './conformance.js';
+import { LeasedWorker } from '../platform/jobs/leased-worker.js';
+import { Bell } from '../platform/kernel/bell.js';
 import type { Clock } from '../platform/kernel/clock.js';
 import type { Logger } from '../platform/kernel/logger.js';
-import { Signal } from '../platform/kernel/signal.js';
-import type { Worker } from '../platform/service.js';
+import type { Departure } from './conformance.js';
 import { claimDueFlowChecks, countDueFlowChecks, saveFlowChecks } from './flow-check-repository.js';
 import { checkDelayMs, conformanceOf } from './order-flows.js';
 
@@ -42,34 +41,22 @@ interface Outcome {
  * documented flows; stores the report; then counts and logs what departs for the first time.
  * Replicas share the checks through row locks.
  */
-export class FlowConformanceWorker implements Worker {
-  readonly name = 'flow-conformance';
-  readonly #options: FlowConformanceOptions & { pollMs: number; batchSize: number };
-  readonly #signal = new Signal();
+export class FlowConformanceWorker extends LeasedWorker<Outcome> {
+  readonly #options: FlowConformanceOptions & { batchSize: number };
+  readonly #bell: Bell;
   #woken = false;
-  #running = false;
-  #loop: Promise<void> = Promise.resolve();
 
   constructor(options: FlowConformanceOptions) {
-    this.#options = { pollMs: 1000, batchSize: 25, ...options };
+    const bell = new Bell();
+    super({ name: 'flow-conformance', logger: options.logger, bell, pollMs: options.pollMs ?? 1000 });
+    this.#bell = bell;
+    this.#options = { batchSize: 25, ...options };
   }
 
   /** A timeline grew: its check comes due after the short delay that gathers a burst of messages. */
   wake(): void {
     this.#woken = true;
-    this.#signal.notify();
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
-  }
-
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#signal.notify();
-    await this.#loop;
+    this.#bell.ring();
   }
 
   /** Checks due now, and those asked for that come due within the gathering delay. */
@@ -77,23 +64,20 @@ export class FlowConformanceWorker implements Worker {
     return countDueFlowChecks(this.#options.db, new Date(this.#options.clock.now().getTime() + checkDelayMs));
   }
 
-  async #run(): Promise<void> {
-    while (this.#running) {
-      const outcomes = await this.#checkDue().catch((error: unknown) => {
-        this.#options.logger.warn({ err: error }, 'could not check orders against their flows, will retry');
-        return [];
-      });
-      for (const outcome of outcomes) this.#report(outcome);
-      if (outcomes.length > 0) continue;
-      if (this.#takeWakeUp()) await sleep(checkDelayMs);
-      else await this.#signal.wait(this.#options.pollMs);
-    }
+  /** The checks are made as they are claimed, under their row locks: what is left is to report them. */
+  protected claim(): Promise<Outcome[]> {
+    return this.#checkDue();
   }
 
-  #takeWakeUp(): boolean {
-    const woken = this.#woken;
+  protected async work(outcome: Outcome): Promise<void> {
+    this.#report(outcome);
+  }
+
+  protected override async idle(): Promise<boolean> {
+    if (!this.#woken) return super.idle();
     this.#woken = false;
-    return woken;
+    await this.pause(checkDelayMs);
+    return true;
   }
 
   #checkDue(): Promise<Outcome[]> {

@@ -1,7 +1,7 @@
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { announceReady } from './distributed/processes.js';
-import { stopOnSignals } from './distributed/shutdown.js';
+import { stopOnSignals } from './shutdown.js';
 import { DomainTopology } from './distributed/topology.js';
 import { domainServices } from './domain-services.js';
 

@@ -5,13 +5,19 @@ import { ServiceHost } from '../platform/host.js';
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { domainServices } from './domain-services.js';
+import { stopOnSignals } from './shutdown.js';
 
 /**
  * The default runtime: every service in this one process, sharing one database (PGlite under
  * DATA_DIR, or PostgreSQL when DATABASE_URL is set) and the durable in-process bus.
  */
 const settings = loadSettings();
+const tracing = startTracing({
+  processName: 'orders-domain',
+  services: domainServices.map((module) => module.id),
+});
 const logger = createLogger({ level: settings.logLevel, name: 'orders-domain' });
 const db = settings.databaseUrl
   ? await openPostgres({
@@ -39,15 +45,9 @@ logger.info(
   'Orders domain is running',
 );
 
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, 'shutting down');
+stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
   await host.stop();
   await bus.close();
   await db.close();
-  process.exit(0);
-}
-process.on('SIGINT', () => void shutdown('SIGINT'));
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  await tracing.shutdown();
+});

@@ -1,8 +1,9 @@
 import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { buildGateway } from './distributed/gateway-app.js';
 import { announceReady } from './distributed/processes.js';
-import { stopOnSignals } from './distributed/shutdown.js';
+import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
 
 /**
@@ -10,6 +11,7 @@ import { domainServices } from './domain-services.js';
  * replicas, listed in GATEWAY_UPSTREAMS (`orders=http://host:4001,orders=http://host:4002,...`).
  */
 const settings = loadSettings();
+const tracing = startTracing({ processName: 'gateway', services: [] });
 const logger = createLogger({ level: settings.logLevel, name: 'gateway' });
 const missing = domainServices.filter((module) => !settings.gateway.upstreams[module.schema]?.length);
 if (missing.length > 0) {
@@ -33,4 +35,7 @@ const address = await app.listen({ port: settings.port, host: settings.host });
 logger.info({ address, upstreams: settings.gateway.upstreams }, 'gateway is running');
 announceReady(address);
 
-stopOnSignals(logger, settings.shutdownTimeoutMs, () => app.close());
+stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
+  await app.close();
+  await tracing.shutdown();
+});

@@ -4,8 +4,9 @@ import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { DeadLetterStore } from '../platform/messaging/dead-letters.js';
 import { JetStreamBus } from '../platform/messaging/jetstream-bus.js';
+import { startTracing } from '../platform/observability/tracing.js';
 import { announceReady } from './distributed/processes.js';
-import { stopOnSignals } from './distributed/shutdown.js';
+import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
 
 /**
@@ -13,7 +14,7 @@ import { domainServices } from './domain-services.js';
  * distributed runtime. Start as many replicas as needed; they share the service's database and
  * its durable consumers, and one of them at a time relays its outbox.
  *
- *   npm run service -- <orders|inventory|notifications>
+ *   npm run service -- <name>      (the schema of a service in domain-services.ts, such as orders)
  */
 const names = domainServices.map((candidate) => candidate.schema);
 const module = domainServices.find((candidate) => candidate.schema === process.argv[2]);
@@ -22,6 +23,7 @@ if (!module) {
   process.exit(2);
 }
 const settings = loadSettings();
+const tracing = startTracing({ processName: module.id, services: [module.id] });
 const logger = createLogger({ level: settings.logLevel, name: module.schema });
 if (!settings.databaseUrl || !settings.nats.url) {
   logger.fatal('DATABASE_URL and NATS_URL must both be set to run a service on its own');
@@ -69,4 +71,5 @@ stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {
   await host.stop();
   await bus.close();
   await db.close();
+  await tracing.shutdown();
 });

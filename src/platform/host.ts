@@ -1,8 +1,9 @@
 import { services as serviceCatalog } from '../../contracts/index.js';
+import { openAuthentication } from './auth/authentication.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { buildHttpApp, type HttpApp } from './http/app.js';
-import { registerOperationsRoutes, type OperatedHost } from './http/operations-routes.js';
+import { operationsTag, registerOperationsRoutes, type OperatedHost } from './http/operations-routes.js';
 import { systemClock, type Clock } from './kernel/clock.js';
 import { randomIds, type IdGenerator } from './kernel/ids.js';
 import type { Logger } from './kernel/logger.js';
@@ -15,6 +16,7 @@ import { Outbox } from './messaging/outbox.js';
 import { OutboxRelay } from './messaging/outbox-relay.js';
 import { relayLeaseTable } from './messaging/relay-lease.js';
 import { messagingTables } from './messaging/tables.js';
+import { routesOf } from './observability/http-spans.js';
 import { Metrics } from './observability/metrics.js';
 import type { ServiceContext, ServiceModule, ServiceParts } from './service.js';
 
@@ -84,6 +86,7 @@ export class ServiceHost implements OperatedHost {
         clock,
         ids,
         bus: bus.inDatabase?.holds(db) ? bus.inDatabase : undefined,
+        messagingSystem: bus.system,
       });
       const context: ServiceContext = {
         service: module.id,
@@ -144,15 +147,29 @@ export class ServiceHost implements OperatedHost {
       logger,
       bodyLimitBytes: settings.bodyLimitBytes,
       shedding: settings.http,
+      authentication: await openAuthentication(settings.auth),
+      edge: settings.edge,
       title: 'Orders domain',
       version: '0.1.0',
       description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,
+      servers: [{ url: `http://localhost:${settings.port}`, description: 'A host on this machine' }],
+      tags: [
+        ...options.modules.map((m) => ({
+          name: serviceCatalog[m.id].context,
+          description: `${serviceCatalog[m.id].name} ${serviceCatalog[m.id].version}`,
+        })),
+        operationsTag,
+      ],
     });
     const host = new ServiceHost(options, app, running, metrics);
     registerOperationsRoutes(app, host);
     for (const [path, document] of Object.entries(options.documents ?? {}))
       app.get(path, { schema: { hide: true } }, () => document);
-    for (const service of running) await app.register(service.parts.routes);
+    for (const service of running)
+      await app.register(async (scope: HttpApp) => {
+        await scope.register(routesOf(service.module.id));
+        await service.parts.routes(scope);
+      });
     await app.ready();
 
     for (const service of running) {

@@ -13,7 +13,11 @@ import {
   type ServiceId,
 } from '../../contracts/index.js';
 import { flows } from '../../contracts/flows.js';
-import { exportEventCatalog } from '../../src/generators/eventcatalog.js';
+import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
+import { validate } from '@readme/openapi-parser';
+import { earlierDomainVersions } from '../../src/generators/domain-history.js';
+import { catalogEntries, type CatalogEntry } from '../../src/generators/eventcatalog-content-rules.js';
+import { exportEventCatalog, specificationFiles } from '../../src/generators/eventcatalog.js';
 import { reckon, recordedExceptions } from '../../src/generators/recorded-exceptions.js';
 import {
   differencesBetween,
@@ -94,6 +98,89 @@ describe('the EventCatalog export', () => {
         flow.steps.map((step) => [step.id, step.kind === 'message' ? step.message.id : null]),
       );
       assert.match(written.markdown, /```mermaid\nsequenceDiagram/);
+    }
+  });
+
+  describe("as EventCatalog's content rules find it", () => {
+    let entries: CatalogEntry[];
+    const found = (collection: CatalogEntry['collection'], id: string, version: string) =>
+      entries.filter(
+        (entry) => entry.collection === collection && entry.id === id && entry.version === version,
+      );
+
+    before(async () => {
+      entries = await catalogEntries(directory);
+    });
+
+    it('finds every command and event once, at its version', () => {
+      for (const contract of contracts) {
+        assert.equal(found(`${contract.kind}s`, contract.id, contract.version).length, 1, contract.id);
+      }
+      const messages = entries.filter(
+        (entry) => entry.collection === 'events' || entry.collection === 'commands',
+      );
+      assert.equal(messages.length, contracts.length);
+    });
+
+    it('finds every service and flow, and every message a flow step stands for', () => {
+      for (const id of Object.keys(services) as ServiceId[]) {
+        assert.equal(found('services', id, services[id].version).length, 1, id);
+      }
+      for (const flow of flows) {
+        assert.equal(found('flows', flow.id, flow.version).length, 1, flow.id);
+        for (const step of flow.steps) {
+          if (step.kind !== 'message') continue;
+          const kind = contracts.find((contract) => contract.id === step.message.id)?.kind;
+          assert.ok(kind, `${flow.id} step ${step.id}`);
+          assert.equal(found(`${kind}s`, step.message.id, step.message.version).length, 1, step.id);
+        }
+      }
+    });
+
+    it("keeps the domain's earlier versions and a changelog with the project's entry and the reference's", () => {
+      for (const version of [...earlierDomainVersions.map((each) => each.version), domain.version]) {
+        assert.equal(found('domains', domain.id, version).length, 1, version);
+      }
+      const [changelog] = entries.filter((entry) => entry.collection === 'changelogs');
+      assert.equal(changelog?.file, 'domains/Orders/changelog.mdx');
+      const text = readFileSync(join(directory, changelog.file), 'utf8');
+      assert.match(text, /^createdAt: \d{4}-\d{2}-\d{2}T/m);
+      assert.match(text, new RegExp(`${domain.version} as the project runs it`));
+      assert.match(text, /Service added to domain/);
+    });
+  });
+
+  it('gives every service its own AsyncAPI and OpenAPI documents, valid, beside its page', async () => {
+    for (const id of Object.keys(services) as ServiceId[]) {
+      const service = await catalog.getService(id);
+      assert.deepEqual(
+        (service.specifications as { type: string; path: string }[]).map(({ type, path }) => [type, path]),
+        [
+          ['asyncapi', specificationFiles.asyncapi],
+          ['openapi', specificationFiles.openapi],
+        ],
+      );
+      const folder = join(directory, 'services', id);
+      const asyncApi = readFileSync(join(folder, specificationFiles.asyncapi), 'utf8');
+      const { diagnostics } = await new Parser().parse(asyncApi);
+      assert.deepEqual(
+        diagnostics
+          .filter((diagnostic) => DiagnosticSeverity[diagnostic.severity] === 'Error')
+          .map((diagnostic) => diagnostic.message),
+        [],
+        id,
+      );
+      const operations = Object.keys((JSON.parse(asyncApi) as { operations: object }).operations);
+      assert.ok(operations.length > 0 && operations.every((operation) => operation.startsWith(`${id}.`)), id);
+
+      const openApi = JSON.parse(readFileSync(join(folder, specificationFiles.openapi), 'utf8')) as {
+        paths: Record<string, Record<string, { tags: string[]; operationId: string }>>;
+      };
+      const result = await validate(structuredClone(openApi) as unknown as Parameters<typeof validate>[0]);
+      assert.ok(result.valid, id);
+      const routes = Object.values(openApi.paths).flatMap((item) => Object.values(item));
+      assert.ok(routes.length > 0, id);
+      for (const route of routes) assert.deepEqual(route.tags, [services[id].context], route.operationId);
     }
   });
 

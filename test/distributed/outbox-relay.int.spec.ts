@@ -21,6 +21,7 @@ const schema = 'relayprobe';
 function recordingBus(published: OutgoingMessage[]): MessageBus {
   const none: ConsumerStats = { waiting: 0, inFlight: 0, redelivered: 0 };
   return {
+    system: 'recording',
     publish: async (messages) => {
       published.push(...messages);
     },

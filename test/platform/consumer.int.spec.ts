@@ -32,11 +32,19 @@ interface ProbeState {
   ready: boolean;
 }
 
+/** Version 0.1.x of OrderPlaced, as this probe pretends it was, named the order `legacyOrderId`. */
+type LegacyOrderPlaced = Omit<PayloadOf<typeof OrderPlaced>, 'orderId'> & { legacyOrderId: string };
+
+function fromLegacyOrderPlaced(data: unknown): PayloadOf<typeof OrderPlaced> {
+  const { legacyOrderId, ...rest } = data as LegacyOrderPlaced;
+  return { ...rest, orderId: legacyOrderId };
+}
+
 function probeHandler(state: ProbeState): MessageHandler {
   return defineHandler({
     name: 'probe',
     contract: OrderPlaced,
-    upcasters: [{ from: '0.1.x', upcast: (data) => ({ ...(data as PayloadOf<typeof OrderPlaced>) }) }],
+    upcasters: [{ from: '0.1.x', upcast: fromLegacyOrderPlaced }],
     handle: async ({ envelope, payload }, uow) => {
       if (state.poisoned.has(payload.orderId)) throw new Error('poison');
       if (state.behaviour === 'await-ready' && !state.ready)
@@ -120,6 +128,8 @@ describeEachEngine('the consumer runner', (open) => {
         envelope.id,
       ])
     )[0]!.n;
+  const effectRowsOf = (envelope: Envelope) =>
+    db.query<{ order_id: string }>('select order_id from probe.effects where message_id = $1', [envelope.id]);
   const outboxFor = async (orderId: string) =>
     (
       await db.query<{ n: number }>(
@@ -155,11 +165,29 @@ describeEachEngine('the consumer runner', (open) => {
   it('dead-letters a version outside the accepted range unless an upcaster reads it', async () => {
     state.behaviour = 'apply';
     const tooNew = { ...placed(), dataversion: '1.0.0' };
-    const upcastable = { ...placed(), dataversion: '0.1.3' };
-    await deliver(tooNew, upcastable);
-    assert.equal(await effectsOf(tooNew), 0);
-    assert.match((await letterOf(tooNew))!.reason, /version 1\.0\.0 is outside the accepted range 0\.0\.x/);
-    assert.equal(await effectsOf(upcastable), 1);
+    const sameMajorTooNew = { ...placed(), dataversion: '0.2.0' };
+    const inRange = { ...placed(), dataversion: '0.0.7' };
+    const legacyOrderId = randomIds.next();
+    const { orderId: _orderId, ...rest } = placed().data;
+    const legacy: LegacyOrderPlaced = { ...rest, legacyOrderId };
+    const upcastable = { ...placed(), dataversion: '0.1.3', data: legacy as never };
+    await deliver(tooNew, sameMajorTooNew, inRange, upcastable);
+    for (const outside of [tooNew, sameMajorTooNew]) {
+      assert.equal(await effectsOf(outside), 0, outside.dataversion);
+      assert.match(
+        (await letterOf(outside))?.reason ?? '',
+        new RegExp(
+          `version ${outside.dataversion.replaceAll('.', '\\.')} is outside the accepted range 0\\.0\\.x`,
+        ),
+      );
+    }
+    assert.equal(await effectsOf(inRange), 1);
+    assert.equal(await letterOf(upcastable), undefined);
+    assert.deepEqual(
+      await effectRowsOf(upcastable),
+      [{ order_id: legacyOrderId }],
+      'the handler saw the upcast data',
+    );
   });
 
   it('retries a failing handler with back-off, then dead-letters it with the last error', async () => {
@@ -232,7 +260,15 @@ describeEachEngine('the consumer runner', (open) => {
       assert.ok(Date.now() < deadline, 'the parked message never ran');
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
-    assert.equal(await effectsOf(message), 1);
+    // A second wake-up, and time for a second run (many bus polls) to show if there is one.
+    await outbox.run({ correlationId: 'probe' }, async (uow) => {
+      uow.resume('probe:ready');
+    });
+    const watchUntil = Date.now() + 500;
+    while (Date.now() < watchUntil) {
+      assert.equal(await effectsOf(message), 1, 'the parked message ran again');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     assert.deepEqual(await db.query('select * from probe.parked'), []);
   });
 });

@@ -242,9 +242,15 @@ describeEachEngine('database', (open, engine) => {
     it('survives the server dropping an idle pooled connection', async () => {
       const [{ pid } = { pid: 0 }] = await t.db.query<{ pid: number }>('select pg_backend_pid() as pid');
       const other = await t.openAnother();
-      await other.query('select pg_terminate_backend($1)', [pid]);
+      const [terminated] = await other.query<{ done: boolean }>('select pg_terminate_backend($1) as done', [
+        pid,
+      ]);
+      assert.equal(terminated?.done, true, `backend ${pid} was terminated`);
       await sleep(100); // lets the idle client receive its termination notice
       await t.db.ping();
+      const [now] = await t.db.query<{ pid: number }>('select pg_backend_pid() as pid');
+      assert.notEqual(now?.pid, pid, 'the pool serves from a new connection');
+      assert.deepEqual(await other.query('select 1 from pg_stat_activity where pid = $1', [pid]), []);
     });
 
     it('fails at open with an error naming the unreachable server', async () => {

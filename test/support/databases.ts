@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { describe, it } from 'node:test';
+import { describe } from 'node:test';
 import type { Database } from '../../src/platform/db/database.js';
 import { openPglite } from '../../src/platform/db/pglite.js';
 import { openPostgres } from '../../src/platform/db/postgres.js';
+import { describeNeeding, postgresUrl, probePostgres } from './services.js';
 
 export const engines = ['pglite', 'postgres'] as const;
 export type Engine = (typeof engines)[number];
@@ -19,12 +20,11 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-const postgresUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const postgresUnreachable = await probePostgres();
+const postgresAbsent = await probePostgres();
 
 /**
  * Declares the suite once per engine, as `<title> [pglite]` and `<title> [postgres]`.
- * Without a reachable PostgreSQL the postgres suite is skipped, except on CI where it fails.
+ * Without a reachable PostgreSQL the postgres suite fails, unless the user opted out (see services.ts).
  */
 export function describeEachEngine(
   title: string,
@@ -33,36 +33,19 @@ export function describeEachEngine(
   describe(`${title} [pglite]`, () => {
     body(openPgliteTestDatabase, 'pglite');
   });
-
-  const postgresTitle = `${title} [postgres]`;
-  if (postgresUnreachable === undefined) {
-    describe(postgresTitle, () => {
-      body(openPostgresTestDatabase, 'postgres');
-    });
-  } else if (process.env.CI) {
-    describe(postgresTitle, () => {
-      it('reaches PostgreSQL, which CI requires', () => {
-        throw postgresUnreachable;
-      });
-    });
-  } else {
-    const { cause } = postgresUnreachable;
-    const why = cause instanceof Error ? cause.message : postgresUnreachable.message;
-    const skip = `PostgreSQL was not reachable at ${postgresUrl} (${why}); set TEST_DATABASE_URL to run these`;
-    describe(postgresTitle, { skip }, () => {
-      body(openPostgresTestDatabase, 'postgres');
-    });
-  }
+  describePostgres(title, (open) => {
+    body(open, 'postgres');
+  });
 }
 
-async function probePostgres(): Promise<Error | undefined> {
-  try {
-    const db = await openPostgres({ url: postgresUrl, poolSize: 1 });
-    await db.close();
-    return undefined;
-  } catch (error) {
-    return error instanceof Error ? error : new Error(String(error));
-  }
+/**
+ * Declares a suite for PostgreSQL only, as `<title> [postgres]`: for what needs several connections
+ * working at once, which PGlite's single connection cannot show.
+ */
+export function describePostgres(title: string, body: (open: () => Promise<TestDatabase>) => void): void {
+  describeNeeding(`${title} [postgres]`, postgresAbsent ? [postgresAbsent] : [], () => {
+    body(openPostgresTestDatabase);
+  });
 }
 
 export async function openPgliteTestDatabase(): Promise<TestDatabase> {
@@ -105,4 +88,13 @@ async function asAdmin(sql: string): Promise<void> {
   } finally {
     await admin.close();
   }
+}
+
+/** A new, empty PostgreSQL database for a process a test starts: its URL, and how to drop it. */
+export async function createPostgresDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `t_${randomBytes(8).toString('hex')}`;
+  await asAdmin(`create database ${name}`);
+  const url = new URL(postgresUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => asAdmin(`drop database if exists ${name} with (force)`) };
 }

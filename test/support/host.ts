@@ -1,3 +1,4 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { asyncApiDocument } from '../../src/catalog/asyncapi.js';
 import type { ServiceModule } from '../../src/platform/service.js';
 import type { Database } from '../../src/platform/db/database.js';
@@ -7,11 +8,13 @@ import type { IdGenerator } from '../../src/platform/kernel/ids.js';
 import { createLogger, type Logger } from '../../src/platform/kernel/logger.js';
 import { loadSettings } from '../../src/platform/kernel/settings.js';
 import { LocalBus } from '../../src/platform/messaging/local-bus.js';
+import { defaultCaller, testKeysDir, tokenFor, withAuthorization } from './auth.js';
 
 export interface TestHost {
   readonly host: ServiceHost;
   readonly bus: LocalBus;
-  readonly inject: ServiceHost['app']['inject'];
+  /** Sends the request as the default caller (admin), unless `headers.authorization` says otherwise. */
+  readonly inject: (options: InjectOptions) => Promise<LightMyRequestResponse>;
   /** Resolves once every outbox is published, every consumer has settled what it was sent and every worker is idle. */
   settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -30,6 +33,9 @@ export interface TestHostOptions {
 /** Fast retries so that failure paths settle in milliseconds. */
 const testEnv = {
   LOG_LEVEL: 'silent',
+  DATA_DIR: testKeysDir,
+  RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10000000',
   RETRY_BASE_MS: '5',
   RETRY_MAX_MS: '50',
   MAX_DELIVERIES: '3',
@@ -56,6 +62,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     ...(options.ids ? { ids: options.ids } : {}),
     documents: { '/asyncapi.json': asyncApiDocument() },
   });
+  const token = await tokenFor(defaultCaller, { ...testEnv, ...options.env });
   const consumers = host.services.flatMap((service) => service.consumers.consumerNames);
   const workers = host.services.flatMap((service) => service.parts.workers ?? []);
 
@@ -69,7 +76,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   return {
     host,
     bus,
-    inject: host.app.inject.bind(host.app),
+    inject: (request) => host.app.inject({ ...request, headers: withAuthorization(request.headers, token) }),
     settled: async (timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       let quietChecks = 0;

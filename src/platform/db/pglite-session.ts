@@ -1,4 +1,5 @@
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { inStatementSpan } from '../observability/database-spans.js';
 
 type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][number];
 
@@ -28,7 +29,11 @@ export class PgliteSession {
     this.#pglite = pglite;
   }
 
-  async query<Row>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+  query<Row>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return inStatementSpan(text, () => this.#query<Row>(text, params));
+  }
+
+  async #query<Row>(text: string, params: readonly unknown[]): Promise<Row[]> {
     const statement = this.#prepared.get(text) ?? (await this.#prepare(text));
     const values = params.map((value, index) => this.#serialize(value, statement.parameterTypes[index]));
     const { messages } = await this.#pglite.execProtocol(
@@ -75,7 +80,7 @@ export class PgliteSession {
   }
 
   async #simple(sql: string): Promise<string[]> {
-    const { messages } = await this.#pglite.execProtocol(serialize.query(sql));
+    const { messages } = await inStatementSpan(sql, () => this.#pglite.execProtocol(serialize.query(sql)));
     return messages.flatMap((message: BackendMessage) =>
       message.name === 'commandComplete' && 'text' in message ? [String(message.text)] : [],
     );

@@ -1,17 +1,25 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pgModule from 'pg';
 import type { Database, Sql } from './database.js';
 
-const { builtins } = pg.types;
+/**
+ * node-postgres, loaded on first use through `require`: the OpenTelemetry pg instrumentation hooks
+ * `require` (an ESM import of pg passes it by), and a host starts tracing before its first database.
+ */
+let driver: typeof pgModule | undefined;
+const pg = (): typeof pgModule => (driver ??= createRequire(import.meta.url)('pg') as typeof pgModule);
 
 // Per pool rather than on the global pg.types, so no other pg user in the process is affected.
 // Same JS shapes as the PGlite driver.
-const typeParsers: pg.CustomTypesConfig = {
-  getTypeParser: (oid, format) =>
-    oid === builtins.INT8 || oid === builtins.NUMERIC
+const typeParsers: pgModule.CustomTypesConfig = {
+  getTypeParser: (oid, format) => {
+    const { types } = pg();
+    return oid === types.builtins.INT8 || oid === types.builtins.NUMERIC
       ? Number
-      : (pg.types.getTypeParser(oid, format) as (text: string) => unknown),
+      : (types.getTypeParser(oid, format) as (text: string) => unknown);
+  },
 };
 
 const SERIALIZATION_FAILURE = '40001';
@@ -26,7 +34,7 @@ export async function openPostgres(options: {
   poolSize?: number;
   applicationName?: string;
 }): Promise<Database> {
-  const pool = new pg.Pool({
+  const pool = new (pg().Pool)({
     connectionString: options.url,
     max: options.poolSize ?? 10,
     application_name: options.applicationName,
@@ -54,7 +62,7 @@ export async function openPostgres(options: {
   };
 }
 
-async function transactionOnce<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
+async function transactionOnce<T>(pool: pgModule.Pool, work: (tx: Sql) => Promise<T>): Promise<T> {
   const client = await pool.connect();
   guardAgainstConnectionErrors(client);
   let connectionBroken = false;
@@ -76,14 +84,14 @@ async function transactionOnce<T>(pool: pg.Pool, work: (tx: Sql) => Promise<T>):
   }
 }
 
-const guardedClients = new WeakSet<pg.PoolClient>();
+const guardedClients = new WeakSet<pgModule.PoolClient>();
 
 /**
  * While checked out the pool does not listen for the client's errors, and a client destroyed after
  * a broken connection may still report the server's termination later: unheard, that 'error' event
  * would crash the process. The guard stays for the client's whole life (the next query rejects anyway).
  */
-function guardAgainstConnectionErrors(client: pg.PoolClient): void {
+function guardAgainstConnectionErrors(client: pgModule.PoolClient): void {
   if (guardedClients.has(client)) return;
   guardedClients.add(client);
   client.on('error', ignore);
@@ -102,7 +110,7 @@ async function withRetries<T>(attempt: () => Promise<T>): Promise<T> {
 }
 
 function isTransient(error: unknown): boolean {
-  const code = error instanceof pg.DatabaseError ? error.code : undefined;
+  const code = error instanceof pg().DatabaseError ? error.code : undefined;
   return code === SERIALIZATION_FAILURE || code === DEADLOCK_DETECTED;
 }
 
@@ -135,7 +143,7 @@ class StatementNames {
 
 const statementNames = new StatementNames();
 
-function sqlOn(client: pg.Pool | pg.PoolClient): Sql {
+function sqlOn(client: pgModule.Pool | pgModule.PoolClient): Sql {
   const run = (text: string, params?: readonly unknown[]) =>
     client.query({ name: statementNames.of(text), text, values: params && [...params] });
   return {
@@ -159,7 +167,7 @@ function sqlOn(client: pg.Pool | pg.PoolClient): Sql {
 
 function isStalePlan(error: unknown): boolean {
   return (
-    error instanceof pg.DatabaseError &&
+    error instanceof pg().DatabaseError &&
     error.code === FEATURE_NOT_SUPPORTED &&
     /cached plan/.test(error.message)
   );

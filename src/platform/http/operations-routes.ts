@@ -17,6 +17,12 @@ import {
 import { neverShed } from './load-shedding.js';
 import { problemResponse } from './problem.js';
 
+/** The tag of the routes every host serves, whatever services it runs. */
+export const operationsTag = {
+  name: 'operations',
+  description: 'Liveness, readiness, metrics, backlog and dead letters of the process',
+};
+
 /** What the operations routes ask of the host that serves them. */
 export interface OperatedHost {
   readonly metrics: Metrics;
@@ -37,6 +43,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
     '/health',
     {
       schema: {
+        operationId: 'getHealth',
         tags: ['operations'],
         summary: 'The process is alive',
         response: { 200: HealthView, 500: unexpectedFailure },
@@ -50,6 +57,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
     '/ready',
     {
       schema: {
+        operationId: 'getReadiness',
         tags: ['operations'],
         summary: 'Every database and the bus answer',
         response: { 200: ReadinessView, 503: ReadinessView, 500: unexpectedFailure },
@@ -65,6 +73,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
     '/metrics',
     {
       schema: {
+        operationId: 'getMetrics',
         tags: ['operations'],
         summary: 'Prometheus metrics',
         response: { 200: MetricsText, 500: unexpectedFailure },
@@ -80,6 +89,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
     '/admin/backlog',
     {
       schema: {
+        operationId: 'getBacklog',
         tags: ['operations'],
         summary: 'Work accepted and not finished: unpublished outbox, unacknowledged messages, worker queues',
         response: { 200: BacklogView, 500: unexpectedFailure },
@@ -92,6 +102,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
     '/admin/dead-letters',
     {
       schema: {
+        operationId: 'listDeadLetters',
         tags: ['operations'],
         summary: 'Messages consumers gave up on, with the reason',
         querystring: Type.Object({ includeReplayed: Type.Optional(Type.Boolean({ default: false })) }),
@@ -121,6 +132,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
     '/admin/dead-letters/:service/:id/replay',
     {
       schema: {
+        operationId: 'replayDeadLetter',
         tags: ['operations'],
         summary: 'Deliver a dead-lettered message to its consumer again',
         params: Type.Object({

@@ -13,9 +13,14 @@ export class Bell {
     this.#signal.notify();
   }
 
-  /** Resolves at the next ring, at once if one came since the last wait, or after `timeoutMs`. */
-  async wait(timeoutMs: number): Promise<void> {
+  /**
+   * Resolves at the next ring, at once if one came since the last wait, or after `timeoutMs`:
+   * true when it was rung.
+   */
+  async wait(timeoutMs: number): Promise<boolean> {
     if (!this.#rung) await this.#signal.wait(timeoutMs);
+    const rung = this.#rung;
     this.#rung = false;
+    return rung;
   }
 }

@@ -40,11 +40,23 @@ export class ContractViolation extends Error {
   }
 }
 
-/** Builds the error factory of one service, so its codes share a namespace. */
-export function errorsFor(namespace: string) {
+/**
+ * A request or a message that a service's rules refuse; nothing was changed. Its category decides
+ * what the edges make of it: a problem response over HTTP, a dead letter on the bus (`unavailable`:
+ * a retry, the state will allow it once what is on its way has arrived).
+ */
+export class RuleViolation extends AppError {
+  override readonly name = 'RuleViolation';
+}
+
+/**
+ * The rule violations of one service: `rules.conflict('NOT_CANCELLABLE', …)` makes the code
+ * `ORDERS.NOT_CANCELLABLE`. A service names its codes in `Code`, so a misspelt one does not compile.
+ */
+export function ruleViolations<Code extends string = string>(namespace: string) {
   const make =
-    (category: ErrorCategory) => (code: string, message: string, violations?: readonly SchemaViolation[]) =>
-      new AppError(category, `${namespace}.${code}`, message, violations);
+    (category: ErrorCategory) => (code: Code, message: string, violations?: readonly SchemaViolation[]) =>
+      new RuleViolation(category, `${namespace}.${code}`, message, violations);
   return {
     validation: make('validation'),
     notFound: make('not_found'),

@@ -55,6 +55,8 @@ export interface ConsumerStats {
  * stores it once.
  */
 export interface MessageBus {
+  /** `messaging.system` of the spans about its messages. */
+  readonly system: string;
   /**
    * Stores the messages, those about one aggregate (envelope `subject`) in the order given. When it
    * rejects, any part of the list may have been stored: publishing it again is safe.

@@ -12,6 +12,7 @@ import {
 import type { Database, Sql } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
+import { inProcessSpan } from '../observability/message-spans.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
 import type { DeadLetterStore } from './dead-letters.js';
@@ -19,7 +20,7 @@ import { Deferral } from './deferral.js';
 import { claimInboxSlots } from './inbox.js';
 import { park, parkedAwaiting, unparkAll } from './parking.js';
 import type { Outbox, UnitOfWorkOutcome } from './outbox.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import { actorOf, type UnitOfWork } from './unit-of-work.js';
 
 export interface IncomingMessage<C extends MessageContract> {
   readonly envelope: Envelope<PayloadOf<C>>;
@@ -100,6 +101,7 @@ const originOf = (envelope: Envelope) => ({
   correlationId: envelope.correlationid,
   causationId: envelope.id,
   traceparent: envelope.traceparent,
+  ...actorOf(envelope),
 });
 
 type Admission = { admitted: true; payload: unknown } | { admitted: false; reason: string };
@@ -210,16 +212,19 @@ export class ConsumerGroup {
         `${service} handles ${handler.contract.id} but the registry does not list it as a consumer`,
       );
     }
+    const name = this.consumerName(handler.name);
     return {
-      name: this.consumerName(handler.name),
+      name,
       channels: [handler.contract.channel],
       admit: (envelope) => admitMessage(handler, range, envelope),
       run: async (tx, messages) => {
         const outcomes: UnitOfWorkOutcome<void>[] = [];
         for (const { envelope, payload } of messages) {
           outcomes.push(
-            await this.#options.outbox.within(tx, originOf(envelope), (uow) =>
-              handler.handle({ envelope, payload }, uow),
+            await inProcessSpan({ ...this.#options, consumer: name, envelope, payload }, () =>
+              this.#options.outbox.within(tx, originOf(envelope), (uow) =>
+                handler.handle({ envelope, payload }, uow),
+              ),
             ),
           );
         }
@@ -229,8 +234,9 @@ export class ConsumerGroup {
   }
 
   #observerConsumer(observer: MessageObserver): Consumer {
+    const name = this.consumerName(observer.name);
     return {
-      name: this.consumerName(observer.name),
+      name,
       channels: observer.channels,
       admit: (envelope) => {
         const violations = violationsOf(EnvelopeSchema, envelope);
@@ -243,8 +249,10 @@ export class ConsumerGroup {
         if (!first) return [];
         const envelopes = messages.map(({ envelope }) => envelope);
         return [
-          await this.#options.outbox.within(tx, originOf(first.envelope), (uow) =>
-            observer.record(envelopes, uow),
+          await inProcessSpan({ ...this.#options, consumer: name, ...first }, () =>
+            this.#options.outbox.within(tx, originOf(first.envelope), (uow) =>
+              observer.record(envelopes, uow),
+            ),
           ),
         ];
       },

@@ -81,6 +81,7 @@ interface MaxDeliveriesAdvisory {
  * `Nats-Msg-Id` de-duplication key, explicit acks, nak with delay and term.
  */
 export class JetStreamBus implements MessageBus {
+  readonly system = 'nats';
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;

@@ -58,6 +58,7 @@ const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 
  * cannot tell the two apart.
  */
 export class LocalBus implements MessageBus {
+  readonly system = 'orders-local-bus';
   readonly #db: Database;
   readonly #options: LocalBusOptions;
   readonly #subscriptions = new Set<LocalSubscription>();

@@ -1,7 +1,7 @@
 import type { Envelope } from '../../../contracts/index.js';
 import type { Database } from '../db/database.js';
 import type { Logger } from '../kernel/logger.js';
-import { Signal } from '../kernel/signal.js';
+import { LeasedWorker } from '../jobs/leased-worker.js';
 import type { MessageBus } from './bus.js';
 import type { Outbox } from './outbox.js';
 import { RelayLease } from './relay-lease.js';
@@ -35,41 +35,38 @@ interface OutboxRow {
  * relay publishes an aggregate's messages in order, each after the previous one was stored by
  * either relay, so whichever copy of a message arrives first lands after its predecessor.
  */
-export class OutboxRelay {
+export class OutboxRelay extends LeasedWorker<readonly OutboxRow[]> {
   readonly #options: Required<OutboxRelayOptions>;
   /** None on PGlite: it serves a single process, so there is no other relay to keep out. */
   readonly #lease: RelayLease | undefined;
-  readonly #stopping = new Signal();
-  #running = false;
-  #loop: Promise<void> = Promise.resolve();
+  #leading = false;
   #lastCleanup = 0;
 
   constructor(options: OutboxRelayOptions) {
-    this.#options = {
+    const withDefaults = {
       batchSize: 200,
       pollIntervalMs: 500,
       retentionMs: 60 * 60_000,
       leaseMs: 5_000,
       ...options,
     };
+    super({
+      name: `${options.schema}-outbox-relay`,
+      logger: options.logger,
+      bell: options.outbox.appended,
+      pollMs: withDefaults.pollIntervalMs,
+      maxFailurePauseMs: 10_000,
+    });
+    this.#options = withDefaults;
     this.#lease =
       options.db.dialect === 'pglite'
         ? undefined
         : new RelayLease(options.db, options.schema, this.#options.leaseMs);
   }
 
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
-  }
-
   /** Stops after publishing what is already committed (as far as the bus takes it), then hands the lease over. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#options.outbox.appended.notify();
-    this.#stopping.notify();
-    await this.#loop;
+  override async stop(): Promise<void> {
+    await super.stop();
     if (await this.#leads().catch(() => false)) await this.relayOnce().catch(() => 0);
     await this.#lease?.release().catch(() => undefined);
   }
@@ -83,12 +80,22 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many messages it published. */
   async relayOnce(): Promise<number> {
-    const { db, schema, bus, batchSize } = this.#options;
-    const rows = await db.query<OutboxRow>(
-      `select seq, channel, envelope from ${schema}.outbox where published_at is null order by seq limit $1`,
-      [batchSize],
-    );
-    if (rows.length === 0) return 0;
+    const [rows] = await this.#unpublished();
+    if (!rows) return 0;
+    await this.work(rows);
+    return rows.length;
+  }
+
+  /** The next batch to publish, in commit order, while this replica leads. */
+  protected async claim(): Promise<(readonly OutboxRow[])[]> {
+    this.#leading = await this.#leads();
+    if (!this.#leading) return [];
+    await this.#cleanupNow();
+    return this.#unpublished();
+  }
+
+  protected async work(rows: readonly OutboxRow[]): Promise<void> {
+    const { db, schema, bus } = this.#options;
     const seqs = rows.map((row) => row.seq);
     try {
       await bus.publish(rows.map(({ channel, envelope }) => ({ channel, envelope })));
@@ -100,32 +107,22 @@ export class OutboxRelay {
       throw error;
     }
     await db.query(`update ${schema}.outbox set published_at = now() where seq = any ($1::bigint[])`, [seqs]);
-    return rows.length;
   }
 
-  async #run(): Promise<void> {
-    let failures = 0;
-    while (this.#running) {
-      try {
-        if (!(await this.#leads())) {
-          // Woken by the clock only: this replica's own commits are the leader's to publish.
-          await this.#stopping.wait(this.#options.pollIntervalMs);
-          continue;
-        }
-        const published = await this.relayOnce();
-        failures = 0;
-        await this.#cleanupNow();
-        if (published < this.#options.batchSize)
-          await this.#options.outbox.appended.wait(this.#options.pollIntervalMs);
-      } catch (error) {
-        failures += 1;
-        this.#options.logger.warn(
-          { err: error, schema: this.#options.schema, failures },
-          'outbox relay failed, retrying',
-        );
-        await this.#options.outbox.appended.wait(Math.min(100 * 2 ** failures, 10_000));
-      }
-    }
+  /** A follower is woken by the clock only: this replica's own commits are the leader's to publish. */
+  protected override async idle(): Promise<boolean> {
+    if (this.#leading) return super.idle();
+    await this.pause(this.#options.pollIntervalMs);
+    return false;
+  }
+
+  async #unpublished(): Promise<(readonly OutboxRow[])[]> {
+    const { db, schema, batchSize } = this.#options;
+    const rows = await db.query<OutboxRow>(
+      `select seq, channel, envelope from ${schema}.outbox where published_at is null order by seq limit $1`,
+      [batchSize],
+    );
+    return rows.length === 0 ? [] : [rows];
   }
 
   async #leads(): Promise<boolean> {

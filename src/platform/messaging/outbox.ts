@@ -2,7 +2,7 @@ import type { ServiceId } from '../../../contracts/index.js';
 import type { Database, Sql } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { IdGenerator } from '../kernel/ids.js';
-import { Signal } from '../kernel/signal.js';
+import { Bell } from '../kernel/bell.js';
 import type { DatabaseBus, OutgoingMessage } from './bus.js';
 import { MessageCollector, type MessageOrigin, type UnitOfWork } from './unit-of-work.js';
 
@@ -21,7 +21,7 @@ export interface UnitOfWorkOutcome<T> {
  */
 export class Outbox {
   /** Notified after commits that may have appended messages, so the relay publishes without polling delay. */
-  readonly appended = new Signal();
+  readonly appended = new Bell();
   readonly #db: Database;
   readonly #schema: string;
   readonly #service: ServiceId;
@@ -29,6 +29,7 @@ export class Outbox {
   readonly #ids: IdGenerator;
   readonly #resumeListeners: ((awaited: readonly string[]) => void)[] = [];
   readonly #bus: DatabaseBus | undefined;
+  readonly #messagingSystem: string | undefined;
 
   constructor(options: {
     db: Database;
@@ -38,7 +39,10 @@ export class Outbox {
     ids: IdGenerator;
     /** A bus that keeps its log in `db`: messages are published in the service's transaction. */
     bus?: DatabaseBus | undefined;
+    /** The bus the relay (or `bus`) publishes to, named for the messaging spans. */
+    messagingSystem?: string;
   }) {
+    this.#messagingSystem = options.messagingSystem;
     this.#db = options.db;
     this.#bus = options.bus;
     this.#schema = options.schema;
@@ -67,7 +71,7 @@ export class Outbox {
   ): Promise<UnitOfWorkOutcome<T>> {
     const now = this.#clock.now();
     const collector = new MessageCollector(
-      { service: this.#service, clock: this.#clock, ids: this.#ids },
+      { service: this.#service, clock: this.#clock, ids: this.#ids, messagingSystem: this.#messagingSystem },
       origin,
       now,
     );
@@ -97,7 +101,7 @@ export class Outbox {
       const channels = new Set(outcomes.flatMap((outcome) => [...outcome.channels]));
       if (channels.size > 0) this.#bus.announce(channels);
     } else {
-      this.appended.notify();
+      this.appended.ring();
     }
     const resumed = outcomes.flatMap((outcome) => outcome.resumed);
     if (resumed.length > 0) for (const listener of this.#resumeListeners) listener(resumed);

@@ -11,7 +11,7 @@ import type { Clock } from '../kernel/clock.js';
 import type { IdGenerator } from '../kernel/ids.js';
 import { ContractViolation } from '../kernel/errors.js';
 import type { OutgoingMessage } from './bus.js';
-import { childTraceparent } from './trace.js';
+import { traceparentOfEmitted } from '../observability/message-spans.js';
 
 /** What the messages emitted in a unit of work inherit from what started it. */
 export interface MessageOrigin {
@@ -19,7 +19,18 @@ export interface MessageOrigin {
   /** The message being handled; absent when a client's request started the flow. */
   readonly causationId?: string;
   readonly traceparent?: string;
+  /** Who caused the flow, when an authenticated request did; every message of the flow carries it on. */
+  readonly actor?: Actor;
 }
+
+export interface Actor {
+  readonly id: string;
+  readonly role: 'customer' | 'staff' | 'admin';
+}
+
+/** The actor a received message carries, for the messages it causes in turn. */
+export const actorOf = (envelope: Envelope): { actor?: Actor } =>
+  envelope.actorid && envelope.actorrole ? { actor: { id: envelope.actorid, role: envelope.actorrole } } : {};
 
 export interface EmitOptions {
   /** Use this envelope id (e.g. an id the payload already carries). */
@@ -49,6 +60,8 @@ export interface UnitOfWorkDependencies {
   readonly service: ServiceId;
   readonly clock: Clock;
   readonly ids: IdGenerator;
+  /** The bus the messages travel on, named as the messaging spans name it. */
+  readonly messagingSystem?: string | undefined;
 }
 
 /** Builds the envelopes of one unit of work, validating each payload against its contract. */
@@ -89,6 +102,7 @@ export class MessageCollector {
       dataversion: contract.version,
       correlationid: this.#origin.correlationId,
       ...(this.#origin.causationId ? { causationid: this.#origin.causationId } : {}),
+      ...(this.#origin.actor ? { actorid: this.#origin.actor.id, actorrole: this.#origin.actor.role } : {}),
       // Consumers apply a key once. A message caused by another is the same intent each time its
       // cause is handled; one caused by a request is its own intent unless the caller names it.
       idempotencykey:
@@ -96,7 +110,10 @@ export class MessageCollector {
         (cause
           ? `${cause}:${contract.id}:${this.messages.filter((m) => m.envelope.type === contract.id).length}`
           : id),
-      traceparent: childTraceparent(this.#origin.traceparent),
+      traceparent: traceparentOfEmitted(
+        { system: this.#deps.messagingSystem, channel: contract.channel, id, payload },
+        this.#origin.traceparent,
+      ),
       data: payload,
     };
     this.messages.push({ channel: contract.channel, envelope });

@@ -646,19 +646,19 @@ describeEachEngine('InventoryService', (open) => {
     await assertLedgerBalances();
   });
 
-  it('retries a confirmation that overtakes its reservation until the reservation lands', async () => {
-    await start({ MAX_DELIVERIES: '50', RETRY_BASE_MS: '10', RETRY_MAX_MS: '40' });
+  it('parks a confirmation that overtakes its reservation until the reservation lands', async () => {
+    await start();
     const { product } = await stockedProduct(5, 3);
     const order = id();
     const lines = [{ productId: product, quantity: 2 }];
     const confirmed = envelopeFor(OrderConfirmed, confirmation(order, lines));
     await host().bus.publish([{ channel: OrderConfirmed.channel, envelope: confirmed }]);
-    // The confirmation has been tried, and put back for a retry (there is no allocation yet), before the reservation is sent.
+    // The confirmation has been tried, and parked (there is no allocation yet), before the reservation is sent.
     const { messagesHandled } = host().host.metrics;
     await until(async () =>
       (await messagesHandled.get()).values.some(
         ({ labels, value }) =>
-          labels.consumer === consumer('fulfil-order') && labels.outcome === 'retried' && value >= 1,
+          labels.consumer === consumer('fulfil-order') && labels.outcome === 'parked' && value >= 1,
       ),
     );
 

@@ -3,7 +3,7 @@ import type { Settings } from '../../platform/kernel/settings.js';
 import { defineService } from '../../platform/service.js';
 import { adjustPaymentHandler } from './application/adjust-payment.js';
 import { capturePaymentHandler } from './application/capture-payment.js';
-import { OperationsBell } from './application/operations-bell.js';
+import { Bell } from '../../platform/kernel/bell.js';
 import { OperationsWorker } from './application/operations-worker.js';
 import type { PaymentProvider } from './application/provider.js';
 import { refundCancelledOrderHandler } from './application/refund-cancelled-order.js';
@@ -30,7 +30,7 @@ export const paymentService = defineService({
   schema: 'payments',
   create(ctx) {
     const settings = ctx.settings.payments;
-    const bell = new OperationsBell();
+    const bell = new Bell();
     const worker = new OperationsWorker({
       db: ctx.db,
       outbox: ctx.outbox,

@@ -3,24 +3,18 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { openPostgres } from '../../../src/platform/db/postgres.js';
+import { describeNeeding, probeNats, probePostgres, type Absence } from '../../support/services.js';
 
-export const postgresUrl = process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-export const sharedNatsUrl = process.env['TEST_NATS_URL'] ?? 'nats://127.0.0.1:4222';
+export { postgresUrl, sharedNatsUrl } from '../../support/services.js';
 
-const [postgres, nats, natsServerBinary] = await Promise.all([
-  probePostgres(),
-  probeNats(),
-  probeNatsServerBinary(),
-]);
+const [postgres, nats] = await Promise.all([probePostgres(), probeNats()]);
+const natsServerBinary = probeNatsServerBinary();
 
 /**
  * Declares a suite that needs PostgreSQL and NATS with JetStream — and the `nats-server` binary
- * when it starts servers of its own. Without them it is skipped with the reason, except on CI
- * where it fails.
+ * when it starts servers of its own. Without them it fails, unless the user opted out (see services.ts).
  */
 export function describeDistributed(
   title: string,
@@ -28,48 +22,16 @@ export function describeDistributed(
   needs: { privateNatsServer?: boolean } = {},
 ): void {
   const absent = [postgres, nats, needs.privateNatsServer ? natsServerBinary : undefined].filter(
-    (reason): reason is string => reason !== undefined,
+    (absence): absence is Absence => absence !== undefined,
   );
-  if (absent.length === 0) {
-    describe(title, body);
-  } else if (process.env['CI']) {
-    describe(title, () => {
-      it('finds what it needs, which CI requires', () => {
-        throw new Error(absent.join('; '));
-      });
-    });
-  } else {
-    describe(title, { skip: `${absent.join('; ')} (set TEST_DATABASE_URL / TEST_NATS_URL)` }, body);
-  }
+  describeNeeding(title, absent, body);
 }
 
-async function probePostgres(): Promise<string | undefined> {
-  try {
-    const db = await openPostgres({ url: postgresUrl, poolSize: 1 });
-    await db.close();
-    return undefined;
-  } catch (error) {
-    return `PostgreSQL is not reachable at ${postgresUrl}: ${String(error)}`;
-  }
-}
-
-async function probeNats(): Promise<string | undefined> {
-  try {
-    const nc = await connect({ servers: sharedNatsUrl, timeout: 2_000 });
-    try {
-      await (await jetstreamManager(nc)).getAccountInfo();
-    } finally {
-      await nc.close();
-    }
-    return undefined;
-  } catch (error) {
-    return `NATS with JetStream is not reachable at ${sharedNatsUrl}: ${String(error)}`;
-  }
-}
-
-async function probeNatsServerBinary(): Promise<string | undefined> {
+function probeNatsServerBinary(): Absence | undefined {
   const found = spawnSync('nats-server', ['--version'], { encoding: 'utf8' });
-  return found.status === 0 ? undefined : 'the nats-server binary is not on PATH';
+  return found.status === 0
+    ? undefined
+    : { service: 'nats-server', reason: 'the nats-server binary is not on PATH' };
 }
 
 /** Deletes every stream whose name starts with the namespace: what a test run created. */

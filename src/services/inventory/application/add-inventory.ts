@@ -4,7 +4,6 @@ import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { receiveStock } from '../domain/index.js';
 import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
-import { decide } from './errors.js';
 import { emitAdjusted } from './events.js';
 import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
 import { stockView, type StockView } from './stock-view.js';
@@ -21,7 +20,7 @@ export async function addInventory(
   const warehouseId = command.warehouseId;
   await ensureStockLevel(uow.sql, productId, warehouseId, uow.now);
   const stock = await lockStockOf(uow.sql, [productId]);
-  const received = decide(() => receiveStock(requireLevel(stock, productId, warehouseId), command.quantity));
+  const received = receiveStock(requireLevel(stock, productId, warehouseId), command.quantity);
   await recordStockChange(uow, { before: stock, after: [received], reason: 'restock' });
   emitAdjusted(uow, ids, {
     level: received,

@@ -7,17 +7,11 @@ import {
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { applyAmendment, planAmendment, type QuantityChange } from '../domain/index.js';
-import {
-  lockOrderAllocation,
-  lockStockOf,
-  updateOrderAllocation,
-} from '../infrastructure/stock-repository.js';
-import { decide, inventoryErrors } from './errors.js';
+import { amendableState, applyAmendment, planAmendment, type QuantityChange } from '../domain/index.js';
+import { lockStockOf, updateOrderAllocation } from '../infrastructure/stock-repository.js';
 import { adjustedByOrder, emitAdjusted, emitSoldOut } from './events.js';
+import { requireAllocation } from './reserve-inventory.js';
 import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
-
-export type AmendmentOutcome = 'applied' | 'rejected';
 
 /**
  * What is held or taken for an order follows its amended quantities: increases all or none,
@@ -27,21 +21,11 @@ export async function amendAllocation(
   uow: UnitOfWork,
   ids: IdGenerator,
   event: Pick<PayloadOf<typeof OrderAmended>, 'orderId' | 'amendedItems'>,
-): Promise<AmendmentOutcome> {
+): Promise<void> {
   const orderId = event.orderId;
   const timestamp = uow.now.toISOString();
-  const allocation = await lockOrderAllocation(uow.sql, orderId);
-  if (allocation === undefined) {
-    // Transient, as for a confirmation: the reservation may still be on its way.
-    throw new Error(`Order ${orderId} was amended but inventory holds no allocation for it yet`);
-  }
-  const { state } = allocation;
-  if (state !== 'reserved' && state !== 'deducted') {
-    throw inventoryErrors.conflict(
-      'NOT_AMENDABLE',
-      `Order ${orderId} cannot be amended: its inventory is ${state}`,
-    );
-  }
+  const allocation = await requireAllocation(uow, orderId, 'amended');
+  const state = amendableState(allocation);
 
   const changes: QuantityChange[] = event.amendedItems.map((item) => ({
     productId: item.productId,
@@ -52,13 +36,13 @@ export async function amendAllocation(
     uow.sql,
     changes.map((change) => change.productId),
   );
-  const plan = decide(() => planAmendment({ state, current: allocation.allocations, changes, stock }));
+  const plan = planAmendment({ state, current: allocation.allocations, changes, stock });
   if (plan.kind === 'short') {
     uow.emit(InventoryAmendmentRejected, { orderId, shortages: plan.shortages, timestamp });
-    return 'rejected';
+    return;
   }
 
-  const changed = decide(() => applyAmendment(stock, plan));
+  const changed = applyAmendment(stock, plan);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_amended', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, allocations: plan.resulting }, uow.now);
   uow.emit(InventoryAmendmentApplied, { orderId, added: plan.added, removed: plan.removed, timestamp });
@@ -83,7 +67,6 @@ export async function amendAllocation(
     plan.added.map((line) => line.productId),
     orderId,
   );
-  return 'applied';
 }
 
 export const amendAllocationHandler = (ids: IdGenerator) =>

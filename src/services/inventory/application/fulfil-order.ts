@@ -2,50 +2,27 @@ import { OrderConfirmed, type PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { applyDeduction } from '../domain/index.js';
-import {
-  lockOrderAllocation,
-  lockStockOf,
-  updateOrderAllocation,
-} from '../infrastructure/stock-repository.js';
-import { decide, inventoryErrors } from './errors.js';
+import { applyDeduction, onConfirmation } from '../domain/index.js';
+import { lockStockOf, updateOrderAllocation } from '../infrastructure/stock-repository.js';
 import { adjustedByOrder, emitAdjusted } from './events.js';
+import { requireAllocation } from './reserve-inventory.js';
 import { recordStockChange, requireLevel } from './stock-changes.js';
-
-export type FulfilmentOutcome = 'deducted' | 'already_settled';
 
 /** A confirmed order's reserved units leave the shelf: on hand and reserved both go down. */
 export async function fulfilOrder(
   uow: UnitOfWork,
   ids: IdGenerator,
   event: Pick<PayloadOf<typeof OrderConfirmed>, 'orderId'>,
-): Promise<FulfilmentOutcome> {
+): Promise<void> {
   const orderId = event.orderId;
-  const allocation = await lockOrderAllocation(uow.sql, orderId);
-  if (allocation === undefined) {
-    // Transient: the reservation may not have been handled yet, a retry can find it.
-    throw new Error(`Order ${orderId} was confirmed but inventory holds no allocation for it yet`);
-  }
-  switch (allocation.state) {
-    case 'reserved':
-      break;
-    case 'deducted':
-    case 'released':
-    case 'restocked':
-      return 'already_settled';
-    case 'refused':
-    case 'cancelled':
-      throw inventoryErrors.conflict(
-        'NOTHING_RESERVED',
-        `Order ${orderId} was confirmed, but inventory ${allocation.state === 'refused' ? 'refused its reservation' : 'saw it cancelled'}: there is nothing to deduct`,
-      );
-  }
+  const allocation = await requireAllocation(uow, orderId, 'confirmed');
+  if (onConfirmation(allocation) === 'none') return;
 
   const stock = await lockStockOf(
     uow.sql,
     allocation.allocations.map((line) => line.productId),
   );
-  const changed = decide(() => applyDeduction(stock, allocation.allocations));
+  const changed = applyDeduction(stock, allocation.allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_fulfilled', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, state: 'deducted' }, uow.now);
   for (const line of allocation.allocations) {
@@ -57,7 +34,6 @@ export async function fulfilOrder(
       orderId,
     });
   }
-  return 'deducted';
 }
 
 export const fulfilOrderHandler = (ids: IdGenerator) =>

@@ -2,19 +2,22 @@ import { InventoryReleased, OrderCancelled, type PayloadOf } from '../../../../c
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { applyRelease, applyRestock } from '../domain/index.js';
 import {
-  insertOrderAllocation,
+  applyRelease,
+  applyRestock,
+  onCancellation,
+  tombstone,
+  type OrderAllocation,
+} from '../domain/index.js';
+import {
   lockOrderAllocation,
   lockStockOf,
+  saveOrderAllocation,
   updateOrderAllocation,
-  type OrderAllocation,
 } from '../infrastructure/stock-repository.js';
-import { decide } from './errors.js';
 import { adjustedByOrder, emitAdjusted } from './events.js';
+import { allocationFact } from './reserve-inventory.js';
 import { recordStockChange, requireLevel } from './stock-changes.js';
-
-export type ReleaseOutcome = 'tombstoned' | 'released' | 'restocked' | 'nothing_to_release';
 
 /**
  * A cancelled order gives back what inventory holds or took for it. Cancelled before any
@@ -24,32 +27,22 @@ export async function releaseOrder(
   uow: UnitOfWork,
   ids: IdGenerator,
   event: Pick<PayloadOf<typeof OrderCancelled>, 'orderId'>,
-): Promise<ReleaseOutcome> {
+): Promise<void> {
   const orderId = event.orderId;
   const allocation = await lockOrderAllocation(uow.sql, orderId);
-  if (allocation === undefined) {
-    await insertOrderAllocation(
-      uow.sql,
-      { orderId, reservationId: null, state: 'cancelled', allocations: [] },
-      uow.now,
-    );
-    return 'tombstoned';
-  }
-  switch (allocation.state) {
-    case 'reserved':
-      await release(uow, allocation);
-      return 'released';
-    case 'deducted':
-      await restock(uow, ids, allocation);
-      return 'restocked';
-    case 'refused':
-      // Nothing is held; the tombstone keeps a later reservation request from holding anything.
-      await updateOrderAllocation(uow.sql, { ...allocation, state: 'cancelled' }, uow.now);
-      return 'nothing_to_release';
-    case 'released':
-    case 'restocked':
-    case 'cancelled':
-      return 'nothing_to_release';
+  switch (onCancellation(allocation)) {
+    case 'release':
+      if (allocation) await release(uow, allocation);
+      return;
+    case 'restock':
+      if (allocation) await restock(uow, ids, allocation);
+      return;
+    case 'tombstone':
+      await saveOrderAllocation(uow.sql, tombstone(orderId), allocation, uow.now);
+      uow.resume(allocationFact(orderId));
+      return;
+    case 'none':
+      return;
   }
 }
 
@@ -59,7 +52,7 @@ async function release(uow: UnitOfWork, allocation: OrderAllocation): Promise<vo
     uow.sql,
     allocations.map((line) => line.productId),
   );
-  const changed = decide(() => applyRelease(stock, allocations));
+  const changed = applyRelease(stock, allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_released', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, state: 'released' }, uow.now);
   // An amendment may have taken every line to zero: then nothing was held and there is nothing to announce.
@@ -79,7 +72,7 @@ async function restock(uow: UnitOfWork, ids: IdGenerator, allocation: OrderAlloc
     uow.sql,
     allocations.map((line) => line.productId),
   );
-  const changed = decide(() => applyRestock(stock, allocations));
+  const changed = applyRestock(stock, allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_restocked', orderId });
   await updateOrderAllocation(uow.sql, { ...allocation, state: 'restocked' }, uow.now);
   for (const line of allocations) {

@@ -7,30 +7,28 @@ import {
 } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { defineHandler } from '../../../platform/messaging/consumer.js';
+import { Deferral } from '../../../platform/messaging/deferral.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { allocate, applyReservation, type RequestedLine } from '../domain/index.js';
 import {
-  lockOrderAllocation,
-  lockStockOf,
-  saveOrderAllocation,
+  allocate,
+  applyReservation,
+  onReservation,
   type OrderAllocation,
-  type OrderAllocationState,
-} from '../infrastructure/stock-repository.js';
-import { decide } from './errors.js';
+  type RequestedLine,
+} from '../domain/index.js';
+import { lockOrderAllocation, lockStockOf, saveOrderAllocation } from '../infrastructure/stock-repository.js';
 import { emitSoldOut } from './events.js';
 import { recordStockChange, withChanges } from './stock-changes.js';
 
-export type ReservationOutcome = 'reserved' | 'refused' | 'already_reserved';
-
-/** States an order only reaches by being cancelled: nothing may be reserved for it any more. */
-const cancelledStates: ReadonlySet<OrderAllocationState> = new Set(['cancelled', 'released', 'restocked']);
+/** The order's allocation exists: its confirmation or amendment, parked until then, can run. */
+export const allocationFact = (orderId: string): string => `order-allocation:${orderId}`;
 
 /** Holds every line of the order, all or none, in the warehouses the allocation rule picks. */
 export async function reserveInventory(
   uow: UnitOfWork,
   ids: IdGenerator,
   command: PayloadOf<typeof ReserveInventory>,
-): Promise<ReservationOutcome> {
+): Promise<void> {
   const orderId = command.orderId;
   const lines: RequestedLine[] = command.lines.map((line) => ({
     productId: line.productId,
@@ -39,19 +37,24 @@ export async function reserveInventory(
   const timestamp = uow.now.toISOString();
 
   const existing = await lockOrderAllocation(uow.sql, orderId);
-  if (existing && cancelledStates.has(existing.state)) {
-    uow.emit(InventoryReservationFailed, { orderId, reason: 'order_cancelled', shortages: [], timestamp });
-    return 'refused';
+  switch (onReservation(existing)) {
+    case 'refuse':
+      uow.emit(InventoryReservationFailed, { orderId, reason: 'order_cancelled', shortages: [], timestamp });
+      return;
+    case 'none':
+      return;
+    case 'reserve':
+      break;
   }
-  if (existing?.state === 'reserved' || existing?.state === 'deducted') return 'already_reserved';
 
   const productIds = lines.map((line) => line.productId);
   const stock = await lockStockOf(uow.sql, productIds);
-  const result = decide(() => allocate(lines, stock));
+  const result = allocate(lines, stock);
 
   if (result.kind === 'short') {
     const refused: OrderAllocation = { orderId, reservationId: null, state: 'refused', allocations: [] };
     await saveOrderAllocation(uow.sql, refused, existing, uow.now);
+    uow.resume(allocationFact(orderId));
     const stocked = new Set(stock.map((level) => level.productId));
     const unknown = productIds.some((productId) => !stocked.has(productId));
     uow.emit(InventoryReservationFailed, {
@@ -69,10 +72,10 @@ export async function reserveInventory(
         timestamp,
       });
     }
-    return 'refused';
+    return;
   }
 
-  const changed = decide(() => applyReservation(stock, result.allocations));
+  const changed = applyReservation(stock, result.allocations);
   await recordStockChange(uow, { before: stock, after: changed, reason: 'order_reserved', orderId });
   const reservationId = ids.next();
   const { allocations } = result;
@@ -82,9 +85,26 @@ export async function reserveInventory(
     existing,
     uow.now,
   );
+  uow.resume(allocationFact(orderId));
   uow.emit(InventoryReserved, { orderId, reservationId, allocations, timestamp });
   emitSoldOut(uow, withChanges(stock, changed), productIds, orderId);
-  return 'reserved';
+}
+
+/**
+ * The order's allocation, locked. A confirmation or an amendment may overtake the reservation
+ * (they travel on other streams): then it waits, parked, until the reservation has been handled.
+ */
+export async function requireAllocation(
+  uow: UnitOfWork,
+  orderId: string,
+  what: 'confirmed' | 'amended',
+): Promise<OrderAllocation> {
+  const allocation = await lockOrderAllocation(uow.sql, orderId);
+  if (allocation) return allocation;
+  throw new Deferral(
+    allocationFact(orderId),
+    `Order ${orderId} was ${what} but inventory holds no allocation for it yet`,
+  );
 }
 
 export const reserveInventoryHandler = (ids: IdGenerator) =>

@@ -4,7 +4,6 @@ import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { changeStock, emptyStock } from '../domain/index.js';
 import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
-import { decide } from './errors.js';
 import { emitAdjusted, emitSoldOut } from './events.js';
 import { levelIn, recordStockChange, withChanges } from './stock-changes.js';
 import { stockView, type StockView } from './stock-view.js';
@@ -27,7 +26,7 @@ export async function updateInventory(
   if (quantityChange > 0) await ensureStockLevel(uow.sql, productId, warehouseId, uow.now);
   const stock = await lockStockOf(uow.sql, [productId]);
   const level = levelIn(stock, productId, warehouseId) ?? emptyStock(productId, warehouseId);
-  const changed = decide(() => changeStock(level, quantityChange));
+  const changed = changeStock(level, quantityChange);
   await recordStockChange(uow, { before: stock, after: [changed], reason: 'manual_update' });
   emitAdjusted(uow, ids, {
     level: changed,

@@ -131,7 +131,7 @@ describe('allocate', () => {
     for (const quantity of [0, -2, 2.5]) {
       assert.throws(() => allocate([{ productId: 'P1', quantity }], [level('P1', 'W1', 5)]), {
         code: 'INVENTORY.INVALID_QUANTITY',
-        productId: 'P1',
+        category: 'validation',
       });
     }
   });

@@ -1,5 +1,5 @@
 import { allocate, type Allocation, type RequestedLine, type Shortage } from './allocation.js';
-import { InventoryRuleViolation } from './errors.js';
+import { inventoryRules } from './errors.js';
 import { requireNonNegativeQuantity } from './quantity.js';
 import { applyMovements } from './stock-movements.js';
 import { deductStock, receiveStock, releaseStock, reserveStock, stockKey, type StockLevel } from './stock.js';
@@ -105,9 +105,8 @@ function deltaAgainst(chosen: readonly Allocation[], change: QuantityChange): Qu
     .filter((allocation) => allocation.productId === productId)
     .reduce((sum, allocation) => sum + allocation.quantity, 0);
   if (allocated !== oldQuantity) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.STALE_AMENDMENT',
-      productId,
+    throw inventoryRules.conflict(
+      'STALE_AMENDMENT',
       `Amendment of product ${productId} expects ${oldQuantity} allocated, but ${allocated} are`,
     );
   }

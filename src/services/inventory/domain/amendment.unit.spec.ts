@@ -174,7 +174,6 @@ describe('planAmendment', () => {
         }),
       {
         code: 'INVENTORY.STALE_AMENDMENT',
-        productId: 'P1',
         message: 'Amendment of product P1 expects 7 allocated, but 8 are',
       },
     );

@@ -1,19 +1,14 @@
+import { ruleViolations } from '../../../platform/kernel/errors.js';
+
 export type InventoryViolationCode =
-  | 'INVENTORY.INVALID_QUANTITY'
-  | 'INVENTORY.WOULD_GO_NEGATIVE'
-  | 'INVENTORY.BELOW_RESERVED'
-  | 'INVENTORY.UNKNOWN_STOCK_LEVEL'
-  | 'INVENTORY.STALE_AMENDMENT';
+  | 'INVALID_QUANTITY'
+  | 'WOULD_GO_NEGATIVE'
+  | 'BELOW_RESERVED'
+  | 'UNKNOWN_STOCK_LEVEL'
+  | 'STALE_AMENDMENT'
+  | 'UNKNOWN_PRODUCT'
+  | 'NOTHING_RESERVED'
+  | 'NOT_AMENDABLE';
 
-/** A command or stock movement that would break an inventory rule; nothing was changed. */
-export class InventoryRuleViolation extends Error {
-  override readonly name = 'InventoryRuleViolation';
-
-  constructor(
-    readonly code: InventoryViolationCode,
-    readonly productId: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** A command or stock movement that would break an inventory rule, as `INVENTORY.*`; nothing was changed. */
+export const inventoryRules = ruleViolations<InventoryViolationCode>('INVENTORY');

@@ -14,6 +14,15 @@ export {
   type PlannedAmendment,
   type QuantityChange,
 } from './amendment.js';
-export { InventoryRuleViolation, type InventoryViolationCode } from './errors.js';
+export { inventoryRules, type InventoryViolationCode } from './errors.js';
 export { applyDeduction, applyRelease, applyReservation, applyRestock } from './stock-movements.js';
 export { available, changeStock, emptyStock, receiveStock, type StockLevel } from './stock.js';
+export {
+  amendableState,
+  onCancellation,
+  onConfirmation,
+  onReservation,
+  tombstone,
+  type OrderAllocation,
+  type OrderAllocationState,
+} from './order-allocation.js';

@@ -1,10 +1,9 @@
-import { InventoryRuleViolation } from './errors.js';
+import { inventoryRules } from './errors.js';
 
 export function requirePositiveQuantity(productId: string, quantity: number): void {
   if (!Number.isInteger(quantity) || quantity <= 0) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.INVALID_QUANTITY',
-      productId,
+    throw inventoryRules.validation(
+      'INVALID_QUANTITY',
       `Quantity of product ${productId} must be a positive integer, got ${quantity}`,
     );
   }
@@ -12,9 +11,8 @@ export function requirePositiveQuantity(productId: string, quantity: number): vo
 
 export function requireNonNegativeQuantity(productId: string, quantity: number): void {
   if (!Number.isInteger(quantity) || quantity < 0) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.INVALID_QUANTITY',
-      productId,
+    throw inventoryRules.validation(
+      'INVALID_QUANTITY',
       `Quantity of product ${productId} must be a non-negative integer, got ${quantity}`,
     );
   }

@@ -1,5 +1,5 @@
 import type { Allocation } from './allocation.js';
-import { InventoryRuleViolation } from './errors.js';
+import { inventoryRules } from './errors.js';
 import { deductStock, receiveStock, releaseStock, reserveStock, stockKey, type StockLevel } from './stock.js';
 
 /** One kind of change, applied to each stock level named by the allocations. */
@@ -21,9 +21,8 @@ export function applyMovements(stock: readonly StockLevel[], movements: readonly
       const key = stockKey(productId, warehouseId);
       const level = changed.get(key) ?? levels.get(key);
       if (level === undefined) {
-        throw new InventoryRuleViolation(
-          'INVENTORY.UNKNOWN_STOCK_LEVEL',
-          productId,
+        throw inventoryRules.conflict(
+          'UNKNOWN_STOCK_LEVEL',
           `No stock level for product ${productId} at warehouse ${warehouseId}`,
         );
       }

@@ -80,7 +80,7 @@ describe('stock movements', () => {
   it('refuses an allocation for a level it does not know', () => {
     assert.throws(() => applyRestock(stock, [{ productId: 'P2', warehouseId: 'W9', quantity: 1 }]), {
       code: 'INVENTORY.UNKNOWN_STOCK_LEVEL',
-      productId: 'P2',
+      message: 'No stock level for product P2 at warehouse W9',
     });
   });
 });

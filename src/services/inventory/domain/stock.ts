@@ -1,4 +1,4 @@
-import { InventoryRuleViolation } from './errors.js';
+import { inventoryRules } from './errors.js';
 import { requirePositiveQuantity } from './quantity.js';
 
 /** Stock of one product in one warehouse. Always integers with 0 <= reserved <= onHand. */
@@ -27,24 +27,21 @@ export function receiveStock(level: StockLevel, quantity: number): StockLevel {
 export function changeStock(level: StockLevel, quantityChange: number): StockLevel {
   const { productId, warehouseId } = level;
   if (!Number.isInteger(quantityChange) || quantityChange === 0) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.INVALID_QUANTITY',
-      productId,
+    throw inventoryRules.validation(
+      'INVALID_QUANTITY',
       `Stock change of product ${productId} must be a non-zero integer, got ${quantityChange}`,
     );
   }
   const onHand = level.onHand + quantityChange;
   if (onHand < 0) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.WOULD_GO_NEGATIVE',
-      productId,
+    throw inventoryRules.conflict(
+      'WOULD_GO_NEGATIVE',
       `Changing stock of product ${productId} at warehouse ${warehouseId} by ${quantityChange} would leave ${onHand} on hand`,
     );
   }
   if (onHand < level.reserved) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.BELOW_RESERVED',
-      productId,
+    throw inventoryRules.conflict(
+      'BELOW_RESERVED',
       `Changing stock of product ${productId} at warehouse ${warehouseId} by ${quantityChange} would leave ${onHand} on hand, below the ${level.reserved} reserved`,
     );
   }
@@ -54,9 +51,8 @@ export function changeStock(level: StockLevel, quantityChange: number): StockLev
 export function reserveStock(level: StockLevel, quantity: number): StockLevel {
   requirePositiveQuantity(level.productId, quantity);
   if (quantity > available(level)) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.WOULD_GO_NEGATIVE',
-      level.productId,
+    throw inventoryRules.conflict(
+      'WOULD_GO_NEGATIVE',
       `Reserving ${quantity} of product ${level.productId} at warehouse ${level.warehouseId} exceeds the ${available(level)} available`,
     );
   }
@@ -81,9 +77,8 @@ export function stockKey(productId: string, warehouseId: string): string {
 function requireReserved(level: StockLevel, quantity: number, action: string): void {
   requirePositiveQuantity(level.productId, quantity);
   if (quantity > level.reserved) {
-    throw new InventoryRuleViolation(
-      'INVENTORY.WOULD_GO_NEGATIVE',
-      level.productId,
+    throw inventoryRules.conflict(
+      'WOULD_GO_NEGATIVE',
       `${action} ${quantity} of product ${level.productId} at warehouse ${level.warehouseId} exceeds the ${level.reserved} reserved`,
     );
   }

@@ -40,9 +40,9 @@ describe('stock level', () => {
 
   it('refuses to take away units reserved for orders, naming product and numbers', () => {
     assert.throws(() => changeStock(level(10, 6), -5), {
-      name: 'InventoryRuleViolation',
+      name: 'RuleViolation',
+      category: 'conflict',
       code: 'INVENTORY.BELOW_RESERVED',
-      productId: 'P1',
       message:
         'Changing stock of product P1 at warehouse W1 by -5 would leave 5 on hand, below the 6 reserved',
     });

@@ -19,6 +19,7 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
       '/inventory/add',
       {
         schema: {
+          operationId: 'addInventory',
           tags: ['inventory'],
           summary: 'Receive units of a product into a warehouse',
           body: Type.With(AddInventory.schema, { examples: [AddInventory.example] }),
@@ -36,6 +37,7 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
       '/inventory/update',
       {
         schema: {
+          operationId: 'updateInventory',
           tags: ['inventory'],
           summary: 'Correct the units of a product in a warehouse, up or down',
           body: Type.With(UpdateInventory.schema, { examples: [UpdateInventory.example] }),
@@ -56,6 +58,7 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
       '/inventory/:productId',
       {
         schema: {
+          operationId: 'getStock',
           tags: ['inventory'],
           summary: "A product's stock per warehouse and in total",
           params: Type.Object({ productId: Type.String({ format: 'uuid' }) }),

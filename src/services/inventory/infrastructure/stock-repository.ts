@@ -1,17 +1,5 @@
 import type { Sql } from '../../../platform/db/database.js';
-import type { Allocation, StockLevel } from '../domain/index.js';
-
-/** Where an order stands with inventory; see the migration for what each state means. */
-export type OrderAllocationState =
-  'reserved' | 'deducted' | 'released' | 'restocked' | 'refused' | 'cancelled';
-
-export interface OrderAllocation {
-  readonly orderId: string;
-  /** Set from the reservation on; null for refused orders and tombstones. */
-  readonly reservationId: string | null;
-  readonly state: OrderAllocationState;
-  readonly allocations: readonly Allocation[];
-}
+import type { OrderAllocation, StockLevel } from '../domain/index.js';
 
 export type MovementReason =
   | 'restock'

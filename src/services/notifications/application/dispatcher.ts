@@ -1,9 +1,11 @@
+import { setTimeout } from 'node:timers/promises';
 import { NotificationFailed, NotificationSent } from '../../../../contracts/index.js';
 import type { Database } from '../../../platform/db/database.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
-import type { Worker } from '../../../platform/service.js';
+import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,
   countPending,
@@ -12,6 +14,7 @@ import {
   scheduleRetry,
   type ClaimedNotification,
 } from '../infrastructure/notification-store.js';
+import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 /** What a channel is handed: one rendered email. */
 export interface OutgoingMessage {
@@ -57,29 +60,24 @@ const ERROR_TEXT_LIMIT = 1000;
  * short transaction per outcome: no transaction is open while the channel talks to its provider.
  * Several dispatchers (replicas) share the work through the claim's lease and `skip locked`.
  */
-export class NotificationDispatcher implements Worker {
-  readonly name = 'notification-dispatcher';
+export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
   readonly #options: Required<DispatcherOptions>;
-  #running = false;
-  #loop: Promise<void> = Promise.resolve();
-  /** When the earliest retry this dispatcher scheduled comes due (ms since epoch). */
-  #nextRetryAt = Number.POSITIVE_INFINITY;
 
   constructor(options: DispatcherOptions) {
-    this.#options = { pollMs: 200, batchSize: 20, leaseMs: 120_000, maxRetryDelayMs: 3_600_000, ...options };
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
+    const withDefaults = {
+      pollMs: 200,
+      batchSize: 20,
+      leaseMs: 120_000,
+      maxRetryDelayMs: 3_600_000,
+      ...options,
+    };
+    super({ name: 'notification-dispatcher', ...withDefaults });
+    this.#options = withDefaults;
   }
 
   /** Stops claiming, lets the sends in flight finish and record their outcome, then closes the channel. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#options.bell.ring();
-    await this.#loop;
+  override async stop(): Promise<void> {
+    await super.stop();
     await this.#options.channel.close();
   }
 
@@ -87,30 +85,23 @@ export class NotificationDispatcher implements Worker {
     return countPending(this.#options.db);
   }
 
-  async #run(): Promise<void> {
-    const { db, bell, batchSize, leaseMs, logger } = this.#options;
-    while (this.#running) {
-      let claimed: ClaimedNotification[] = [];
-      try {
-        claimed = await claimDue(db, batchSize, leaseMs);
-      } catch (error) {
-        logger.warn({ err: error }, 'could not claim notifications, will try again');
-      }
-      if (claimed.length > 0) {
-        await Promise.all(claimed.map((notification) => this.#dispatch(notification)));
-        continue;
-      }
-      await bell.wait(this.#idleWaitMs());
-    }
+  protected claim(): Promise<ClaimedNotification[]> {
+    return claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
   }
 
-  #idleWaitMs(): number {
-    const untilRetry = this.#nextRetryAt - Date.now();
-    if (untilRetry <= 0) {
-      this.#nextRetryAt = Number.POSITIVE_INFINITY;
-      return 0;
-    }
-    return Math.min(this.#options.pollMs, untilRetry);
+  protected work(notification: ClaimedNotification): Promise<void> {
+    return inDeferredSpan(
+      `notification ${notification.type}`,
+      {
+        service: 'NotificationService',
+        traceparent: notification.traceparent,
+        attributes: {
+          'notification.id': notification.notificationId,
+          ...(notification.orderId ? { 'order.id': notification.orderId } : {}),
+        },
+      },
+      () => this.#dispatch(notification),
+    );
   }
 
   async #dispatch(notification: ClaimedNotification): Promise<void> {
@@ -151,7 +142,7 @@ export class NotificationDispatcher implements Worker {
         return;
       } catch (error) {
         if (Date.now() > giveUpAt) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
+        await setTimeout(backoffMs(attempt + 1, { baseMs: 100, maxMs: 2000 }));
       }
     }
   }
@@ -179,9 +170,9 @@ export class NotificationDispatcher implements Worker {
     const reason = describeError(error);
     const log = { notificationId: notification.notificationId, attempts: notification.attempts, reason };
     if (!isPermanent(error) && notification.attempts < maxAttempts) {
-      const delayMs = Math.min(retryBaseMs * 2 ** (notification.attempts - 1), maxRetryDelayMs);
+      const delayMs = backoffMs(notification.attempts, { baseMs: retryBaseMs, maxMs: maxRetryDelayMs });
       await scheduleRetry(db, notification.notificationId, { delayMs, error: reason });
-      this.#nextRetryAt = Math.min(this.#nextRetryAt, Date.now() + delayMs);
+      this.retryIn(delayMs);
       logger.warn({ ...log, delayMs }, 'notification not sent, will retry');
       return;
     }
@@ -205,6 +196,7 @@ export class NotificationDispatcher implements Worker {
 const originOf = (notification: ClaimedNotification) => ({
   correlationId: notification.correlationId,
   causationId: notification.sourceMessageId,
+  ...(notification.traceparent === null ? {} : { traceparent: notification.traceparent }),
 });
 
 function factsOf(notification: ClaimedNotification) {

@@ -10,6 +10,7 @@ import {
   type Recipient,
   type RememberedOrder,
 } from '../infrastructure/notification-store.js';
+import { currentTraceparent } from '../../../platform/observability/message-spans.js';
 
 /** What the notification handlers need besides their unit of work. */
 export interface HandlerDependencies {
@@ -42,6 +43,7 @@ export async function createEmailNotification(
     orderId: notification.orderId ?? null,
     sourceMessageId: envelope.id,
     correlationId: envelope.correlationid,
+    traceparent: currentTraceparent(envelope.traceparent),
     createdAt: uow.now,
   });
   // Before commit: on a single connection the dispatcher's claim waits for this transaction; on a

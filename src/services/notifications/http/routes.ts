@@ -3,15 +3,16 @@ import { Type, type TSchema } from 'typebox';
 import { exampleIds, exampleTime } from '../../../../contracts/examples.js';
 import { NotificationChannel, NotificationType } from '../../../../contracts/index.js';
 import type { Database } from '../../../platform/db/database.js';
+import { ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
-import { errorsFor } from '../../../platform/kernel/errors.js';
+import { ruleViolations } from '../../../platform/kernel/errors.js';
 import {
   getNotification,
   listNotifications,
   type StoredNotification,
 } from '../infrastructure/notification-store.js';
 
-const errors = errorsFor('NOTIFICATIONS');
+const errors = ruleViolations('NOTIFICATIONS');
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -93,6 +94,7 @@ export const notificationRoutes =
       '/notifications',
       {
         schema: {
+          operationId: 'listNotifications',
           tags: ['notifications'],
           summary: 'Notifications of a recipient or an order, newest first',
           description: 'At least one of `recipient` and `orderId` is required.',
@@ -128,7 +130,13 @@ export const notificationRoutes =
             'Give a recipient or an orderId (or both) to list notifications.',
           );
         }
-        const notifications = await listNotifications(db, { recipient, orderId, type, limit: limit ?? 50 });
+        const notifications = await listNotifications(db, {
+          recipient,
+          orderId,
+          type,
+          customerId: ownerScope(request),
+          limit: limit ?? 50,
+        });
         return { notifications: notifications.map(view) };
       },
     );
@@ -137,6 +145,7 @@ export const notificationRoutes =
       '/notifications/:notificationId',
       {
         schema: {
+          operationId: 'getNotification',
           tags: ['notifications'],
           summary: 'One notification, with its content and delivery status',
           params: Type.Object({ notificationId: Type.String({ format: 'uuid' }) }),
@@ -148,7 +157,7 @@ export const notificationRoutes =
         },
       },
       async (request) => {
-        const notification = await getNotification(db, request.params.notificationId);
+        const notification = await getNotification(db, request.params.notificationId, ownerScope(request));
         if (!notification) {
           throw errors.notFound('NOT_FOUND', `No notification ${request.params.notificationId}`);
         }

@@ -50,4 +50,9 @@ export const notificationMigrations: readonly Migration[] = [
         where order_id is not null;
     `,
   },
+  {
+    name: '002_notification_traceparent',
+    // The trace of the handler run that created the notification, which its delivery continues.
+    sql: `alter table notifications.notifications add column traceparent text null;`,
+  },
 ];

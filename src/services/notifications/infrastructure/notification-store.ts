@@ -1,6 +1,7 @@
 import type { OrderItem } from '../../../../contracts/common.js';
 import type { Static } from 'typebox';
 import type { Sql } from '../../../platform/db/database.js';
+import { jobTable } from '../../../platform/jobs/job-table.js';
 import type { NotificationType } from '../domain/templates.js';
 
 /** Every SQL statement of NotificationService. Table names are qualified with schema `notifications`. */
@@ -33,6 +34,7 @@ export interface NewNotification {
   orderId: string | null;
   sourceMessageId: string;
   correlationId: string;
+  traceparent: string | undefined;
   createdAt: Date;
 }
 
@@ -63,6 +65,7 @@ export interface ClaimedNotification {
   orderId: string | null;
   sourceMessageId: string;
   correlationId: string;
+  traceparent: string | null;
   attempts: number;
   createdAt: Date;
 }
@@ -116,8 +119,8 @@ export async function insertNotification(sql: Sql, notification: NewNotification
   const rows = await sql.query(
     `insert into notifications.notifications
        (notification_id, type, channel, recipient, subject, content, order_id, source_message_id,
-        correlation_id, status, next_attempt_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'pending', now(), $10)
+        correlation_id, traceparent, status, next_attempt_at, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', now(), $11)
      on conflict (source_message_id, type, channel) do nothing
      returning 1`,
     [
@@ -130,44 +133,35 @@ export async function insertNotification(sql: Sql, notification: NewNotification
       notification.orderId,
       notification.sourceMessageId,
       notification.correlationId,
+      notification.traceparent ?? null,
       notification.createdAt,
     ],
   );
   return rows.length === 1;
 }
 
-/**
- * Claims up to `limit` due notifications in one short statement: a lease keeps other dispatchers
- * off them while they are sent, and the attempt is counted before it is made.
- */
+/** Pending notifications, claimed by the dispatchers under a lease; a claim counts the attempt. */
+const notificationJobs = jobTable<ClaimedNotification>({
+  table: 'notifications.notifications',
+  key: 'notification_id',
+  order: 'created_at, notification_id',
+  returning: `notification_id as "notificationId", type, channel, recipient, subject, content as text,
+    order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
+    traceparent, attempts, created_at as "createdAt"`,
+  countsAttempts: true,
+});
+
+/** Claims up to `limit` due notifications, oldest first. */
 export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promise<ClaimedNotification[]> {
-  const rows = await sql.query<ClaimedNotification>(
-    `update notifications.notifications
-     set lease_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
-     where notification_id in (
-       select notification_id from notifications.notifications
-       where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-       order by created_at, notification_id
-       limit $1
-       for update skip locked
-     )
-     returning notification_id as "notificationId", type, channel, recipient, subject, content as text,
-       order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
-       attempts, created_at as "createdAt"`,
-    [limit, leaseMs],
-  );
+  const rows = await notificationJobs.claimDue(sql, limit, leaseMs);
   return rows.sort(
     (a, b) =>
       a.createdAt.getTime() - b.createdAt.getTime() || a.notificationId.localeCompare(b.notificationId),
   );
 }
 
-export async function countPending(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ count: number }>(
-    `select count(*)::int as count from notifications.notifications where status = 'pending'`,
-  );
-  return row?.count ?? 0;
-}
+export const countPending = notificationJobs.countPending;
+export const scheduleRetry = notificationJobs.retryLater;
 
 /** Records a delivery; false when the notification is no longer pending (another dispatcher settled it). */
 export async function markDelivered(
@@ -185,19 +179,6 @@ export async function markDelivered(
   return rows.length === 1;
 }
 
-export async function scheduleRetry(
-  sql: Sql,
-  notificationId: string,
-  retry: { delayMs: number; error: string },
-): Promise<void> {
-  await sql.query(
-    `update notifications.notifications
-     set next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3, lease_until = null
-     where notification_id = $1 and status = 'pending'`,
-    [notificationId, retry.delayMs, retry.error],
-  );
-}
-
 export async function markFailed(sql: Sql, notificationId: string, error: string): Promise<boolean> {
   const rows = await sql.query(
     `update notifications.notifications
@@ -209,13 +190,17 @@ export async function markFailed(sql: Sql, notificationId: string, error: string
   return rows.length === 1;
 }
 
+/** With `customerId`, only a notification about one of that customer's orders is found. */
 export async function getNotification(
   sql: Sql,
   notificationId: string,
+  customerId?: string,
 ): Promise<StoredNotification | undefined> {
   const [row] = await sql.query<StoredNotification>(
-    `select ${storedColumns} from notifications.notifications where notification_id = $1`,
-    [notificationId],
+    `select ${storedColumns} from notifications.notifications
+     where notification_id = $1
+       and ($2::uuid is null or order_id in (select order_id from notifications.orders where customer_id = $2::uuid))`,
+    [notificationId, customerId ?? null],
   );
   return row;
 }
@@ -224,6 +209,8 @@ export interface NotificationFilter {
   recipient?: string | undefined;
   orderId?: string | undefined;
   type?: NotificationType | undefined;
+  /** Only the notifications about this customer's orders. */
+  customerId?: string | undefined;
   limit: number;
 }
 
@@ -234,8 +221,15 @@ export async function listNotifications(sql: Sql, filter: NotificationFilter): P
      where ($1::text is null or lower(recipient) = lower($1::text))
        and ($2::uuid is null or order_id = $2::uuid)
        and ($3::text is null or type = $3::text)
+       and ($5::uuid is null or order_id in (select order_id from notifications.orders where customer_id = $5::uuid))
      order by created_at desc, notification_id
      limit $4`,
-    [filter.recipient ?? null, filter.orderId ?? null, filter.type ?? null, filter.limit],
+    [
+      filter.recipient ?? null,
+      filter.orderId ?? null,
+      filter.type ?? null,
+      filter.limit,
+      filter.customerId ?? null,
+    ],
   );
 }

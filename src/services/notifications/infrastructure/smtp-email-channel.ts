@@ -1,5 +1,6 @@
 import nodemailer from 'nodemailer';
 import type { NodemailerError } from 'nodemailer';
+import { inSmtpSendSpan } from '../../../platform/observability/provider-spans.js';
 
 export interface OutgoingEmail {
   notificationId: string;
@@ -60,20 +61,23 @@ export function createSmtpEmailChannel(options: SmtpEmailChannelOptions): EmailC
     greetingTimeout: options.greetingTimeoutMs ?? DEFAULT_TIMEOUT_MS,
     socketTimeout: options.socketTimeoutMs ?? DEFAULT_TIMEOUT_MS,
   });
+  const server = new URL(options.url).hostname;
   const inFlight = new Set<Promise<unknown>>();
   let closed = false;
 
   async function deliver(email: OutgoingEmail): Promise<{ providerMessageId: string }> {
     try {
-      const info = await transport.sendMail({
-        from: options.from,
-        to: email.to,
-        subject: email.subject,
-        text: email.text,
-        // Stable across resends, so a receiver can drop the copy sent again after a crash between
-        // the SMTP hand-off and recording it.
-        messageId: `<${email.notificationId}@orders-domain.local>`,
-      });
+      const info = await inSmtpSendSpan(server, email, () =>
+        transport.sendMail({
+          from: options.from,
+          to: email.to,
+          subject: email.subject,
+          text: email.text,
+          // Stable across resends, so a receiver can drop the copy sent again after a crash between
+          // the SMTP hand-off and recording it.
+          messageId: `<${email.notificationId}@orders-domain.local>`,
+        }),
+      );
       return { providerMessageId: info.messageId };
     } catch (error) {
       throw toDeliveryError(email.notificationId, error);

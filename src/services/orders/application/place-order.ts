@@ -6,7 +6,6 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Order } from '../domain/index.js';
 import { insertOrder, lockOrder } from '../infrastructure/order-repository.js';
-import { withOrderErrors } from './errors.js';
 import { publish } from './publish.js';
 
 export type PlaceOrderCommand = PayloadOf<typeof PlaceOrder>;
@@ -21,52 +20,50 @@ export interface Placement {
  * Accepts an order, or recognises a retry of it. The client's `orderId` makes placement idempotent:
  * the same body again returns the same order; a different body under the same id is a conflict.
  */
-export function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCommand>): Promise<Placement> {
-  return withOrderErrors(async () => {
-    const request = command.data;
-    const fingerprint = fingerprintOf(request);
-    const existing = await lockOrder(uow.sql, request.orderId);
-    if (existing) return sameRequest(existing.order, existing.requestFingerprint, fingerprint);
+export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCommand>): Promise<Placement> {
+  const request = command.data;
+  const fingerprint = fingerprintOf(request);
+  const existing = await lockOrder(uow.sql, request.orderId);
+  if (existing) return sameRequest(existing.order, existing.requestFingerprint, fingerprint);
 
-    const events = decide(
-      undefined,
-      {
-        type: 'PlaceOrder',
-        orderId: request.orderId,
-        customer: request.customer,
-        items: request.items.map((item) => ({
-          productId: item.itemId,
-          name: item.name,
-          quantity: item.quantity,
-          price: item.price,
-        })),
-        shippingAddress: request.shippingAddress,
-        payment: {
-          method: request.payment.paymentMethod,
-          transactionId: request.payment.transactionId,
-          amount: request.payment.amount,
-        },
-        orderDate: request.orderDate,
+  const events = decide(
+    undefined,
+    {
+      type: 'PlaceOrder',
+      orderId: request.orderId,
+      customer: request.customer,
+      items: request.items.map((item) => ({
+        productId: item.itemId,
+        name: item.name,
+        quantity: item.quantity,
+        price: item.price,
+      })),
+      shippingAddress: request.shippingAddress,
+      payment: {
+        method: request.payment.paymentMethod,
+        transactionId: request.payment.transactionId,
+        amount: request.payment.amount,
       },
-      uow.now,
-    );
-    const order = events.reduce<Order | undefined>(evolve, undefined) as Order;
-    const inserted = await insertOrder(uow.sql, {
-      order,
-      correlationId: uow.origin.correlationId,
-      requestFingerprint: fingerprint,
-      createdAt: uow.now,
-    });
-    if (!inserted) {
-      // Another request with this id committed between our read and our insert.
-      const winner = await lockOrder(uow.sql, request.orderId);
-      if (!winner) throw new Error(`order ${request.orderId} vanished during placement`);
-      return sameRequest(winner.order, winner.requestFingerprint, fingerprint);
-    }
-    await recordInTimeline(uow.sql, [command], uow.now);
-    for (const event of events) publish(uow, order, event);
-    return { order, created: true };
+      orderDate: request.orderDate,
+    },
+    uow.now,
+  );
+  const order = events.reduce<Order | undefined>(evolve, undefined) as Order;
+  const inserted = await insertOrder(uow.sql, {
+    order,
+    correlationId: uow.origin.correlationId,
+    requestFingerprint: fingerprint,
+    createdAt: uow.now,
   });
+  if (!inserted) {
+    // Another request with this id committed between our read and our insert.
+    const winner = await lockOrder(uow.sql, request.orderId);
+    if (!winner) throw new Error(`order ${request.orderId} vanished during placement`);
+    return sameRequest(winner.order, winner.requestFingerprint, fingerprint);
+  }
+  await recordInTimeline(uow.sql, [command], uow.now);
+  for (const event of events) publish(uow, order, event);
+  return { order, created: true };
 }
 
 function sameRequest(order: Order, storedFingerprint: string, fingerprint: string): Placement {

@@ -6,12 +6,15 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { OrderStatus } from '../domain/index.js';
 import { findOrder, listOrders, type StoredOrder } from '../infrastructure/order-repository.js';
 
+/** With `ownedBy`, another customer's order is not found, exactly as one that does not exist. */
 export async function getOrder(
   sql: Sql,
   orderId: string,
+  ownedBy?: string,
 ): Promise<StoredOrder & { timeline: TimelineEntry[] }> {
   const stored = await findOrder(sql, orderId);
-  if (!stored) throw new AppError('not_found', 'ORDERS.NOT_FOUND', `No order ${orderId}`);
+  if (!stored || (ownedBy !== undefined && stored.order.customer.customerId !== ownedBy))
+    throw new AppError('not_found', 'ORDERS.NOT_FOUND', `No order ${orderId}`);
   return { ...stored, timeline: await timelineOf(sql, stored.correlationId) };
 }
 

@@ -1,9 +1,10 @@
 import type { AmendedItem, OrderCommand, RequestedItem } from './commands.js';
-import { OrderRuleViolation } from './errors.js';
+import { orderRules } from './errors.js';
 import type { OrderEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { toCents, type Cents } from './money.js';
 import { orderTotal, type Order, type OrderLine } from './order.js';
+import { looksLikeCardNumber } from '../../../platform/kernel/card-number.js';
 
 /**
  * The order's rules: what a command means for an order in its current state.
@@ -12,13 +13,11 @@ import { orderTotal, type Order, type OrderLine } from './order.js';
 export function decide(order: Order | undefined, command: OrderCommand, now: Date): OrderEvent[] {
   const at = now.toISOString();
   if (command.type === 'PlaceOrder') {
-    if (order)
-      throw new OrderRuleViolation('ORDERS.ALREADY_PLACED', 'conflict', `Order ${order.orderId} exists`);
+    if (order) throw orderRules.conflict('ALREADY_PLACED', `Order ${order.orderId} exists`);
     if (looksLikeCardNumber(command.payment.transactionId)) {
       // Refused before anything is stored, logged or published: card data never enters the system.
-      throw new OrderRuleViolation(
-        'ORDERS.CARD_DATA_REFUSED',
-        'invalid',
+      throw orderRules.invalid(
+        'CARD_DATA_REFUSED',
         'payment.transactionId must be a token from the payment provider, never a card number',
         '/payment/transactionId',
       );
@@ -27,9 +26,8 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
     const amount = cents(command.payment.amount, '/payment/amount');
     const total = orderTotal(lines);
     if (amount !== total) {
-      throw new OrderRuleViolation(
-        'ORDERS.AMOUNT_MISMATCH',
-        'invalid',
+      throw orderRules.invalid(
+        'AMOUNT_MISMATCH',
         `payment.amount is ${(amount / 100).toFixed(2)} but the items add up to ${(total / 100).toFixed(2)}`,
         '/payment/amount',
       );
@@ -48,7 +46,7 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
       },
     ];
   }
-  if (!order) throw new OrderRuleViolation('ORDERS.NOT_FOUND', 'missing', 'No such order');
+  if (!order) throw orderRules.notFound('NOT_FOUND', 'No such order');
 
   switch (command.type) {
     case 'RecordReservation':
@@ -85,25 +83,22 @@ export function decide(order: Order | undefined, command: OrderCommand, now: Dat
     case 'CancelOrder':
       if (order.status === 'cancelled') return [];
       if (order.status === 'rejected') {
-        throw new OrderRuleViolation(
-          'ORDERS.NOT_CANCELLABLE',
-          'conflict',
+        throw orderRules.conflict(
+          'NOT_CANCELLABLE',
           `Order ${order.orderId} was rejected; there is nothing to cancel`,
         );
       }
       return [{ type: 'OrderCancelled', ...(command.reason ? { reason: command.reason } : {}), at }];
     case 'AmendOrder': {
       if (order.status !== 'completed') {
-        throw new OrderRuleViolation(
-          'ORDERS.NOT_AMENDABLE',
-          'conflict',
+        throw orderRules.conflict(
+          'NOT_AMENDABLE',
           `Order ${order.orderId} is ${order.status}; an order can be amended once it is completed (paid, and its stock taken)`,
         );
       }
       if (order.pendingAmendment) {
-        throw new OrderRuleViolation(
-          'ORDERS.AMENDMENT_IN_PROGRESS',
-          'conflict',
+        throw orderRules.conflict(
+          'AMENDMENT_IN_PROGRESS',
           `Order ${order.orderId} has an amendment waiting for inventory or its payment; try again shortly`,
         );
       }
@@ -173,12 +168,7 @@ export function isFullyDeducted(order: Order): boolean {
 function cents(amount: number, field: string): Cents {
   const value = toCents(amount);
   if (value === undefined)
-    throw new OrderRuleViolation(
-      'ORDERS.INVALID_PRICE',
-      'invalid',
-      `${amount} has more than two decimals`,
-      field,
-    );
+    throw orderRules.invalid('INVALID_PRICE', `${amount} has more than two decimals`, field);
   return value;
 }
 
@@ -186,9 +176,8 @@ function linesOf(items: readonly RequestedItem[]): OrderLine[] {
   const seen = new Set<string>();
   return items.map((item, index) => {
     if (seen.has(item.productId)) {
-      throw new OrderRuleViolation(
-        'ORDERS.DUPLICATE_ITEM',
-        'invalid',
+      throw orderRules.invalid(
+        'DUPLICATE_ITEM',
         `Item ${item.productId} appears twice; put its total quantity on one line`,
         `/items/${index}/itemId`,
       );
@@ -219,18 +208,16 @@ function amendedLines(current: readonly OrderLine[], items: readonly AmendedItem
         unitPrice: cents(item.price, `/items/${index}/price`),
       });
     } else {
-      throw new OrderRuleViolation(
-        'ORDERS.INVALID_AMENDMENT',
-        'invalid',
+      throw orderRules.invalid(
+        'INVALID_AMENDMENT',
         `Item ${item.productId} is new to the order: give its name and price`,
         `/items/${index}`,
       );
     }
   });
   if (lines.size === 0) {
-    throw new OrderRuleViolation(
-      'ORDERS.INVALID_AMENDMENT',
-      'invalid',
+    throw orderRules.invalid(
+      'INVALID_AMENDMENT',
       'An amendment cannot remove every line; cancel the order instead',
       '/items',
     );
@@ -252,15 +239,4 @@ function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
   );
 }
 
-/** 13 to 19 digits (spaces and dashes aside) that pass the Luhn check: a payment card number. */
-export function looksLikeCardNumber(text: string): boolean {
-  const digits = text.replace(/[\s-]/g, '');
-  if (!/^\d{13,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let index = 0; index < digits.length; index += 1) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
+export { looksLikeCardNumber };

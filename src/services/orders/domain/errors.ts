@@ -1,32 +1,23 @@
+import { ruleViolations } from '../../../platform/kernel/errors.js';
+
 export type OrderViolationCode =
-  | 'ORDERS.DUPLICATE_ITEM'
-  | 'ORDERS.INVALID_PRICE'
-  | 'ORDERS.CARD_DATA_REFUSED'
-  | 'ORDERS.AMOUNT_MISMATCH'
-  | 'ORDERS.ALREADY_PLACED'
-  | 'ORDERS.NOT_FOUND'
-  | 'ORDERS.NOT_CANCELLABLE'
-  | 'ORDERS.NOT_AMENDABLE'
-  | 'ORDERS.AMENDMENT_IN_PROGRESS'
-  | 'ORDERS.INVALID_AMENDMENT';
+  | 'DUPLICATE_ITEM'
+  | 'INVALID_PRICE'
+  | 'CARD_DATA_REFUSED'
+  | 'AMOUNT_MISMATCH'
+  | 'ALREADY_PLACED'
+  | 'NOT_FOUND'
+  | 'NOT_CANCELLABLE'
+  | 'NOT_AMENDABLE'
+  | 'AMENDMENT_IN_PROGRESS'
+  | 'INVALID_AMENDMENT';
 
-/** A command the order's rules refuse. `invalid`: the request itself is wrong; `conflict`: the order's state forbids it. */
-export class OrderRuleViolation extends Error {
-  override readonly name = 'OrderRuleViolation';
-  readonly code: OrderViolationCode;
-  readonly kind: 'invalid' | 'conflict' | 'missing';
-  /** JSON pointer of the offending field of the request, when there is one. */
-  readonly field: string | undefined;
+const rules = ruleViolations<OrderViolationCode>('ORDERS');
 
-  constructor(
-    code: OrderViolationCode,
-    kind: 'invalid' | 'conflict' | 'missing',
-    message: string,
-    field?: string,
-  ) {
-    super(message);
-    this.code = code;
-    this.kind = kind;
-    this.field = field;
-  }
-}
+/** The commands the order's rules refuse, as `ORDERS.*` rule violations. */
+export const orderRules = {
+  ...rules,
+  /** The request itself is wrong, at `field` (a JSON pointer into it). */
+  invalid: (code: OrderViolationCode, message: string, field: string) =>
+    rules.validation(code, message, [{ field, message }]),
+};

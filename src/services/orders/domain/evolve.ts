@@ -30,6 +30,8 @@ export function evolve(order: Order | undefined, event: OrderEvent): Order {
         },
       };
     case 'OrderCompleted':
+      if (order.status !== 'confirmed')
+        throw new Error(`OrderCompleted cannot apply to a ${order.status} order`);
       return { ...order, status: 'completed', completedAt: event.at, paymentState: 'captured' };
     case 'OrderCancelled': {
       const { pendingAmendment: _dropped, ...rest } = order;

@@ -1,7 +1,5 @@
 import type { Cents } from './money.js';
 
-export type OrderStatus = 'pending' | 'confirmed' | 'completed' | 'rejected' | 'cancelled';
-
 export interface Customer {
   readonly customerId: string;
   readonly name: string;
@@ -48,9 +46,8 @@ export interface PendingAmendment {
   readonly awaiting: 'inventory' | 'payment';
 }
 
-export interface Order {
+interface OrderBase {
   readonly orderId: string;
-  readonly status: OrderStatus;
   readonly customer: Customer;
   readonly lines: readonly OrderLine[];
   readonly shippingAddress: ShippingAddress;
@@ -67,13 +64,51 @@ export interface Order {
   readonly amendments?: number;
   /** While an amendment is not settled: the lines to return to if inventory or the payment refuses it. */
   readonly pendingAmendment?: PendingAmendment;
-  readonly rejection?: {
+}
+
+/** Placed: its stock is being reserved, then its payment authorized. */
+export interface PendingOrder extends OrderBase {
+  readonly status: 'pending';
+}
+
+/** Paid for (authorized): its stock leaves the shelf, then the payment is captured. */
+export interface ConfirmedOrder extends OrderBase {
+  readonly status: 'confirmed';
+  readonly paymentId: string;
+}
+
+/** Paid and taken from stock; it may still be amended or cancelled (and refunded). */
+export interface CompletedOrder extends OrderBase {
+  readonly status: 'completed';
+  readonly paymentId: string;
+  readonly completedAt: string;
+}
+
+export interface RejectedOrder extends OrderBase {
+  readonly status: 'rejected';
+  readonly rejection: {
     readonly reason: 'insufficient_stock' | 'unknown_product';
     readonly shortages: readonly Shortage[];
   };
-  readonly cancellation?: { readonly reason?: string; readonly at: string };
+}
+
+export interface CancelledOrder extends OrderBase {
+  readonly status: 'cancelled';
+  readonly cancellation: { readonly reason?: string; readonly at: string };
+  /** When it was completed, if it was before it was cancelled. */
   readonly completedAt?: string;
 }
+
+/**
+ * An order's lifecycle:
+ *
+ *   pending   → confirmed (payment authorized) | rejected (stock refused) | cancelled
+ *   confirmed → completed (every line taken from stock, payment captured) | cancelled
+ *   completed → cancelled (refunded); amendments come and go while completed
+ */
+export type Order = PendingOrder | ConfirmedOrder | CompletedOrder | RejectedOrder | CancelledOrder;
+
+export type OrderStatus = Order['status'];
 
 export const lineTotal = (line: OrderLine): Cents => line.quantity * line.unitPrice;
 export const orderTotal = (lines: readonly OrderLine[]): Cents =>

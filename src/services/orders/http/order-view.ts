@@ -34,46 +34,56 @@ export const TimelineEntryView = Type.Object({
   subject: Type.String(),
   time: Type.String({ format: 'date-time' }),
   causationId: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Type.Object({ id: Type.String(), role: Type.String() }), Type.Null()], {
+    description: 'Who caused the message (the authenticated caller the flow started from), if anyone did.',
+  }),
 });
 
-export const OrderView = Type.Object({
-  orderId: Type.String({ format: 'uuid' }),
-  status: OrderStatus,
-  customer: Type.Object({
-    customerId: Type.String(),
-    name: Type.String(),
-    email: Type.String(),
-    phone: Type.Optional(Type.String()),
-  }),
-  items: Type.Array(
-    Type.Object({
-      itemId: Type.String(),
+export const OrderView = Type.Object(
+  {
+    orderId: Type.String({ format: 'uuid' }),
+    status: OrderStatus,
+    customer: Type.Object({
+      customerId: Type.String(),
       name: Type.String(),
-      quantity: Type.Integer(),
-      price: Type.Number(),
-      total: Type.Number(),
+      email: Type.String(),
+      phone: Type.Optional(Type.String()),
     }),
-  ),
-  shippingAddress: Type.Object({
-    street: Type.String(),
-    city: Type.String(),
-    state: Type.String(),
-    zip: Type.String(),
-    country: Type.String(),
-  }),
-  payment: Type.Object({ paymentMethod: PaymentMethod, transactionId: Type.String(), amount: Type.Number() }),
-  totalAmount: Type.Number(),
-  orderDate: Type.String({ format: 'date-time' }),
-  placedAt: Type.String({ format: 'date-time' }),
-  completedAt: Type.Optional(Type.String({ format: 'date-time' })),
-  reservationId: Type.Optional(Type.String()),
-  amendmentPending: Type.Boolean(),
-  rejection: Type.Optional(Type.Object({ reason: Type.String(), shortages: Type.Array(Shortage) })),
-  cancellation: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()), at: Type.String() })),
-  correlationId: Type.String(),
-  timeline: Type.Array(TimelineEntryView),
-  flowConformance: Type.Optional(FlowConformanceView),
-});
+    items: Type.Array(
+      Type.Object({
+        itemId: Type.String(),
+        name: Type.String(),
+        quantity: Type.Integer(),
+        price: Type.Number(),
+        total: Type.Number(),
+      }),
+    ),
+    shippingAddress: Type.Object({
+      street: Type.String(),
+      city: Type.String(),
+      state: Type.String(),
+      zip: Type.String(),
+      country: Type.String(),
+    }),
+    payment: Type.Object({
+      paymentMethod: PaymentMethod,
+      transactionId: Type.String(),
+      amount: Type.Number(),
+    }),
+    totalAmount: Type.Number(),
+    orderDate: Type.String({ format: 'date-time' }),
+    placedAt: Type.String({ format: 'date-time' }),
+    completedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    reservationId: Type.Optional(Type.String()),
+    amendmentPending: Type.Boolean(),
+    rejection: Type.Optional(Type.Object({ reason: Type.String(), shortages: Type.Array(Shortage) })),
+    cancellation: Type.Optional(Type.Object({ reason: Type.Optional(Type.String()), at: Type.String() })),
+    correlationId: Type.String(),
+    timeline: Type.Array(TimelineEntryView),
+    flowConformance: Type.Optional(FlowConformanceView),
+  },
+  { title: 'Order' },
+);
 
 export function orderView(
   { order, correlationId }: StoredOrder,
@@ -100,13 +110,13 @@ export function orderView(
     totalAmount: fromCents(orderTotal(order.lines)),
     orderDate: order.orderDate,
     placedAt: order.placedAt,
-    ...(order.completedAt ? { completedAt: order.completedAt } : {}),
+    ...('completedAt' in order && order.completedAt ? { completedAt: order.completedAt } : {}),
     ...(order.reservationId ? { reservationId: order.reservationId } : {}),
     amendmentPending: order.pendingAmendment !== undefined,
-    ...(order.rejection
+    ...(order.status === 'rejected'
       ? { rejection: { reason: order.rejection.reason, shortages: [...order.rejection.shortages] } }
       : {}),
-    ...(order.cancellation ? { cancellation: order.cancellation } : {}),
+    ...(order.status === 'cancelled' ? { cancellation: order.cancellation } : {}),
     correlationId,
     timeline: [...timeline],
     ...(flowConformance ? { flowConformance } : {}),

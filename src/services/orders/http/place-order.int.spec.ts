@@ -178,7 +178,100 @@ describeEachEngine('POST /orders refuses bad input', (open) => {
     ) as { orders: { orderId: string }[]; nextCursor: string | null };
     assert.equal(second.orders.length, 1);
     assert.equal(second.nextCursor, null);
-    const pending = (await orders.inject({ method: 'GET', url: '/orders?status=pending&limit=100' })).body;
-    assert.ok(first.orders.every((order) => pending.includes(order.orderId)));
+    const listed = async (status: string) =>
+      (
+        JSON.parse(
+          (await orders.inject({ method: 'GET', url: `/orders?customerId=${customerId}&status=${status}` }))
+            .body,
+        ) as { orders: { orderId: string; status: string }[] }
+      ).orders;
+    const [cancelled, ...kept] = [...first.orders, ...second.orders].map((order) => order.orderId);
+    const cancel = await orders.inject({ method: 'POST', url: `/orders/${cancelled}/cancel`, payload: {} });
+    assert.equal(cancel.statusCode, 202, cancel.body);
+    assert.deepEqual((await listed('pending')).map((order) => order.orderId).sort(), kept.sort());
+    assert.deepEqual(
+      (await listed('cancelled')).map(({ orderId, status }) => ({ orderId, status })),
+      [{ orderId: cancelled, status: 'cancelled' }],
+    );
+  });
+});
+
+describeEachEngine('POST /orders is idempotent by orderId', (open) => {
+  let testDb: TestDatabase;
+  let orders: TestHost;
+
+  before(async () => {
+    testDb = await open();
+    orders = await startTestHost({ db: testDb.db, modules: [ordersService] });
+  });
+
+  after(async () => {
+    await orders.stop();
+    await testDb.dispose();
+  });
+
+  const post = (payload: object) => orders.inject({ method: 'POST', url: '/orders', payload });
+  const stored = (orderId: string) =>
+    testDb.db.query<{ customer_id: string }>('select customer_id from orders.orders where order_id = $1', [
+      orderId,
+    ]);
+  const eventsOf = async (orderId: string) =>
+    (
+      await testDb.db.query<{ type: string }>(
+        `select envelope->>'type' as type from bus.messages where envelope->'data'->>'orderId' = $1 order by seq`,
+        [orderId],
+      )
+    ).map((row) => row.type);
+
+  /** The order a placement answered, without its timeline (which grows as its messages go out). */
+  const placed = (body: string) => {
+    const { timeline: _timeline, ...order } = JSON.parse(body) as { timeline: unknown };
+    return order;
+  };
+
+  it('answers the same body again with the same order, marked as replayed, and places it once', async () => {
+    const body = placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
+    const first = await post(body);
+    assert.equal(first.statusCode, 202, first.body);
+    assert.equal(first.headers['idempotent-replayed'], 'false');
+    const events = await eventsOf(body.orderId);
+    assert.ok(events.length > 0, 'placing the order announced it');
+
+    // The same request with its keys in another order is the same request.
+    const reordered = Object.fromEntries(Object.entries(body).reverse());
+    for (const again of [body, reordered]) {
+      const repeat = await post(again);
+      assert.equal(repeat.statusCode, 202, repeat.body);
+      assert.equal(repeat.headers['idempotent-replayed'], 'true');
+      assert.deepEqual(placed(repeat.body), placed(first.body));
+    }
+    assert.equal((await stored(body.orderId)).length, 1);
+    assert.deepEqual(await eventsOf(body.orderId), events, 'a repeat announces nothing');
+  });
+
+  it('refuses another body under the same orderId with 409 ORDERS.ID_REUSED, whatever field differs', async () => {
+    const body = placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
+    assert.equal((await post(body)).statusCode, 202);
+    const events = await eventsOf(body.orderId);
+    const variants: Record<string, object> = {
+      customer: { ...body, customer: { ...body.customer, customerId: randomUUID() } },
+      'customer email': { ...body, customer: { ...body.customer, email: 'ada@example.com' } },
+      'shipping address': { ...body, shippingAddress: { ...body.shippingAddress, zip: '10001' } },
+      'order date': { ...body, orderDate: new Date(Date.parse(body.orderDate) - 60_000).toISOString() },
+      quantity: placeOrderBody([{ productId: body.items[0]!.itemId, quantity: 3, price: 4.25 }], {
+        ...body,
+        items: [{ ...body.items[0]!, quantity: 3 }],
+        payment: { ...body.payment, amount: 12.75 },
+      }),
+      'payment reference': { ...body, payment: { ...body.payment, transactionId: `txn-${randomUUID()}` } },
+    };
+    for (const [differs, variant] of Object.entries(variants)) {
+      const response = await post(variant);
+      assert.equal(response.statusCode, 409, `${differs}: ${response.body}`);
+      assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+      assert.equal((JSON.parse(response.body) as ProblemBody).code, 'ORDERS.ID_REUSED', differs);
+    }
+    assert.deepEqual(await stored(body.orderId), [{ customer_id: body.customer.customerId }]);
+    assert.deepEqual(await eventsOf(body.orderId), events, 'a refused body announces nothing');
   });
 });

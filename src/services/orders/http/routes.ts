@@ -7,6 +7,7 @@ import {
   OrderDiagramView,
   orderDiagramView,
 } from '../../../flows/index.js';
+import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
@@ -60,7 +61,7 @@ const AmendmentRequest = Type.Object(
 
 const problems = {
   400: problemResponse('The request is invalid; `errors` names the fields'),
-  404: problemResponse('No such order'),
+  404: problemResponse('No such order, or not yours'),
   409: problemResponse("The order's state does not allow it"),
 };
 
@@ -72,6 +73,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders',
       {
         schema: {
+          operationId: 'placeOrder',
           tags: ['orders'],
           summary: 'Place an order (PlaceOrder)',
           description:
@@ -80,12 +82,14 @@ export function orderRoutes(ctx: ServiceContext) {
           response: {
             202: OrderResponse,
             ...problems,
+            403: problemResponse('A customer may place orders only for themselves'),
             413: problemResponse('The body is larger than the server accepts'),
             415: problemResponse('The body is not JSON'),
           },
         },
       },
       async (request, reply) => {
+        ensureActsForSelf(request, request.body.customer.customerId, 'customer.customerId');
         const origin = originOf(request, request.body.orderId);
         const command: Envelope<PlaceOrderCommand> = {
           specversion: '1.0',
@@ -97,6 +101,7 @@ export function orderRoutes(ctx: ServiceContext) {
           datacontenttype: 'application/json',
           dataversion: PlaceOrder.version,
           correlationid: origin.correlationId,
+          ...(origin.actor ? { actorid: origin.actor.id, actorrole: origin.actor.role } : {}),
           idempotencykey: request.body.orderId,
           traceparent: childTraceparent(origin.traceparent),
           data: request.body,
@@ -118,6 +123,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId',
       {
         schema: {
+          operationId: 'getOrder',
           tags: ['orders'],
           summary: 'An order with its status, items, totals and timeline of messages',
           description:
@@ -127,7 +133,7 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => {
-        const stored = await getOrder(db, request.params.orderId);
+        const stored = await getOrder(db, request.params.orderId, ownerScope(request));
         const check = await findFlowCheck(db, stored.correlationId);
         return orderView(stored, stored.timeline, flowConformanceView(check));
       },
@@ -137,6 +143,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId/diagram',
       {
         schema: {
+          operationId: 'getOrderDiagrams',
           tags: ['orders'],
           summary: 'Mermaid sequence diagrams: what happened to the order, and the flows it should follow',
           description:
@@ -146,7 +153,7 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => {
-        const stored = await getOrder(db, request.params.orderId);
+        const stored = await getOrder(db, request.params.orderId, ownerScope(request));
         const check = await findFlowCheck(db, stored.correlationId);
         return orderDiagramView(stored.order.orderId, stored.timeline, check);
       },
@@ -156,6 +163,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders',
       {
         schema: {
+          operationId: 'listOrders',
           tags: ['orders'],
           summary: 'Orders, newest first, filtered by status and customer, a page at a time',
           querystring: Type.Object({
@@ -177,7 +185,11 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => {
-        const page = await findOrders(db, request.query);
+        const owner = ownerScope(request);
+        const page = await findOrders(
+          db,
+          owner === undefined ? request.query : { ...request.query, customerId: owner },
+        );
         return { orders: page.orders.map(orderSummaryView), nextCursor: page.nextCursor };
       },
     );
@@ -186,6 +198,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId/cancel',
       {
         schema: {
+          operationId: 'cancelOrder',
           tags: ['orders'],
           summary: 'Cancel an order (OrderCancelled): its stock is released or restocked',
           description:
@@ -197,7 +210,7 @@ export function orderRoutes(ctx: ServiceContext) {
       async (request, reply) => {
         const { reason } = parseCancelRequest(request.body === undefined ? {} : request.body);
         const { orderId } = request.params;
-        const current = await getOrder(db, orderId);
+        const current = await getOrder(db, orderId, ownerScope(request));
         await outbox.run(originOf(request, current.correlationId), (uow) =>
           changeOrder(uow, orderId, { type: 'CancelOrder', ...(reason ? { reason } : {}) }),
         );
@@ -210,6 +223,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/:orderId/amendments',
       {
         schema: {
+          operationId: 'amendOrder',
           tags: ['orders'],
           summary: 'Change quantities or add lines (OrderAmended); inventory confirms or the order reverts',
           params: OrderIdParams,
@@ -219,7 +233,7 @@ export function orderRoutes(ctx: ServiceContext) {
       },
       async (request, reply) => {
         const { orderId } = request.params;
-        const current = await getOrder(db, orderId);
+        const current = await getOrder(db, orderId, ownerScope(request));
         await outbox.run(originOf(request, current.correlationId), (uow) =>
           changeOrder(uow, orderId, {
             type: 'AmendOrder',

@@ -2,21 +2,19 @@ import { AdjustPayment } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
 import { centsOf } from '../domain/index.js';
 import { changePayment } from './change-payment.js';
-import { withPaymentErrors } from './errors.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /** Charges or refunds the difference an amendment made to the order total. */
-export const adjustPaymentHandler = (bell: OperationsBell): MessageHandler =>
+export const adjustPaymentHandler = (bell: Bell): MessageHandler =>
   defineHandler({
     name: 'adjust-payment',
     contract: AdjustPayment,
-    handle: ({ payload }, uow) =>
-      withPaymentErrors(async () => {
-        await changePayment(uow, bell, payload.paymentId, {
-          type: 'AdjustPayment',
-          amendment: payload.amendment,
-          previousAmount: centsOf(payload.previousAmount),
-          amount: centsOf(payload.amount),
-        });
-      }),
+    handle: async ({ payload }, uow) => {
+      await changePayment(uow, bell, payload.paymentId, {
+        type: 'AdjustPayment',
+        amendment: payload.amendment,
+        previousAmount: centsOf(payload.previousAmount),
+        amount: centsOf(payload.amount),
+      });
+    },
   });

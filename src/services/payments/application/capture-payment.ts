@@ -2,19 +2,17 @@ import { CapturePayment } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
 import { centsOf } from '../domain/index.js';
 import { changePayment } from './change-payment.js';
-import { withPaymentErrors } from './errors.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /** Takes the authorized amount once the order's goods have left stock. */
-export const capturePaymentHandler = (bell: OperationsBell): MessageHandler =>
+export const capturePaymentHandler = (bell: Bell): MessageHandler =>
   defineHandler({
     name: 'capture-payment',
     contract: CapturePayment,
-    handle: ({ payload }, uow) =>
-      withPaymentErrors(async () => {
-        await changePayment(uow, bell, payload.paymentId, {
-          type: 'CapturePayment',
-          amount: centsOf(payload.amount),
-        });
-      }),
+    handle: async ({ payload }, uow) => {
+      await changePayment(uow, bell, payload.paymentId, {
+        type: 'CapturePayment',
+        amount: centsOf(payload.amount),
+      });
+    },
   });

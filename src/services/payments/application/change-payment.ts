@@ -2,23 +2,21 @@ import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Payment, type PaymentCommand, type PaymentEvent } from '../domain/index.js';
 import { insertOperation } from '../infrastructure/operation-store.js';
 import { insertPayment, lockPayment, savePayment } from '../infrastructure/payment-repository.js';
-import { withPaymentErrors } from './errors.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 import { publish } from './publish.js';
+import { currentTraceparent } from '../../../platform/observability/message-spans.js';
 
 /** Loads the payment under a row lock, applies the command's events, stores and publishes them. */
-export function changePayment(
+export async function changePayment(
   uow: UnitOfWork,
-  bell: OperationsBell,
+  bell: Bell,
   paymentId: string,
   command: Exclude<PaymentCommand, { type: 'InitiatePayment' }>,
 ): Promise<Payment | undefined> {
-  return withPaymentErrors(async () => {
-    const stored = await lockPayment(uow.sql, paymentId);
-    const events = decide(stored?.payment, command, uow.now);
-    if (!stored || events.length === 0) return stored?.payment;
-    return commit(uow, bell, stored.payment, events);
-  });
+  const stored = await lockPayment(uow.sql, paymentId);
+  const events = decide(stored?.payment, command, uow.now);
+  if (!stored || events.length === 0) return stored?.payment;
+  return commit(uow, bell, stored.payment, events);
 }
 
 /**
@@ -27,7 +25,7 @@ export function changePayment(
  */
 export async function commit(
   uow: UnitOfWork,
-  bell: OperationsBell,
+  bell: Bell,
   before: Payment | undefined,
   events: readonly PaymentEvent[],
 ): Promise<Payment> {
@@ -52,6 +50,7 @@ export async function commit(
       correlationId: uow.origin.correlationId,
       // What the worker publishes about the operation is caused by what asked for it.
       causationId: uow.origin.causationId,
+      traceparent: currentTraceparent(uow.origin.traceparent),
       createdAt: uow.now,
     });
     // Before commit: on one connection the worker's claim waits for this transaction; on a pool it

@@ -1,10 +1,11 @@
-import type { Worker } from '../../../platform/service.js';
+import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 import { claimDue, countPending, type ClaimedOperation } from '../infrastructure/operation-store.js';
-import type { OperationsBell } from './operations-bell.js';
 import { runOperation, type OperationDependencies } from './run-operation.js';
+import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 export interface OperationsWorkerOptions extends Omit<OperationDependencies, 'leaseMs'> {
-  readonly bell: OperationsBell;
+  readonly bell: Bell;
   /** The longest a provider call may take before its outcome counts as unknown. */
   readonly callTimeoutMs: number;
   /** Longest idle wait between two looks for due operations (retries come due without a ring). */
@@ -17,57 +18,42 @@ export interface OperationsWorkerOptions extends Omit<OperationDependencies, 'le
  * claim due operations under a lease (longer than a call can take), one short transaction per
  * outcome. Replicas share the work through the lease and `skip locked`.
  */
-export class OperationsWorker implements Worker {
-  readonly name = 'payment-operations';
-  readonly #options: OperationDependencies & OperationsWorkerOptions;
-  #running = false;
-  #loop: Promise<void> = Promise.resolve();
+export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
+  readonly #options: OperationDependencies & OperationsWorkerOptions & { batchSize: number };
 
   constructor(options: OperationsWorkerOptions) {
+    super({
+      name: 'payment-operations',
+      logger: options.logger,
+      bell: options.bell,
+      pollMs: options.pollMs ?? 100,
+    });
     // Longer than one provider call; renewed before each call, so a crashed worker's hold is short.
-    this.#options = { ...options, leaseMs: options.callTimeoutMs + 5_000 };
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
-  }
-
-  /** Stops claiming and lets the operations in flight finish and record their outcome. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#options.bell.ring();
-    await this.#loop;
+    this.#options = { batchSize: 16, ...options, leaseMs: options.callTimeoutMs + 5_000 };
   }
 
   backlog(): Promise<number> {
     return countPending(this.#options.db);
   }
 
-  async #run(): Promise<void> {
-    const { db, bell, logger, pollMs = 100, batchSize = 16 } = this.#options;
-    while (this.#running) {
-      let claimed: ClaimedOperation[] = [];
-      try {
-        claimed = await claimDue(db, batchSize, this.#options.leaseMs);
-      } catch (error) {
-        logger.warn({ err: error }, 'could not claim payment operations, will try again');
-      }
-      if (claimed.length > 0) {
-        await Promise.all(claimed.map((operation) => this.#turn(operation)));
-        continue;
-      }
-      await bell.wait(pollMs);
-    }
+  protected claim(): Promise<ClaimedOperation[]> {
+    return claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
   }
 
-  async #turn(operation: ClaimedOperation): Promise<void> {
+  protected async work(operation: ClaimedOperation): Promise<void> {
     try {
-      await runOperation(this.#options, operation);
+      await inDeferredSpan(
+        `payment ${operation.kind}`,
+        {
+          service: 'PaymentService',
+          traceparent: operation.traceparent,
+          attributes: { 'payment.id': operation.paymentId, 'payment.operation': operation.kind },
+        },
+        () => runOperation(this.#options, operation),
+      );
     } catch (error) {
       // Recording failed: the lease runs out, and the next claim reconciles whatever the call did.
-      this.#options.logger.error(
+      this.logger.error(
         {
           operationId: operation.operationId,
           reason: error instanceof Error ? error.message : String(error),

@@ -1,6 +1,6 @@
 import type { Database } from '../../../platform/db/database.js';
 import { reconcileSoon, recordWebhookEvent } from '../infrastructure/operation-store.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /** A verified notice from the provider (a webhook event): what it is and which payment it is about. */
 export interface ProviderNotice {
@@ -17,7 +17,7 @@ export interface ProviderNotice {
  */
 export async function receiveProviderNotice(
   db: Database,
-  bell: OperationsBell,
+  bell: Bell,
   notice: ProviderNotice,
   now: Date,
 ): Promise<{ duplicate: boolean; reconciling: number }> {

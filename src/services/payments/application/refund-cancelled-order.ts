@@ -2,13 +2,13 @@ import { OrderCancelled } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
 import { lockPaymentOfOrder, rememberCancellation } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /**
  * Gives back what was held or taken for a cancelled order: the authorization is released, captured
  * money refunded, once. The cancellation is remembered for a payment requested after it.
  */
-export const refundCancelledOrderHandler = (bell: OperationsBell): MessageHandler =>
+export const refundCancelledOrderHandler = (bell: Bell): MessageHandler =>
   defineHandler({
     name: 'refund-cancelled-order',
     contract: OrderCancelled,

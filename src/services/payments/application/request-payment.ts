@@ -4,8 +4,7 @@ import { defineHandler, type MessageHandler } from '../../../platform/messaging/
 import { centsOf, decide, evolve, type Payment } from '../domain/index.js';
 import { cancellationOf, lockPaymentOfOrder } from '../infrastructure/payment-repository.js';
 import { commit } from './change-payment.js';
-import { withPaymentErrors } from './errors.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 
 /**
  * Starts the payment of an order: one per order, however often it is requested. An order that was
@@ -14,43 +13,42 @@ import type { OperationsBell } from './operations-bell.js';
  */
 export const requestPaymentHandler = (
   ids: IdGenerator,
-  bell: OperationsBell,
+  bell: Bell,
   defaultCurrency: string,
 ): MessageHandler =>
   defineHandler({
     name: 'request-payment',
     contract: RequestPayment,
-    handle: ({ payload }, uow) =>
-      withPaymentErrors(async () => {
-        if (await lockPaymentOfOrder(uow.sql, payload.orderId)) return;
-        const amount = centsOf(payload.amount);
-        const initiated = decide(
-          undefined,
-          {
-            type: 'InitiatePayment',
-            paymentId: ids.next(),
-            orderId: payload.orderId,
-            userId: payload.userId,
-            amount,
-            method: payload.paymentMethod,
-            token: payload.paymentToken,
-            currency: payload.currency ?? defaultCurrency,
-          },
-          uow.now,
-        );
-        const cancellation = await cancellationOf(uow.sql, payload.orderId);
-        const events = cancellation
-          ? [
-              ...initiated,
-              ...decide(
-                initiated.reduce<Payment | undefined>(evolve, undefined),
-                cancel(cancellation.reason),
-                uow.now,
-              ),
-            ]
-          : initiated;
-        await commit(uow, bell, undefined, events);
-      }),
+    handle: async ({ payload }, uow) => {
+      if (await lockPaymentOfOrder(uow.sql, payload.orderId)) return;
+      const amount = centsOf(payload.amount);
+      const initiated = decide(
+        undefined,
+        {
+          type: 'InitiatePayment',
+          paymentId: ids.next(),
+          orderId: payload.orderId,
+          userId: payload.userId,
+          amount,
+          method: payload.paymentMethod,
+          token: payload.paymentToken,
+          currency: payload.currency ?? defaultCurrency,
+        },
+        uow.now,
+      );
+      const cancellation = await cancellationOf(uow.sql, payload.orderId);
+      const events = cancellation
+        ? [
+            ...initiated,
+            ...decide(
+              initiated.reduce<Payment | undefined>(evolve, undefined),
+              cancel(cancellation.reason),
+              uow.now,
+            ),
+          ]
+        : initiated;
+      await commit(uow, bell, undefined, events);
+    },
   });
 
 const cancel = (reason: string | null) =>

@@ -25,7 +25,7 @@ import {
 } from '../infrastructure/operation-store.js';
 import { findPayment } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
-import type { OperationsBell } from './operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   ProviderOutcomeUnknown,
   ProviderUnavailable,
@@ -41,7 +41,7 @@ export interface OperationDependencies {
   readonly outbox: Outbox;
   readonly provider: PaymentProvider;
   readonly policy: RetryPolicy;
-  readonly bell: OperationsBell;
+  readonly bell: Bell;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -345,6 +345,7 @@ function requireReference(turn: Turn): string {
 const originOf = (claimed: ClaimedOperation): MessageOrigin => ({
   correlationId: claimed.correlationId,
   ...(claimed.causationId === null ? {} : { causationId: claimed.causationId }),
+  ...(claimed.traceparent === null ? {} : { traceparent: claimed.traceparent }),
 });
 
 /** Only the message: errors of payment SDKs may carry the request they failed on. */

@@ -1,5 +1,5 @@
 import type { OperationOutcome, PaymentCommand } from './commands.js';
-import { PaymentRuleViolation } from './errors.js';
+import { paymentRules } from './errors.js';
 import type { PaymentEvent } from './events.js';
 import { evolve } from './evolve.js';
 import type { Cents } from './money.js';
@@ -38,7 +38,7 @@ export function decide(payment: Payment | undefined, command: PaymentCommand, no
       ),
     ];
   }
-  if (!payment) throw new PaymentRuleViolation('PAYMENTS.NOT_FOUND', 'missing', 'No such payment');
+  if (!payment) throw paymentRules.notFound('NOT_FOUND', 'No such payment');
 
   switch (command.type) {
     case 'CapturePayment':
@@ -74,17 +74,15 @@ function capture(payment: Payment, amount: Cents, at: string): PaymentEvent[] {
   // Cancelled or failed: there is nothing to take, and the order is being cancelled.
   if (payment.cancellation || charge?.failure) return [];
   if (!charge || charge.state === 'authorizing') {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.NOT_AUTHORIZED',
-      'conflict',
+    throw paymentRules.conflict(
+      'NOT_AUTHORIZED',
       `Payment ${payment.paymentId} is not authorized yet: there is nothing to capture`,
     );
   }
   if (charge.state !== 'authorized' || hasPending(payment, charge.chargeId)) return [];
   if (amount !== charge.amount) {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.AMOUNT_MISMATCH',
-      'conflict',
+    throw paymentRules.conflict(
+      'AMOUNT_MISMATCH',
       `Capture of ${amount} cents asked, but ${charge.amount} cents are authorized`,
     );
   }
@@ -109,23 +107,20 @@ function adjust(
   const { amendment, previousAmount, amount } = command;
   if (payment.adjustments.some((adjustment) => adjustment.amendment === amendment)) return [];
   if (payment.status !== 'captured') {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.NOT_CAPTURED',
-      'conflict',
+    throw paymentRules.conflict(
+      'NOT_CAPTURED',
       `Payment ${payment.paymentId} is ${payment.status}: only a captured payment can be adjusted`,
     );
   }
   if (payment.adjustments.some((adjustment) => adjustment.state === 'pending')) {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.ADJUSTMENT_IN_PROGRESS',
-      'conflict',
+    throw paymentRules.conflict(
+      'ADJUSTMENT_IN_PROGRESS',
       `Payment ${payment.paymentId} is still settling an earlier amendment`,
     );
   }
   if (previousAmount !== payment.amount) {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.AMOUNT_MISMATCH',
-      'conflict',
+    throw paymentRules.conflict(
+      'AMOUNT_MISMATCH',
       `Amendment ${amendment} starts from ${previousAmount} cents, but the payment stands at ${payment.amount}`,
     );
   }
@@ -171,9 +166,8 @@ function refundsOf(payment: Payment, amount: Cents, amendment: number): Operatio
     left -= part;
   }
   if (left > 0) {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.AMOUNT_MISMATCH',
-      'conflict',
+    throw paymentRules.conflict(
+      'AMOUNT_MISMATCH',
       `Only ${amount - left} of the ${amount} cents to refund were ever captured`,
     );
   }
@@ -294,10 +288,6 @@ const queued = (operation: Operation, at: string): PaymentEvent => ({
 
 function requireAmount(amount: Cents): void {
   if (!Number.isInteger(amount) || amount < 0) {
-    throw new PaymentRuleViolation(
-      'PAYMENTS.INVALID_AMOUNT',
-      'invalid',
-      `${amount} is not an amount in cents`,
-    );
+    throw paymentRules.validation('INVALID_AMOUNT', `${amount} is not an amount in cents`);
   }
 }

@@ -1,20 +1,14 @@
+import { ruleViolations } from '../../../platform/kernel/errors.js';
+
 export type PaymentViolationCode =
-  | 'PAYMENTS.NOT_FOUND'
-  | 'PAYMENTS.INVALID_AMOUNT'
-  | 'PAYMENTS.AMOUNT_MISMATCH'
-  | 'PAYMENTS.NOT_AUTHORIZED'
-  | 'PAYMENTS.NOT_CAPTURED'
-  | 'PAYMENTS.ADJUSTMENT_IN_PROGRESS';
+  | 'NOT_FOUND'
+  | 'INVALID_AMOUNT'
+  | 'AMOUNT_MISMATCH'
+  | 'NOT_AUTHORIZED'
+  | 'NOT_CAPTURED'
+  | 'ADJUSTMENT_IN_PROGRESS'
+  | 'WEBHOOKS_NOT_CONFIGURED'
+  | 'WEBHOOK_SIGNATURE_INVALID';
 
-/** A command the payment's rules refuse. `invalid`: the request is wrong; `conflict`: the payment's state forbids it. */
-export class PaymentRuleViolation extends Error {
-  override readonly name = 'PaymentRuleViolation';
-  readonly code: PaymentViolationCode;
-  readonly kind: 'invalid' | 'conflict' | 'missing';
-
-  constructor(code: PaymentViolationCode, kind: 'invalid' | 'conflict' | 'missing', message: string) {
-    super(message);
-    this.code = code;
-    this.kind = kind;
-  }
-}
+/** What PaymentService refuses, as `PAYMENTS.*` rule violations. */
+export const paymentRules = ruleViolations<PaymentViolationCode>('PAYMENTS');

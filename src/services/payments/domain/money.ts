@@ -1,4 +1,4 @@
-import { PaymentRuleViolation } from './errors.js';
+import { paymentRules } from './errors.js';
 
 /** Amounts are integer cents inside the domain; the contracts carry decimal numbers in major units. */
 export type Cents = number;
@@ -15,7 +15,7 @@ export const fromCents = (cents: Cents): number => cents / 100;
 export function centsOf(amount: number): Cents {
   const cents = toCents(amount);
   if (cents === undefined) {
-    throw new PaymentRuleViolation('PAYMENTS.INVALID_AMOUNT', 'invalid', `${amount} has fractions of a cent`);
+    throw paymentRules.validation('INVALID_AMOUNT', `${amount} has fractions of a cent`);
   }
   return cents;
 }

@@ -6,7 +6,7 @@ import { decide } from './decide.js';
 import type { PaymentEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { operationIds, type Operation, type Payment } from './payment.js';
-import { afterUnavailable, backoffMs, reconcileDelayMs } from './retry.js';
+import { afterUnavailable, reconcileDelayMs } from './retry.js';
 
 const now = new Date('2026-07-04T14:48:00.000Z');
 const at = now.toISOString();
@@ -274,6 +274,49 @@ describe('cancellation', () => {
       });
   });
 
+  it('does not ask again for a cancellation refund the provider refused', () => {
+    const refundOrder = operationIds.refund(orderCharge, 'order_cancelled');
+    const refundRefused = history(
+      initiate,
+      outcome(authorizeOrder, succeeded('pi_1')),
+      { type: 'CapturePayment', amount: 5998 },
+      outcome(captureOrder, succeeded('pi_1')),
+      { type: 'CancelPayment' },
+      outcome(refundOrder, declined),
+    );
+    const state = stateOf(refundRefused);
+    assert.deepEqual(state?.pending, []);
+    assert.deepEqual(
+      state.refunds.map(({ refundId, state: refund }) => ({ refundId, refund })),
+      [{ refundId: refundOrder, refund: 'failed' }],
+    );
+    assert.equal(
+      queuedOperations(refundRefused).filter(({ operationId }) => operationId === refundOrder).length,
+      1,
+    );
+    spec.given(refundRefused).when({ type: 'CancelPayment' }).thenNothingHappened();
+    spec
+      .given(refundRefused)
+      .when(outcome(refundOrder, succeeded('re_1')))
+      .thenNothingHappened();
+  });
+
+  it('does not ask again for a release of the authorization the provider refused', () => {
+    const releaseOrder = operationIds.release(orderCharge);
+    const releaseRefused = history(
+      initiate,
+      outcome(authorizeOrder, succeeded('pi_1')),
+      { type: 'CancelPayment' },
+      outcome(releaseOrder, declined),
+    );
+    assert.deepEqual(stateOf(releaseRefused)?.pending, []);
+    assert.equal(
+      queuedOperations(releaseRefused).filter(({ operationId }) => operationId === releaseOrder).length,
+      1,
+    );
+    spec.given(releaseRefused).when({ type: 'CancelPayment' }).thenNothingHappened();
+  });
+
   it('gives nothing back for a payment that was declined', () => {
     spec
       .given(history(initiate, outcome(authorizeOrder, declined)))
@@ -408,8 +451,8 @@ describe('retry policy', () => {
 
   it('backs off exponentially up to the cap', () => {
     assert.deepEqual(
-      [1, 2, 3, 4].map((attempts) => backoffMs(policy, attempts)),
-      [100, 200, 250, 250],
+      [1, 2, 3].map((attempts) => afterUnavailable({ ...policy, maxAttempts: 9 }, attempts)),
+      [100, 200, 250].map((delayMs) => ({ action: 'retry', delayMs })),
     );
   });
 

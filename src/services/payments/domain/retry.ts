@@ -1,3 +1,5 @@
+import { backoffMs } from '../../../platform/kernel/backoff.js';
+
 /** How a provider operation is retried when the provider fails without doing anything. */
 export interface RetryPolicy {
   /** Calls to the provider for one operation, the first included. */
@@ -9,14 +11,13 @@ export interface RetryPolicy {
 export type NextStep =
   { readonly action: 'retry'; readonly delayMs: number } | { readonly action: 'give_up' };
 
-/** Exponential back-off: base, 2 × base, 4 × base, … capped at the policy's maximum. */
-export const backoffMs = (policy: RetryPolicy, attemptsMade: number): number =>
-  Math.min(policy.baseDelayMs * 2 ** Math.max(0, attemptsMade - 1), policy.maxDelayMs);
+const delayMs = (policy: RetryPolicy, attemptsMade: number): number =>
+  backoffMs(attemptsMade, { baseMs: policy.baseDelayMs, maxMs: policy.maxDelayMs });
 
 /** After a call the provider certainly did not act on: try again later, or give up after the last attempt. */
 export function afterUnavailable(policy: RetryPolicy, attemptsMade: number): NextStep {
   return attemptsMade < policy.maxAttempts
-    ? { action: 'retry', delayMs: backoffMs(policy, attemptsMade) }
+    ? { action: 'retry', delayMs: delayMs(policy, attemptsMade) }
     : { action: 'give_up' };
 }
 
@@ -25,4 +26,4 @@ export function afterUnavailable(policy: RetryPolicy, attemptsMade: number): Nex
  * always to ask it what happened — never to call again, and never to give up while in doubt.
  */
 export const reconcileDelayMs = (policy: RetryPolicy, lookupsMade: number): number =>
-  backoffMs(policy, lookupsMade + 1);
+  delayMs(policy, lookupsMade + 1);

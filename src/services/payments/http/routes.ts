@@ -1,18 +1,17 @@
 import { Type } from 'typebox';
+import { ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { problemResponse } from '../../../platform/http/problem.js';
-import { errorsFor } from '../../../platform/kernel/errors.js';
 import type { ServiceContext } from '../../../platform/service.js';
-import type { OperationsBell } from '../application/operations-bell.js';
+import type { Bell } from '../../../platform/kernel/bell.js';
+import { paymentRules } from '../domain/index.js';
 import { getPayment, paymentsOfOrder } from '../application/queries.js';
 import { receiveProviderNotice } from '../application/receive-provider-notice.js';
 import { verifyStripeWebhook, WebhookSignatureInvalid } from '../infrastructure/providers/stripe-webhooks.js';
 import { paymentExample, PaymentView, paymentView } from './payment-view.js';
 
-const errors = errorsFor('PAYMENTS');
-
 /** Reads of payments, and the endpoint Stripe posts its webhook events to. */
-export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
+export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
   const { db, clock } = ctx;
   const webhookSecret = ctx.settings.payments.stripe.webhookSecret;
 
@@ -21,6 +20,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
       '/payments',
       {
         schema: {
+          operationId: 'getOrderPayment',
           tags: ['payments'],
           summary: 'The payment of an order, with its charges, refunds and every attempt',
           querystring: Type.Object({ orderId: Type.String({ format: 'uuid' }) }),
@@ -33,20 +33,23 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
           },
         },
       },
-      async (request) => ({ payments: (await paymentsOfOrder(db, request.query.orderId)).map(paymentView) }),
+      async (request) => ({
+        payments: (await paymentsOfOrder(db, request.query.orderId, ownerScope(request))).map(paymentView),
+      }),
     );
 
     app.get(
       '/payments/:paymentId',
       {
         schema: {
+          operationId: 'getPayment',
           tags: ['payments'],
           summary: 'One payment, with its charges, refunds, operations and every attempt',
           params: Type.Object({ paymentId: Type.String({ format: 'uuid' }) }),
           response: { 200: PaymentView, 404: problemResponse('No such payment') },
         },
       },
-      async (request) => paymentView(await getPayment(db, request.params.paymentId)),
+      async (request) => paymentView(await getPayment(db, request.params.paymentId, ownerScope(request))),
     );
 
     // Its own scope: the signature covers the exact bytes, so this route reads the body unparsed.
@@ -59,6 +62,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
         '/payments/webhooks/stripe',
         {
           schema: {
+            operationId: 'receivePaymentWebhook',
             tags: ['payments'],
             summary: "Stripe's webhook events, verified by signature; they trigger reconciliation",
             headers: Type.Object({ 'stripe-signature': Type.Optional(Type.String()) }),
@@ -79,7 +83,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
         },
         async (request) => {
           if (webhookSecret === undefined) {
-            throw errors.unavailable(
+            throw paymentRules.unavailable(
               'WEBHOOKS_NOT_CONFIGURED',
               'Set STRIPE_WEBHOOK_SECRET to receive webhooks',
             );
@@ -90,7 +94,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: OperationsBell) {
             notice = verifyStripeWebhook(payload, request.headers['stripe-signature'], webhookSecret);
           } catch (error) {
             if (error instanceof WebhookSignatureInvalid) {
-              throw errors.validation(
+              throw paymentRules.validation(
                 'WEBHOOK_SIGNATURE_INVALID',
                 'The Stripe-Signature header does not match',
               );

@@ -92,4 +92,9 @@ export const paymentMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: '002_operation_traceparent',
+    // The trace of the handler run that queued the operation, which the worker's calls continue.
+    sql: `alter table payments.operations add column traceparent text null;`,
+  },
 ];

@@ -1,4 +1,5 @@
 import type { Database, Sql } from '../../../platform/db/database.js';
+import { jobTable } from '../../../platform/jobs/job-table.js';
 import type { OperationKind } from '../domain/index.js';
 
 /** Every SQL statement about provider operations and their attempts. Tables are in schema `payments`. */
@@ -11,6 +12,7 @@ export interface NewOperation {
   readonly providerReference: string | undefined;
   readonly correlationId: string;
   readonly causationId: string | undefined;
+  readonly traceparent: string | undefined;
   readonly createdAt: Date;
 }
 
@@ -26,6 +28,7 @@ export interface ClaimedOperation {
   readonly lastError: string | null;
   readonly correlationId: string;
   readonly causationId: string | null;
+  readonly traceparent: string | null;
 }
 
 export type AttemptOutcome =
@@ -58,14 +61,15 @@ export interface OperationRecord {
 const claimedColumns = `operation_id as "operationId", payment_id as "paymentId", kind, attempts, lookups,
   in_doubt as "inDoubt", provider_reference as "providerReference", last_error as "lastError",
   correlation_id as "correlationId",
-  causation_id as "causationId"`;
+  causation_id as "causationId", traceparent`;
 
 /** Queues an operation; a decision taken twice queues it once (its id derives from the decision). */
 export async function insertOperation(sql: Sql, operation: NewOperation): Promise<void> {
   await sql.query(
     `insert into payments.operations
-       (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7)
+       (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, traceparent,
+        created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8)
      on conflict (operation_id) do nothing`,
     [
       operation.operationId,
@@ -74,32 +78,30 @@ export async function insertOperation(sql: Sql, operation: NewOperation): Promis
       operation.providerReference ?? null,
       operation.correlationId,
       operation.causationId ?? null,
+      operation.traceparent ?? null,
       operation.createdAt,
     ],
   );
 }
 
 /**
- * Claims due operations under a lease, at most one per payment: an operation waits until every
- * earlier one of its payment is settled, so a release never overtakes the authorization it undoes.
+ * Queued operations, claimed by the workers under a lease, at most one per payment: an operation
+ * waits until every earlier one of its payment is settled, so a release never overtakes the
+ * authorization it undoes. The worker counts the calls itself (see startCall).
  */
-export async function claimDue(db: Database, limit: number, leaseMs: number): Promise<ClaimedOperation[]> {
-  return db.query<ClaimedOperation>(
-    `update payments.operations set lease_until = now() + $2 * interval '1 millisecond'
-     where operation_id in (
-       select operation_id from payments.operations o
-       where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-         and not exists (
-           select 1 from payments.operations earlier
-           where earlier.payment_id = o.payment_id and earlier.status = 'pending' and earlier.seq < o.seq)
-       order by next_attempt_at, seq
-       limit $1
-       for update skip locked
-     )
-     returning ${claimedColumns}`,
-    [limit, leaseMs],
-  );
-}
+const operationJobs = jobTable<ClaimedOperation>({
+  table: 'payments.operations',
+  key: 'operation_id',
+  order: 'next_attempt_at, seq',
+  returning: claimedColumns,
+  countsAttempts: false,
+  alsoWhen: `not exists (
+    select 1 from payments.operations earlier
+    where earlier.payment_id = job.payment_id and earlier.status = 'pending' and earlier.seq < job.seq)`,
+});
+
+export const claimDue = operationJobs.claimDue;
+export const countPending = operationJobs.countPending;
 
 /** Keeps other workers off the operation for the next call; a crashed worker's hold runs out soon. */
 export async function holdLease(db: Database, operationId: string, leaseMs: number): Promise<void> {
@@ -210,13 +212,6 @@ export async function reconcileSoon(sql: Sql, reference: string): Promise<number
     [reference],
   );
   return rows.length;
-}
-
-export async function countPending(db: Database): Promise<number> {
-  const [row] = await db.query<{ count: number }>(
-    `select count(*)::int as count from payments.operations where status = 'pending'`,
-  );
-  return row?.count ?? 0;
 }
 
 export async function operationsOf(sql: Sql, paymentId: string): Promise<OperationRecord[]> {

@@ -14,7 +14,7 @@ import {
 import { scheduleOperation } from '../infrastructure/provider-operations.js';
 import { lockSubscription, saveSubscription } from '../infrastructure/subscription-repository.js';
 import { applyEvents } from './apply.js';
-import { subscriptionErrors, withSubscriptionErrors } from './errors.js';
+import { subscriptionRules } from '../domain/index.js';
 import { fingerprintOf } from './fingerprint.js';
 import type { CommandDependencies } from './subscribe-user.js';
 
@@ -46,63 +46,61 @@ export function cancellationFingerprint(command: CancelSubscriptionCommand): str
  * event). `requestId` identifies the request: repeated, it changes nothing and gets the first
  * answer; reused for a different request, it is a conflict.
  */
-export function cancelSubscription(
+export async function cancelSubscription(
   uow: UnitOfWork,
   command: CancelSubscriptionCommand,
   requestId: string,
   deps: CommandDependencies,
 ): Promise<CancellationAnswer> {
-  return withSubscriptionErrors(async () => {
-    const { subscriptionId, userId, reason } = command;
-    const mode = modeOf(command);
-    const fingerprint = cancellationFingerprint(command);
-    const stored = await lockSubscription(uow.sql, subscriptionId);
-    const events = decide(
-      stored?.subscription,
-      {
-        type: 'RequestCancellation',
-        ...{ subscriptionId, requestId, userId, mode },
-        ...(reason === undefined ? {} : { reason }),
-      },
-      uow.now,
-    );
-    const rejection = events.find((event) => event.type === 'CancellationRejected');
+  const { subscriptionId, userId, reason } = command;
+  const mode = modeOf(command);
+  const fingerprint = cancellationFingerprint(command);
+  const stored = await lockSubscription(uow.sql, subscriptionId);
+  const events = decide(
+    stored?.subscription,
+    {
+      type: 'RequestCancellation',
+      ...{ subscriptionId, requestId, userId, mode },
+      ...(reason === undefined ? {} : { reason }),
+    },
+    uow.now,
+  );
+  const rejection = events.find((event) => event.type === 'CancellationRejected');
 
-    const first = await recordCancellationRequest(uow.sql, {
-      requestId,
-      subscriptionId,
-      userId,
-      fingerprint,
-      outcome: rejection ? 'rejected' : 'accepted',
-      rejectionReason: rejection?.reason ?? null,
-      createdAt: uow.now,
-    });
-    if (!first) return repeatedAnswer(uow, requestId, fingerprint, stored?.subscription);
-
-    const subscription = applyEvents(uow, stored?.subscription, events);
-    if (rejection) return { outcome: 'rejected', reason: rejection.reason, repeated: false };
-    if (!subscription || subscription.status !== 'cancelling') {
-      throw new Error(
-        `Cancellation ${requestId} was accepted but subscription ${subscriptionId} is not cancelling`,
-      );
-    }
-    await saveSubscription(uow.sql, subscription, uow.now);
-    await scheduleOperation(uow.sql, {
-      kind: 'cancel',
-      request: {
-        providerSubscriptionId: subscription.provider.subscriptionId,
-        mode,
-        ...(reason === undefined ? {} : { reason }),
-        currentPeriodEnd: subscription.currentPeriodEnd,
-      },
-      operationId: deps.ids.next(),
-      subscriptionId,
-      origin: uow.origin,
-      createdAt: uow.now,
-    });
-    deps.wakeUp.ring();
-    return { outcome: 'accepted', subscription, repeated: false };
+  const first = await recordCancellationRequest(uow.sql, {
+    requestId,
+    subscriptionId,
+    userId,
+    fingerprint,
+    outcome: rejection ? 'rejected' : 'accepted',
+    rejectionReason: rejection?.reason ?? null,
+    createdAt: uow.now,
   });
+  if (!first) return repeatedAnswer(uow, requestId, fingerprint, stored?.subscription);
+
+  const subscription = applyEvents(uow, stored?.subscription, events);
+  if (rejection) return { outcome: 'rejected', reason: rejection.reason, repeated: false };
+  if (!subscription || subscription.status !== 'cancelling') {
+    throw new Error(
+      `Cancellation ${requestId} was accepted but subscription ${subscriptionId} is not cancelling`,
+    );
+  }
+  await saveSubscription(uow.sql, subscription, uow.now);
+  await scheduleOperation(uow.sql, {
+    kind: 'cancel',
+    request: {
+      providerSubscriptionId: subscription.provider.subscriptionId,
+      mode,
+      ...(reason === undefined ? {} : { reason }),
+      currentPeriodEnd: subscription.currentPeriodEnd,
+    },
+    operationId: deps.ids.next(),
+    subscriptionId,
+    origin: uow.origin,
+    createdAt: uow.now,
+  });
+  deps.wakeUp.ring();
+  return { outcome: 'accepted', subscription, repeated: false };
 }
 
 async function repeatedAnswer(
@@ -114,7 +112,7 @@ async function repeatedAnswer(
   const first = await findCancellationRequest(uow.sql, requestId);
   if (!first) throw new Error(`Cancellation request ${requestId} vanished`);
   if (first.fingerprint !== fingerprint) {
-    throw subscriptionErrors.conflict(
+    throw subscriptionRules.conflict(
       'REQUEST_ID_REUSED',
       `Request ${requestId} was made before with a different subscription, user, mode or reason`,
     );
@@ -138,7 +136,7 @@ export const cancelSubscriptionHandler = (deps: CommandDependencies): MessageHan
     async handle({ envelope, payload }, uow) {
       const requestId = envelope.idempotencykey;
       if (requestId.length > MAX_REQUEST_ID_LENGTH) {
-        throw subscriptionErrors.validation(
+        throw subscriptionRules.validation(
           'REQUEST_ID_TOO_LONG',
           `The idempotency key is ${requestId.length} characters; at most ${MAX_REQUEST_ID_LENGTH} are accepted`,
         );

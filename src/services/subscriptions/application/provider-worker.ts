@@ -2,7 +2,8 @@ import type { Database } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
-import type { Worker } from '../../../platform/service.js';
+import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { backoffMs } from '../../../platform/kernel/backoff.js';
 import type { ProviderReport } from '../domain/index.js';
 import {
   claimDueOperations,
@@ -40,58 +41,31 @@ const ERROR_TEXT_LIMIT = 1000;
  * with the events it causes. The operation id is the provider's idempotency key, so a retry after
  * a timeout or a crash never starts or cancels twice. Replicas share the work through the lease.
  */
-export class ProviderWorker implements Worker {
-  readonly name = 'subscription-provider';
+export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
   readonly #options: Required<ProviderWorkerOptions>;
-  #running = false;
-  #loop: Promise<void> = Promise.resolve();
-  #nextRetryAt = Number.POSITIVE_INFINITY;
 
   constructor(options: ProviderWorkerOptions) {
-    this.#options = { pollMs: 200, batchSize: 10, leaseMs: 120_000, maxRetryDelayMs: 600_000, ...options };
-  }
-
-  start(): void {
-    if (this.#running) return;
-    this.#running = true;
-    this.#loop = this.#run();
-  }
-
-  /** Stops claiming and lets the calls in flight finish and record their answer. */
-  async stop(): Promise<void> {
-    this.#running = false;
-    this.#options.wakeUp.ring();
-    await this.#loop;
+    const withDefaults = {
+      pollMs: 200,
+      batchSize: 10,
+      leaseMs: 120_000,
+      maxRetryDelayMs: 600_000,
+      ...options,
+    };
+    super({ name: 'subscription-provider', bell: options.wakeUp, ...withDefaults });
+    this.#options = withDefaults;
   }
 
   backlog(): Promise<number> {
     return countPendingOperations(this.#options.db);
   }
 
-  async #run(): Promise<void> {
-    const { db, wakeUp, batchSize, leaseMs, logger } = this.#options;
-    while (this.#running) {
-      let claimed: ClaimedOperation[] = [];
-      try {
-        claimed = await claimDueOperations(db, batchSize, leaseMs);
-      } catch (error) {
-        logger.warn({ err: error }, 'could not claim provider operations, will try again');
-      }
-      if (claimed.length > 0) {
-        await Promise.all(claimed.map((operation) => this.#perform(operation)));
-        continue;
-      }
-      await wakeUp.wait(this.#idleWaitMs());
-    }
+  protected claim(): Promise<ClaimedOperation[]> {
+    return claimDueOperations(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
   }
 
-  #idleWaitMs(): number {
-    const untilRetry = this.#nextRetryAt - Date.now();
-    if (untilRetry <= 0) {
-      this.#nextRetryAt = Number.POSITIVE_INFINITY;
-      return 0;
-    }
-    return Math.min(this.#options.pollMs, untilRetry);
+  protected work(operation: ClaimedOperation): Promise<void> {
+    return this.#perform(operation);
   }
 
   async #perform(operation: ClaimedOperation): Promise<void> {
@@ -147,10 +121,10 @@ export class ProviderWorker implements Worker {
 
   async #retryLater(operation: ClaimedOperation, error: unknown): Promise<void> {
     const { db, logger, retryBaseMs, maxRetryDelayMs } = this.#options;
-    const delayMs = Math.min(retryBaseMs * 2 ** (operation.attempts - 1), maxRetryDelayMs);
+    const delayMs = backoffMs(operation.attempts, { baseMs: retryBaseMs, maxMs: maxRetryDelayMs });
     const reason = describeError(error);
     await scheduleOperationRetry(db, operation.operationId, { delayMs, error: reason });
-    this.#nextRetryAt = Math.min(this.#nextRetryAt, Date.now() + delayMs);
+    this.retryIn(delayMs);
     logger.warn(
       { operationId: operation.operationId, attempts: operation.attempts, delayMs, reason },
       'provider call failed, will retry',

@@ -5,7 +5,7 @@ import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Subscription } from '../domain/index.js';
 import { scheduleOperation } from '../infrastructure/provider-operations.js';
 import { findSubscription, insertSubscription } from '../infrastructure/subscription-repository.js';
-import { subscriptionErrors, withSubscriptionErrors } from './errors.js';
+import { subscriptionRules } from '../domain/index.js';
 import { fingerprintOf } from './fingerprint.js';
 import { publish } from './publish.js';
 
@@ -29,51 +29,49 @@ export interface SubscriptionRequest {
  * `subscriptionId` makes the request idempotent: the same request again returns the same
  * subscription (its `timestamp` aside), a different one under the same id is a conflict.
  */
-export function subscribeUser(
+export async function subscribeUser(
   uow: UnitOfWork,
   command: SubscribeUserCommand,
   deps: CommandDependencies,
 ): Promise<SubscriptionRequest> {
-  return withSubscriptionErrors(async () => {
-    const { subscriptionId, userId, customer, planId, paymentMethod } = command;
-    const fingerprint = fingerprintOf([userId, customer.name, customer.email, planId, paymentMethod]);
-    const events = decide(
-      undefined,
-      { type: 'RequestSubscription', subscriptionId, userId, customer, planId },
-      uow.now,
-    );
-    const subscription = events.reduce<Subscription | undefined>(evolve, undefined);
-    if (!subscription) throw new Error(`RequestSubscription left no subscription ${subscriptionId}`);
+  const { subscriptionId, userId, customer, planId, paymentMethod } = command;
+  const fingerprint = fingerprintOf([userId, customer.name, customer.email, planId, paymentMethod]);
+  const events = decide(
+    undefined,
+    { type: 'RequestSubscription', subscriptionId, userId, customer, planId },
+    uow.now,
+  );
+  const subscription = events.reduce<Subscription | undefined>(evolve, undefined);
+  if (!subscription) throw new Error(`RequestSubscription left no subscription ${subscriptionId}`);
 
-    const inserted = await insertSubscription(uow.sql, {
-      subscription,
-      correlationId: uow.origin.correlationId,
-      requestFingerprint: fingerprint,
-      createdAt: uow.now,
-    });
-    if (!inserted) {
-      const existing = await findSubscription(uow.sql, subscriptionId);
-      if (!existing) throw new Error(`Subscription ${subscriptionId} vanished while it was requested`);
-      if (existing.requestFingerprint !== fingerprint) {
-        throw subscriptionErrors.conflict(
-          'ID_REUSED',
-          `Subscription ${subscriptionId} was requested before with a different body`,
-        );
-      }
-      return { subscription: existing.subscription, created: false };
-    }
-    for (const event of events) publish(uow, subscription, event);
-    await scheduleOperation(uow.sql, {
-      kind: 'start',
-      request: { subscriptionId, userId, customer, planId, paymentMethod },
-      operationId: deps.ids.next(),
-      subscriptionId,
-      origin: uow.origin,
-      createdAt: uow.now,
-    });
-    deps.wakeUp.ring();
-    return { subscription, created: true };
+  const inserted = await insertSubscription(uow.sql, {
+    subscription,
+    correlationId: uow.origin.correlationId,
+    requestFingerprint: fingerprint,
+    createdAt: uow.now,
   });
+  if (!inserted) {
+    const existing = await findSubscription(uow.sql, subscriptionId);
+    if (!existing) throw new Error(`Subscription ${subscriptionId} vanished while it was requested`);
+    if (existing.requestFingerprint !== fingerprint) {
+      throw subscriptionRules.conflict(
+        'ID_REUSED',
+        `Subscription ${subscriptionId} was requested before with a different body`,
+      );
+    }
+    return { subscription: existing.subscription, created: false };
+  }
+  for (const event of events) publish(uow, subscription, event);
+  await scheduleOperation(uow.sql, {
+    kind: 'start',
+    request: { subscriptionId, userId, customer, planId, paymentMethod },
+    operationId: deps.ids.next(),
+    subscriptionId,
+    origin: uow.origin,
+    createdAt: uow.now,
+  });
+  deps.wakeUp.ring();
+  return { subscription, created: true };
 }
 
 /** `SubscribeUser` from the bus: the same command as `POST /subscriptions`. */

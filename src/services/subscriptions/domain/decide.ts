@@ -1,5 +1,5 @@
 import type { SubscriptionCommand } from './commands.js';
-import { SubscriptionRuleViolation } from './errors.js';
+import { subscriptionRules } from './errors.js';
 import type { SubscriptionEvent } from './events.js';
 import type { Subscription } from './subscription.js';
 
@@ -18,9 +18,8 @@ export function decide(
   const at = now.toISOString();
   if (command.type === 'RequestSubscription') {
     if (subscription) {
-      throw new SubscriptionRuleViolation(
-        'SUBSCRIPTIONS.ALREADY_EXISTS',
-        'conflict',
+      throw subscriptionRules.conflict(
+        'ALREADY_EXISTS',
         `Subscription ${subscription.subscriptionId} exists`,
       );
     }
@@ -28,8 +27,7 @@ export function decide(
     return [{ type: 'SubscriptionRequested', subscriptionId, userId, customer, planId, at }];
   }
   if (command.type === 'RequestCancellation') return decideCancellation(subscription, command, at);
-  if (!subscription)
-    throw new SubscriptionRuleViolation('SUBSCRIPTIONS.NOT_FOUND', 'missing', 'No such subscription');
+  if (!subscription) throw subscriptionRules.notFound('NOT_FOUND', 'No such subscription');
 
   switch (command.type) {
     case 'RecordStart':
@@ -128,9 +126,8 @@ function recordProviderCancellation(
   const { mode, endsAt } = command;
   switch (subscription.status) {
     case 'pending':
-      throw new SubscriptionRuleViolation(
-        'SUBSCRIPTIONS.NOT_STARTED',
-        'not_yet',
+      throw subscriptionRules.unavailable(
+        'NOT_STARTED',
         `Subscription ${subscription.subscriptionId} has not been recorded as started yet`,
       );
     case 'rejected':
@@ -165,15 +162,13 @@ function recordProviderCancellation(
 }
 
 const notPending = (subscription: Subscription) =>
-  new SubscriptionRuleViolation(
-    'SUBSCRIPTIONS.NOT_PENDING',
-    'conflict',
+  subscriptionRules.conflict(
+    'NOT_PENDING',
     `Subscription ${subscription.subscriptionId} is ${subscription.status}, not waiting to start`,
   );
 
 const noCancellationPending = (subscription: Subscription) =>
-  new SubscriptionRuleViolation(
-    'SUBSCRIPTIONS.NO_CANCELLATION_PENDING',
-    'conflict',
+  subscriptionRules.conflict(
+    'NO_CANCELLATION_PENDING',
     `Subscription ${subscription.subscriptionId} is ${subscription.status}, with no cancellation waiting`,
   );

@@ -1,23 +1,24 @@
+import { ruleViolations } from '../../../platform/kernel/errors.js';
+
 export type SubscriptionViolationCode =
-  | 'SUBSCRIPTIONS.ALREADY_EXISTS'
-  | 'SUBSCRIPTIONS.NOT_FOUND'
-  | 'SUBSCRIPTIONS.NOT_PENDING'
-  | 'SUBSCRIPTIONS.NOT_STARTED'
-  | 'SUBSCRIPTIONS.NO_CANCELLATION_PENDING';
+  | 'ALREADY_EXISTS'
+  | 'NOT_FOUND'
+  | 'NOT_PENDING'
+  | 'NOT_STARTED'
+  | 'NO_CANCELLATION_PENDING'
+  | 'ID_REUSED'
+  | 'REQUEST_ID_REUSED'
+  | 'REQUEST_ID_TOO_LONG'
+  | 'NOT_OWNER'
+  | 'NOT_ACTIVE'
+  | 'ALREADY_CANCELLED'
+  | 'CANCELLATION_REFUSED'
+  | 'WEBHOOK_BODY'
+  | 'WEBHOOK_SIGNATURE_INVALID';
 
 /**
- * A command the subscription's rules cannot apply. `conflict`: the state forbids it (a bug when the
- * provider's answer is being recorded); `missing`: no such subscription; `not_yet`: the state will
- * allow it once an answer still on its way is recorded, so the caller should try again later.
+ * What SubscriptionService refuses, as `SUBSCRIPTIONS.*` rule violations. A lifecycle refusal that is
+ * `unavailable` will be allowed once an answer still on its way is recorded, so the caller should try
+ * again later; a `conflict` while an answer of the provider is recorded is a bug.
  */
-export class SubscriptionRuleViolation extends Error {
-  override readonly name = 'SubscriptionRuleViolation';
-  readonly code: SubscriptionViolationCode;
-  readonly kind: 'conflict' | 'missing' | 'not_yet';
-
-  constructor(code: SubscriptionViolationCode, kind: 'conflict' | 'missing' | 'not_yet', message: string) {
-    super(message);
-    this.code = code;
-    this.kind = kind;
-  }
-}
+export const subscriptionRules = ruleViolations<SubscriptionViolationCode>('SUBSCRIPTIONS');

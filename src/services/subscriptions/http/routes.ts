@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { CancellationMode, SubscribeUser } from '../../../../contracts/index.js';
+import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
@@ -12,7 +13,7 @@ import {
   MAX_REQUEST_ID_LENGTH,
   type CancelSubscriptionCommand,
 } from '../application/cancel-subscription.js';
-import { subscriptionErrors } from '../application/errors.js';
+import { subscriptionRules } from '../domain/index.js';
 import type { SubscriptionProvider } from '../application/provider.js';
 import { getSubscription, subscriptionsOf } from '../application/queries.js';
 import { subscribeUser, type CommandDependencies } from '../application/subscribe-user.js';
@@ -67,6 +68,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions',
       {
         schema: {
+          operationId: 'subscribeUser',
           tags: ['subscriptions'],
           summary: 'Subscribe a user to a plan (SubscribeUser)',
           description:
@@ -76,6 +78,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
         },
       },
       async (request, reply) => {
+        ensureActsForSelf(request, request.body.userId, 'userId');
         const { subscriptionId } = request.body;
         const placed = await outbox.run(originOf(request, subscriptionId), (uow) =>
           subscribeUser(uow, request.body, commands),
@@ -93,6 +96,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions/:subscriptionId/cancel',
       {
         schema: {
+          operationId: 'cancelSubscription',
           tags: ['subscriptions'],
           summary: 'Cancel a subscription (CancelSubscription), now or at the end of the paid period',
           description:
@@ -105,13 +109,18 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       },
       async (request, reply) => {
         const { subscriptionId } = request.params;
+        const known = await findSubscription(db, subscriptionId);
+        const owner = ownerScope(request);
+        // Another's subscription is, to a customer, one that does not exist (and no event tells its owner).
+        if (known && owner !== undefined && known.subscription.userId !== owner)
+          throw rejectionError('not_found', subscriptionId);
+        ensureActsForSelf(request, request.body.userId, 'userId');
         const command: CancelSubscriptionCommand = {
           subscriptionId,
           ...request.body,
           timestamp: clock.now().toISOString(),
         };
         const requestId = request.headers['idempotency-key'] ?? `cancel-${cancellationFingerprint(command)}`;
-        const known = await findSubscription(db, subscriptionId);
         const answer = await outbox.run(originOf(request, known?.correlationId ?? ids.next()), (uow) =>
           cancelSubscription(uow, command, requestId, commands),
         );
@@ -128,19 +137,22 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       '/subscriptions/:subscriptionId',
       {
         schema: {
+          operationId: 'getSubscription',
           tags: ['subscriptions'],
           summary: 'A subscription: status, plan, paid period, renewal and cancellation',
           params: SubscriptionIdParams,
           response: { 200: SubscriptionView, 400: problems[400], 404: problems[404] },
         },
       },
-      async (request) => subscriptionView(await getSubscription(db, request.params.subscriptionId)),
+      async (request) =>
+        subscriptionView(await getSubscription(db, request.params.subscriptionId, ownerScope(request))),
     );
 
     app.get(
       '/subscriptions',
       {
         schema: {
+          operationId: 'listSubscriptions',
           tags: ['subscriptions'],
           summary: "A user's subscriptions, newest first",
           querystring: Type.Object(
@@ -160,6 +172,8 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
         },
       },
       async (request) => {
+        const owner = ownerScope(request);
+        if (owner !== undefined && owner !== request.query.userId) return { subscriptions: [] };
         const stored = await subscriptionsOf(db, request.query.userId, request.query.limit);
         return { subscriptions: stored.map(subscriptionView) };
       },
@@ -174,22 +188,22 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
 function rejectionError(reason: CancellationRejectionReason, subscriptionId: string): AppError {
   switch (reason) {
     case 'not_found':
-      return subscriptionErrors.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
+      return subscriptionRules.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
     case 'not_owner':
-      return subscriptionErrors.forbidden(
+      return subscriptionRules.forbidden(
         'NOT_OWNER',
         `Subscription ${subscriptionId} belongs to another user`,
       );
     case 'not_active':
-      return subscriptionErrors.conflict('NOT_ACTIVE', `Subscription ${subscriptionId} has not started`);
+      return subscriptionRules.conflict('NOT_ACTIVE', `Subscription ${subscriptionId} has not started`);
     case 'already_cancelled':
-      return subscriptionErrors.conflict(
+      return subscriptionRules.conflict(
         'ALREADY_CANCELLED',
         `Subscription ${subscriptionId} is already cancelled`,
       );
     case 'provider_refused':
     case 'provider_unavailable':
-      return subscriptionErrors.conflict(
+      return subscriptionRules.conflict(
         'CANCELLATION_REFUSED',
         `The provider did not cancel ${subscriptionId}`,
       );

@@ -3,7 +3,7 @@ import type { Database } from '../../../platform/db/database.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { problemResponse } from '../../../platform/http/problem.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
-import { subscriptionErrors } from '../application/errors.js';
+import { subscriptionRules } from '../domain/index.js';
 import { WebhookRejected, type WebhookReader } from '../application/provider.js';
 import { reconcileProviderNotice } from '../application/reconcile-provider-notice.js';
 
@@ -23,6 +23,7 @@ export const stripeWebhookRoute =
       '/subscriptions/webhooks/stripe',
       {
         schema: {
+          operationId: 'receiveSubscriptionWebhook',
           tags: ['subscriptions'],
           summary: 'Stripe webhook: cancellations and renewals made on Stripe’s side',
           description:
@@ -51,13 +52,13 @@ export const stripeWebhookRoute =
       async (request) => {
         const body = request.body;
         if (!Buffer.isBuffer(body))
-          throw subscriptionErrors.validation('WEBHOOK_BODY', 'Send the event as JSON');
+          throw subscriptionRules.validation('WEBHOOK_BODY', 'Send the event as JSON');
         let notice;
         try {
           notice = deps.webhooks.read(body, request.headers['stripe-signature']);
         } catch (error) {
           if (error instanceof WebhookRejected) {
-            throw subscriptionErrors.validation('WEBHOOK_SIGNATURE_INVALID', error.message);
+            throw subscriptionRules.validation('WEBHOOK_SIGNATURE_INVALID', error.message);
           }
           throw error;
         }

@@ -1,4 +1,5 @@
 import type { Sql } from '../../../platform/db/database.js';
+import { jobTable } from '../../../platform/jobs/job-table.js';
 import type { MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
 import type { ProviderOperation } from '../application/provider.js';
 
@@ -37,37 +38,19 @@ export async function scheduleOperation(
   );
 }
 
-/**
- * Claims up to `limit` due operations in one short statement: a lease keeps other workers off
- * them while the provider is called, and the attempt is counted before it is made.
- */
-export async function claimDueOperations(
-  sql: Sql,
-  limit: number,
-  leaseMs: number,
-): Promise<ClaimedOperation[]> {
-  return sql.query<ClaimedOperation>(
-    `update subscriptions.provider_operations
-     set lease_until = now() + $2 * interval '1 millisecond', attempts = attempts + 1
-     where operation_id in (
-       select operation_id from subscriptions.provider_operations
-       where status = 'pending' and next_attempt_at <= now() and (lease_until is null or lease_until < now())
-       order by created_at, operation_id
-       limit $1
-       for update skip locked
-     )
-     returning operation_id as "operationId", subscription_id as "subscriptionId", kind, request, attempts,
-       correlation_id as "correlationId", causation_id as "causationId"`,
-    [limit, leaseMs],
-  );
-}
+/** Scheduled provider calls, claimed by the workers under a lease; a claim counts the attempt. */
+const operationJobs = jobTable<ClaimedOperation>({
+  table: 'subscriptions.provider_operations',
+  key: 'operation_id',
+  order: 'created_at, operation_id',
+  returning: `operation_id as "operationId", subscription_id as "subscriptionId", kind, request, attempts,
+    correlation_id as "correlationId", causation_id as "causationId"`,
+  countsAttempts: true,
+});
 
-export async function countPendingOperations(sql: Sql): Promise<number> {
-  const [row] = await sql.query<{ count: number }>(
-    `select count(*)::int as count from subscriptions.provider_operations where status = 'pending'`,
-  );
-  return row?.count ?? 0;
-}
+export const claimDueOperations = operationJobs.claimDue;
+export const countPendingOperations = operationJobs.countPending;
+export const scheduleOperationRetry = operationJobs.retryLater;
 
 /** Ends an operation; false when it is no longer pending (another worker recorded its answer). */
 export async function finishOperation(
@@ -83,17 +66,4 @@ export async function finishOperation(
     [operationId, outcome.status, outcome.error ?? null, outcome.at],
   );
   return rows.length === 1;
-}
-
-export async function scheduleOperationRetry(
-  sql: Sql,
-  operationId: string,
-  retry: { delayMs: number; error: string },
-): Promise<void> {
-  await sql.query(
-    `update subscriptions.provider_operations
-     set next_attempt_at = now() + $2 * interval '1 millisecond', last_error = $3, lease_until = null
-     where operation_id = $1 and status = 'pending'`,
-    [operationId, retry.delayMs, retry.error],
-  );
 }

@@ -7,6 +7,7 @@ import {
   type SubscriptionProvider,
 } from '../application/provider.js';
 import type { BillingInterval, CancellationMode } from '../domain/index.js';
+import { tracedStripeHttpClient } from '../../../platform/observability/provider-spans.js';
 
 export interface StripeProviderOptions {
   readonly secretKey: string;
@@ -24,6 +25,7 @@ export interface StripeProviderOptions {
 export function createStripeProvider(options: StripeProviderOptions): SubscriptionProvider {
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 0,
+    httpClient: tracedStripeHttpClient(),
     timeout: options.timeoutMs ?? 20_000,
     telemetry: false,
     ...(options.apiBase === undefined ? {} : endpointOf(options.apiBase)),

@@ -8,6 +8,7 @@ import {
   type ProviderResult,
   type Refused,
 } from '../../application/provider.js';
+import { tracedStripeHttpClient } from '../../../../platform/observability/provider-spans.js';
 
 export interface StripeProviderOptions {
   readonly secretKey: string;
@@ -26,6 +27,7 @@ export interface StripeProviderOptions {
 export function createStripeProvider(options: StripeProviderOptions): PaymentProvider {
   const stripe = new Stripe(options.secretKey, {
     maxNetworkRetries: 0,
+    httpClient: tracedStripeHttpClient(),
     timeout: options.timeoutMs,
     telemetry: false,
     ...addressOf(options.apiBase),

@@ -1,4 +1,4 @@
-import type { Logger } from '../../platform/kernel/logger.js';
+import type { Logger } from '../platform/kernel/logger.js';
 
 /**
  * Runs `stop` once on the first SIGINT or SIGTERM and exits 0 when it is done; exits 1 if it

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { createPostgresDatabase } from '../support/databases.js';
+import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
+import { placeOrderBody, stockBody } from '../support/orders.js';
+import { startEmbeddedProcess, type RunningProcess } from '../support/process.js';
+import { assertOneTraceForOrder } from '../support/traces.js';
+
+/**
+ * The embedded runtime as a user starts it, configured by the OTEL_* variables alone, on a
+ * PostgreSQL database of its own (quicker to start than a new PGlite cluster).
+ */
+async function withEmbeddedProcess(
+  otel: Record<string, string>,
+  run: (process: RunningProcess) => Promise<void>,
+): Promise<void> {
+  const database = await createPostgresDatabase();
+  try {
+    const running = await startEmbeddedProcess({ DATABASE_URL: database.url, RELAY_POLL_MS: '20', ...otel });
+    try {
+      await run(running);
+    } finally {
+      await running.kill('SIGTERM');
+    }
+  } finally {
+    await database.drop();
+  }
+}
+
+async function placeOrder(baseUrl: string): Promise<string> {
+  const post = (path: string, body: object) =>
+    fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const productId = randomUUID();
+  assert.equal((await post('/inventory/add', stockBody(productId, 5))).status, 200);
+  const order = placeOrderBody([{ productId, quantity: 1 }]);
+  assert.equal((await post('/orders', order)).status, 202);
+  return order.orderId;
+}
+
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const result = await probe();
+      if (result !== undefined) return result;
+    } catch (error) {
+      lastError = error;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${what} within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+const orderStatus = async (baseUrl: string, orderId: string) =>
+  ((await (await fetch(`${baseUrl}/orders/${orderId}`)).json()) as { status: string }).status;
+
+describe('exporting traces over OTLP/HTTP to a collector on a local port', () => {
+  let receiver: OtlpReceiver;
+  before(async () => {
+    receiver = await startOtlpReceiver();
+  });
+  after(() => receiver.stop());
+
+  for (const [protocol, contentType] of [
+    ['http/json', 'application/json'],
+    ['http/protobuf', 'application/x-protobuf'],
+  ] as const) {
+    it(`sends an order's whole trace as ${protocol}`, async () => {
+      receiver.spans.length = 0;
+      receiver.contentTypes.length = 0;
+      await withEmbeddedProcess(
+        {
+          OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
+          OTEL_BSP_SCHEDULE_DELAY: '100',
+          OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=otlp-test',
+        },
+        async ({ baseUrl }) => {
+          const orderId = await placeOrder(baseUrl);
+          await until('the order completes', async () =>
+            (await orderStatus(baseUrl, orderId)) === 'completed' ? true : undefined,
+          );
+          await until('the order is received as one trace of four services', () =>
+            assertOneTraceForOrder(receiver.spans, orderId, { rootService: 'OrdersService', minServices: 4 }),
+          );
+        },
+      );
+      assert.ok(receiver.contentTypes.length > 0);
+      assert.ok(
+        receiver.contentTypes.every((type) => type.startsWith(contentType)),
+        receiver.contentTypes.join(),
+      );
+      assert.ok(receiver.resourceAttributes.has('deployment.environment.name=otlp-test'));
+    });
+  }
+
+  it('exports nothing, and the order still completes, with OTEL_SDK_DISABLED=true', async () => {
+    receiver.contentTypes.length = 0;
+    await withEmbeddedProcess(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+        OTEL_SDK_DISABLED: 'true',
+        OTEL_BSP_SCHEDULE_DELAY: '100',
+      },
+      async ({ baseUrl }) => {
+        const orderId = await placeOrder(baseUrl);
+        await until('the order completes', async () =>
+          (await orderStatus(baseUrl, orderId)) === 'completed' ? true : undefined,
+        );
+        // Ten export intervals: a running exporter would have posted by now.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+      },
+    );
+    assert.deepEqual(receiver.contentTypes, []);
+  });
+});
