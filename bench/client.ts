@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+// One warehouse with few digits in its id: a random UUID's digits can pass for a card number and be refused.
+const benchWarehouse = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
 /** A thin JSON client of the system's public HTTP API, as real clients use it. */
 export class ApiClient {
   readonly #baseUrl: string;
@@ -36,7 +39,7 @@ export class ApiClient {
     const response = await this.request('POST', '/inventory/add', {
       productId,
       quantity,
-      warehouseId: randomUUID(),
+      warehouseId: benchWarehouse,
       timestamp: new Date().toISOString(),
     });
     if (response.status !== 200) throw new Error(`stocking failed: ${JSON.stringify(response.body)}`);
