@@ -11,6 +11,7 @@ export interface OverloadResult {
   readonly healthMs: { probes: number; p50: number; p99: number; max: number };
   /** Answers that refused a placement at once, by status: the client waited Retry-After and tried again. */
   readonly shed: { '503': number; '429': number };
+  readonly refused: Record<string, number>;
   /** From sending POST /orders to its 202, retries included. */
   readonly placementMs: { p50: number; p99: number };
   /** From placement to OrderCompleted (or OrderRejected), as the timeline recorded them. */
@@ -49,14 +50,17 @@ export async function runOverload(
   const prober = (async () => {
     while (probing.on) {
       const sent = performance.now();
-      const answer = await fetch(`${system.baseUrl}/health`);
-      await answer.arrayBuffer();
-      health.push(performance.now() - sent);
+      const answer = await fetch(`${system.baseUrl}/health`).catch(() => undefined);
+      await answer?.arrayBuffer();
+      health.push(answer?.ok ? performance.now() - sent : Infinity);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();
 
   const shed = { '503': 0, '429': 0 };
+  const accepted: string[] = [];
+  /** Placements refused as invalid, by problem code: not retried, not expected to complete. */
+  const refused: Record<string, number> = {};
   const placement: number[] = [];
   const ids = Array.from({ length: options.orders }, () => randomUUID());
   const started = Date.now();
@@ -71,10 +75,17 @@ export async function runOverload(
           headers: { ...authorization, 'content-type': 'application/json' },
           body: JSON.stringify(orderBody(orderId, product.productId, 1)),
         });
+        if (answer.status === 202) {
+          await answer.arrayBuffer();
+          accepted.push(orderId);
+          break;
+        }
+        if (answer.status !== 503 && answer.status !== 429) {
+          const { code } = (await answer.json()) as { code: string };
+          refused[code] = (refused[code] ?? 0) + 1;
+          break;
+        }
         await answer.arrayBuffer();
-        if (answer.status === 202) break;
-        if (answer.status !== 503 && answer.status !== 429)
-          throw new Error(`order refused: ${answer.status}`);
         shed[answer.status] += 1;
         const retryAfterS = Number(answer.headers.get('retry-after') ?? '1');
         await new Promise((resolve) => setTimeout(resolve, retryAfterS * 1000));
@@ -83,13 +94,13 @@ export async function runOverload(
     },
     () => undefined,
   );
-  await waitUntilFinal(api, ids.length, () => undefined);
+  await waitUntilFinal(api, accepted.length, () => undefined);
   const seconds = (Date.now() - started) / 1000;
   probing.on = false;
   await prober;
 
   const views = [];
-  for (const orderId of ids) views.push(await finishedView(api, orderId));
+  for (const orderId of accepted) views.push(await finishedView(api, orderId));
   await checkInvariants(api, { views }, products);
   const final = views.map((view) => {
     const end = view.timeline.find(
@@ -108,6 +119,7 @@ export async function runOverload(
       max: percentile(health, 100),
     },
     shed,
+    refused,
     placementMs: { p50: percentile(placement, 50), p99: percentile(placement, 99) },
     finalMs: { p50: percentile(final, 50), p99: percentile(final, 99) },
     flowDepartures: await flowDepartures(system.baseUrl, authorization),
