@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // The import rules of docs/architecture.md that ESLint can see file by file; dependency-cruiser
@@ -82,6 +83,8 @@ export default tseslint.config(
       '.stryker-tmp',
       'reports',
       'catalog-site',
+      'console/dist',
+      'test-artifacts',
     ],
   },
   js.configs.recommended,
@@ -103,6 +106,8 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The console runs in the browser: its own tsconfig (DOM, JSX) and the rules of React's hooks.
+  { files: ['console/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   {
     files: ['.dependency-cruiser.cjs'],
     ...tseslint.configs.disableTypeChecked,

@@ -6,11 +6,11 @@ const benchWarehouse = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 /** A thin JSON client of the system's public HTTP API, as real clients use it. */
 export class ApiClient {
   readonly #baseUrl: string;
-  readonly #headers: Record<string, string>;
+  readonly #authorization: string;
 
-  constructor(baseUrl: string, token?: string) {
+  constructor(baseUrl: string, token: string) {
     this.#baseUrl = baseUrl;
-    this.#headers = token ? { authorization: `Bearer ${token}` } : {};
+    this.#authorization = `Bearer ${token}`;
   }
 
   /** Sends the request; a shed answer (503 or 429) is tried again after its Retry-After, as clients should. */
@@ -18,12 +18,11 @@ export class ApiClient {
     for (;;) {
       const response = await fetch(`${this.#baseUrl}${path}`, {
         method,
-        ...(body === undefined
-          ? { headers: this.#headers }
-          : {
-              body: JSON.stringify(body),
-              headers: { ...this.#headers, 'content-type': 'application/json' },
-            }),
+        headers: {
+          authorization: this.#authorization,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       const retryAfter = response.headers.get('retry-after');
       if ((response.status === 503 || response.status === 429) && retryAfter) {

@@ -36,9 +36,7 @@ export async function runOverload(
   options: { orders: number; concurrency: number; products: number },
 ): Promise<OverloadResult> {
   const api = new ApiClient(system.baseUrl, system.token);
-  const authorization: Record<string, string> = system.token
-    ? { authorization: `Bearer ${system.token}` }
-    : {};
+  const authorization = { authorization: `Bearer ${system.token}` };
   const products = Array.from({ length: options.products }, () => ({
     productId: randomUUID(),
     units: Math.ceil((options.orders * 2) / options.products),

@@ -2,7 +2,7 @@ import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { asyncApiDocument } from '../../src/catalog/asyncapi.js';
 import type { ServiceModule } from '../../src/platform/service.js';
 import type { Database } from '../../src/platform/db/database.js';
-import { ServiceHost } from '../../src/platform/host.js';
+import { ServiceHost, type HostOptions } from '../../src/platform/host.js';
 import type { Clock } from '../../src/platform/kernel/clock.js';
 import type { IdGenerator } from '../../src/platform/kernel/ids.js';
 import { createLogger, type Logger } from '../../src/platform/kernel/logger.js';
@@ -28,6 +28,7 @@ export interface TestHostOptions {
   readonly ids?: IdGenerator;
   /** Instead of a logger at LOG_LEVEL on stdout, e.g. one writing to a stream a test reads. */
   readonly logger?: Logger;
+  readonly plugins?: HostOptions['plugins'];
 }
 
 /** Fast retries so that failure paths settle in milliseconds. */
@@ -61,6 +62,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
     documents: { '/asyncapi.json': asyncApiDocument() },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
   const token = await tokenFor(defaultCaller, { ...testEnv, ...options.env });
   const consumers = host.services.flatMap((service) => service.consumers.consumerNames);

@@ -5,6 +5,7 @@ import { problem, sendProblem, toProblem } from '../../platform/http/problem.js'
 import { AppError } from '../../platform/kernel/errors.js';
 import type { Logger } from '../../platform/kernel/logger.js';
 import { requestTracing, traceHeadersOf } from '../../platform/observability/http-spans.js';
+import { consoleRoutes } from '../console/plugin.js';
 import { UpstreamPool } from './upstream-pool.js';
 
 /** A service behind the gateway: its HTTP routes live under `/<name>`. */
@@ -86,6 +87,7 @@ export async function buildGateway(options: GatewayOptions) {
     for (const { pool } of pools) pool.stop();
   });
 
+  await app.register(consoleRoutes);
   app.get('/health', () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
     const checks = Object.fromEntries(

@@ -30,6 +30,7 @@ export const accessTable: Readonly<Record<string, RouteAccess>> = {
   'GET /orders': customersOwnStaffAll,
   'GET /orders/:orderId': customersOwnStaffAll,
   'GET /orders/:orderId/diagram': customersOwnStaffAll,
+  'GET /orders/statistics': staff,
   'POST /orders/:orderId/cancel': customersOwnStaffAll,
   'POST /orders/:orderId/amendments': customersOwnStaffAll,
 
@@ -47,6 +48,14 @@ export const accessTable: Readonly<Record<string, RouteAccess>> = {
   'POST /inventory/add': staff,
   'POST /inventory/update': staff,
   'GET /inventory/:productId': staff,
+  'GET /inventory': staff,
+
+  'GET /console': open('redirects to the console'),
+  'GET /console/*': open(
+    "the console's page, scripts and styles: no data; every call they make is authenticated",
+  ),
+  'GET /console/api/overview': staff,
+  'GET /console/api/catalog': staff,
 
   'GET /metrics': admin,
   'GET /admin/backlog': admin,

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
 import {
@@ -16,8 +16,15 @@ import { childTraceparent } from '../../../platform/messaging/trace.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
-import { findOrders, getOrder } from '../application/queries.js';
-import { OrderStatus, OrderSummaryView, OrderView, orderSummaryView, orderView } from './order-view.js';
+import { findOrders, getOrder, orderStatistics } from '../application/queries.js';
+import {
+  OrderStatisticsView,
+  OrderStatus,
+  OrderSummaryView,
+  OrderView,
+  orderSummaryView,
+  orderView,
+} from './order-view.js';
 import { orderSummaryExample, orderViewExample } from './view-examples.js';
 
 const OrderIdParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
@@ -156,6 +163,32 @@ export function orderRoutes(ctx: ServiceContext) {
         const stored = await getOrder(db, request.params.orderId, ownerScope(request));
         const check = await findFlowCheck(db, stored.correlationId);
         return orderDiagramView(stored.order.orderId, stored.timeline, check);
+      },
+    );
+
+    app.get(
+      '/orders/statistics',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Orders per status, in all, and how many depart from their documented flows',
+          response: { 200: OrderStatisticsView },
+        },
+      },
+      async () => {
+        const statistics = await orderStatistics(db);
+        const inStatus = (status: Static<typeof OrderStatus>) => statistics.byStatus.get(status) ?? 0;
+        return {
+          byStatus: {
+            pending: inStatus('pending'),
+            confirmed: inStatus('confirmed'),
+            completed: inStatus('completed'),
+            rejected: inStatus('rejected'),
+            cancelled: inStatus('cancelled'),
+          },
+          total: statistics.total,
+          departingFlows: statistics.departingFlows,
+        };
       },
     );
 
