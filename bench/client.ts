@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+// One warehouse with few digits in its id: a random UUID's digits can pass for a card number and be refused.
+const benchWarehouse = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
+
 /** A thin JSON client of the system's public HTTP API, as real clients use it. */
 export class ApiClient {
   readonly #baseUrl: string;
@@ -10,23 +13,32 @@ export class ApiClient {
     this.#authorization = `Bearer ${token}`;
   }
 
+  /** Sends the request; a shed answer (503 or 429) is tried again after its Retry-After, as clients should. */
   async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
-    const response = await fetch(`${this.#baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: this.#authorization,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: (await response.json()) as T };
+    for (;;) {
+      const response = await fetch(`${this.#baseUrl}${path}`, {
+        method,
+        headers: {
+          authorization: this.#authorization,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const retryAfter = response.headers.get('retry-after');
+      if ((response.status === 503 || response.status === 429) && retryAfter) {
+        await response.arrayBuffer();
+        await new Promise((resolve) => setTimeout(resolve, Number(retryAfter) * 1000));
+        continue;
+      }
+      return { status: response.status, body: (await response.json()) as T };
+    }
   }
 
   async stock(productId: string, quantity: number): Promise<void> {
     const response = await this.request('POST', '/inventory/add', {
       productId,
       quantity,
-      warehouseId: randomUUID(),
+      warehouseId: benchWarehouse,
       timestamp: new Date().toISOString(),
     });
     if (response.status !== 200) throw new Error(`stocking failed: ${JSON.stringify(response.body)}`);

@@ -5,7 +5,7 @@ import type { OrdersRunResult } from './orders-run.js';
 /** Checks what must hold after any run; throws with every broken rule listed. */
 export async function checkInvariants(
   api: ApiClient,
-  run: OrdersRunResult,
+  run: Pick<OrdersRunResult, 'views'>,
   products: readonly { productId: string; units: number }[],
 ): Promise<void> {
   const broken: string[] = [];

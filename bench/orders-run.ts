@@ -8,7 +8,7 @@ interface TimelineEntry {
   time: string;
 }
 
-interface OrderView {
+export interface OrderView {
   orderId: string;
   status: string;
   placedAt: string;
@@ -112,7 +112,7 @@ export async function runOrders(
 }
 
 /** The order once its timeline shows the end of its flow: the timeline is recorded asynchronously. */
-async function finishedView(api: ApiClient, orderId: string): Promise<OrderView> {
+export async function finishedView(api: ApiClient, orderId: string): Promise<OrderView> {
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     const view = (await api.request<OrderView>('GET', `/orders/${orderId}`)).body;
@@ -128,7 +128,7 @@ async function finishedView(api: ApiClient, orderId: string): Promise<OrderView>
   }
 }
 
-async function waitUntilFinal(
+export async function waitUntilFinal(
   api: ApiClient,
   total: number,
   progress: (done: number) => void,

@@ -13,15 +13,18 @@ import { preloadDistributed, preloadEmbedded } from './growth.js';
 import { checkInvariants } from './invariants.js';
 import { startOtlpReceiver } from '../test/support/otlp-receiver.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
+import { runOverload } from './overload.js';
 import { newDataDir, startDistributed, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
 
-const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|all> [--mode embedded|distributed] [--orders N]
+const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|all> [--mode embedded|distributed] [--orders N]
   [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--json out.json]
   tracing runs the throughput load twice, on new systems: without tracing, then exporting every span
   over OTLP/HTTP (protobuf) to a receiver in this process.
   --rate paces placements at R orders/s (latency at a given load); without it clients place as fast as they can.
   --mode distributed runs every service in its own process on the machine's PostgreSQL (127.0.0.1:5432)
   and NATS (127.0.0.1:4222), on bench_* databases and streams it removes afterwards.
+  overload places 2,000 orders from 200 clients (unless --orders/--concurrency), retrying shed answers,
+  and prints /health latency, the answers shed, placement latency, flow departures and the invariants.
   The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
   sum over the processes and the largest one (--json has every process).`;
 
@@ -30,7 +33,7 @@ const { values, positionals } = parseArgs({
   options: {
     mode: { type: 'string', default: 'embedded' },
     orders: { type: 'string' },
-    concurrency: { type: 'string', default: '32' },
+    concurrency: { type: 'string' },
     products: { type: 'string', default: '200' },
     units: { type: 'string', default: '100' },
     preload: { type: 'string', default: '1000000' },
@@ -42,14 +45,14 @@ const { values, positionals } = parseArgs({
 const scenario = positionals[0] ?? 'all';
 const mode = values.mode as Mode;
 if (
-  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'all'].includes(scenario) ||
+  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'overload', 'all'].includes(scenario) ||
   !['embedded', 'distributed'].includes(mode)
 ) {
   console.error(usage);
   process.exit(2);
 }
-const concurrency = Number(values.concurrency);
-const defaultOrders = scenario === 'all' ? 5000 : 20_000;
+const concurrency = Number(values.concurrency ?? (scenario === 'overload' ? 200 : 32));
+const defaultOrders = scenario === 'all' ? 5000 : scenario === 'overload' ? 2000 : 20_000;
 const orders = Number(values.orders ?? defaultOrders);
 
 interface ScenarioReport {
@@ -159,9 +162,20 @@ if (scenario === 'tracing' || scenario === 'all') {
   }
 }
 
-printTable();
-if (values.json)
-  await writeFile(values.json, JSON.stringify({ mode, concurrency, ceiling, reports }, null, 2));
+if (scenario === 'overload') {
+  const result = await withSystem(
+    (system) => runOverload(system, { orders, concurrency, products: Number(values.products) }),
+    0,
+  );
+  console.log(`\noverload, mode: ${mode}, machine: ${cpus().length} cores`);
+  console.log(JSON.stringify(result, null, 2));
+  console.log('invariants: stock exact, every accepted order final, one confirmation per completed order');
+  if (values.json) await writeFile(values.json, JSON.stringify({ mode, overload: result }, null, 2));
+} else {
+  printTable();
+  if (values.json)
+    await writeFile(values.json, JSON.stringify({ mode, concurrency, ceiling, reports }, null, 2));
+}
 
 function printTable(): void {
   const rows = reports.map(({ scenario: name, result }) => ({

@@ -8,6 +8,11 @@ export interface ObservedMessage {
   /** ISO 8601. */
   readonly time: string;
   readonly causationId: string | null;
+  /**
+   * ISO 8601: when the message could first be handled (the domain first took it from the bus), if
+   * known. The budgets of the steps it causes run from here rather than from its publication.
+   */
+  readonly firstHandledAt?: string | null;
 }
 
 export type DepartureKind = 'unexpected' | 'skipped' | 'overdue' | 'version_mismatch';

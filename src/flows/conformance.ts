@@ -35,6 +35,9 @@ function graphOf(flow: FlowDeclaration): FlowGraph {
 }
 
 const timeOf = (message: ObservedMessage) => Date.parse(message.time);
+/** When a message could first be handled: queueing under load is not the fault of what it causes. */
+const readyOf = (message: ObservedMessage) =>
+  message.firstHandledAt ? Math.max(timeOf(message), Date.parse(message.firstHandledAt)) : timeOf(message);
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Causes before their effects: the order a timeline reads in. */
@@ -111,7 +114,7 @@ class FlowWalk {
     const awaiting: Awaited[] = [];
     let interrupted = false;
     for (const [stepId, occurrences] of this.#occurrences) {
-      const last = Math.max(...occurrences.map(({ message }) => timeOf(message)));
+      const last = Math.max(...occurrences.map(({ message }) => readyOf(message)));
       for (const expectation of this.#graph.expectationsAfter(stepId)) {
         if (expectation.silent || expectation.steps.some((step) => this.#occurrences.has(step.id))) continue;
         const due = last + Math.max(...expectation.steps.map((step) => this.#graph.budgetOf(step)));
@@ -222,7 +225,7 @@ class FlowWalk {
     }
     if (anchor) {
       const anchorStep = this.#stepOf.get(anchor.id) as MessageStep;
-      const due = timeOf(anchor) + this.#graph.budgetOf(step);
+      const due = readyOf(anchor) + this.#graph.budgetOf(step);
       if (timeOf(message) > due) {
         const expectation = this.#graph
           .expectationsAfter(anchorStep.id)

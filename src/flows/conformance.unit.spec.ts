@@ -207,6 +207,25 @@ describe('flow conformance', () => {
     assert.equal(cameLate.departures[0]?.messageId, 'a');
   });
 
+  it('runs a budget from when the cause could first be handled, not from its publication', () => {
+    const queued = { ...message('o', 'Order', null), firstHandledAt: at(3000) };
+    const handled = [queued, message('a', 'Ack', 'o', 3500), message('r', 'Refused', 'o', 3600)];
+    assert.deepEqual(check(handled, 3700).departures, []);
+    assert.deepEqual(
+      check([queued], 3700).runs[0]?.awaiting.map((awaited) => awaited.due),
+      [at(4000), at(4000)],
+    );
+    assert.deepEqual(
+      kindsOf(
+        check(
+          handled.map(({ firstHandledAt: _first, ...published }) => published),
+          3700,
+        ),
+      ),
+      ['overdue', 'overdue'],
+    );
+  });
+
   it('uses the budget of the step itself when it has one', () => {
     const report = check([...happyPath.slice(0, 3), message('s', 'Shipped', 'acc', 4000)], 4100);
     assert.deepEqual(report.departures, []);

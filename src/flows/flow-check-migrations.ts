@@ -15,4 +15,10 @@ export const flowCheckMigrations: readonly Migration[] = [
       create index flow_checks_due on flow_checks (due_at) where due_at is not null;
     `,
   },
+  {
+    // When the domain first took each message from the bus: step budgets run from there, so a
+    // message that waited in a queue under load does not make its effects overdue.
+    name: '102_timeline_first_handled',
+    sql: 'alter table orders.timeline add column first_handled_at timestamptz;',
+  },
 ];

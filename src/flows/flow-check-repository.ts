@@ -53,9 +53,15 @@ export async function claimDueFlowChecks(tx: Sql, now: Date, limit: number): Pro
   );
   if (checks.length === 0) return [];
   const ids = checks.map((check) => check.correlationId);
-  const entries = await tx.query<TimelineEntry & { correlationId: string; time: Date }>(
+  const entries = await tx.query<
+    Omit<TimelineEntry, 'time' | 'firstHandledAt'> & {
+      correlationId: string;
+      time: Date;
+      firstHandledAt: Date | null;
+    }
+  >(
     `select correlation_id as "correlationId", message_id as "messageId", type, version, source, subject,
-            time, causation_id as "causationId"
+            time, causation_id as "causationId", first_handled_at as "firstHandledAt"
      from orders.timeline where correlation_id = any($1::text[]) order by time, seq`,
     [ids],
   );
@@ -68,7 +74,11 @@ export async function claimDueFlowChecks(tx: Sql, now: Date, limit: number): Pro
     ...toFlowCheck(check),
     timeline: entries
       .filter((entry) => entry.correlationId === check.correlationId)
-      .map(({ correlationId: _correlationId, ...entry }) => ({ ...entry, time: entry.time.toISOString() })),
+      .map(({ correlationId: _correlationId, ...entry }) => ({
+        ...entry,
+        time: entry.time.toISOString(),
+        firstHandledAt: entry.firstHandledAt?.toISOString() ?? null,
+      })),
     orderIds: orders
       .filter((order) => order.correlationId === check.correlationId)
       .map((order) => order.orderId),

@@ -36,6 +36,7 @@ export function conformanceOf(timeline: readonly TimelineEntry[], now: Date): Co
       version: entry.version,
       time: entry.time,
       causationId: entry.causationId,
+      firstHandledAt: entry.firstHandledAt ?? null,
     })),
     now,
     causeGraceMs,

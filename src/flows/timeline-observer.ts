@@ -12,7 +12,7 @@ export const timelineObserver = (flowChecks: { wake(): void }): MessageObserver 
   name: 'timeline',
   channels: contracts.map((contract) => contract.channel),
   record: async (envelopes, uow) => {
-    await recordInTimeline(uow.sql, envelopes);
+    await recordInTimeline(uow.sql, envelopes, uow.now);
     await requestFlowChecks(
       uow.sql,
       envelopes.map((envelope) => envelope.correlationid),

@@ -11,14 +11,20 @@ export interface TimelineEntry {
   readonly causationId: string | null;
   /** Who caused it, when an authenticated request started what led to it. */
   readonly actor: { readonly id: string; readonly role: string } | null;
+  /** When the domain first took the message from the bus, where recorded. */
+  readonly firstHandledAt?: string | null;
 }
 
 /** Records messages in the timelines of the orders they belong to; messages of no known order are skipped. */
-export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[]): Promise<void> {
+export async function recordInTimeline(
+  sql: Sql,
+  envelopes: readonly Envelope[],
+  handledAt: Date,
+): Promise<void> {
   const column = <T>(pick: (envelope: Envelope) => T) => envelopes.map(pick);
   await sql.query(
-    `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id, actor_id, actor_role)
-     select m.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+    `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id, actor_id, actor_role, first_handled_at)
+     select m.*, $11 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
        as m (correlation_id, message_id, type, version, source, subject, time, causation_id, actor_id, actor_role)
      where exists (select 1 from orders.orders o where o.correlation_id = m.correlation_id)
      on conflict do nothing`,
@@ -33,6 +39,7 @@ export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[])
       column((e) => e.causationid ?? null),
       column((e) => e.actorid ?? null),
       column((e) => e.actorrole ?? null),
+      handledAt,
     ],
   );
 }

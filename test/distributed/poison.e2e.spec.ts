@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
+import { jetstream } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { ReserveInventory } from '../../contracts/index.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import { JetStreamBus } from '../../src/platform/messaging/jetstream-bus.js';
@@ -12,6 +14,7 @@ import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startDistributedDomain, type DistributedDomain } from './support/domain.js';
 import { describeDistributed, sharedNatsUrl } from './support/infrastructure.js';
 import { until } from '../support/until.js';
+import { poisonMessageTests, type PoisonDomain } from '../e2e/poison.suite.js';
 
 interface DeadLetterView {
   service: string;
@@ -152,4 +155,19 @@ describeDistributed('a poison message in the distributed runtime', () => {
       1,
     );
   });
+
+  const distributed: PoisonDomain = {
+    runtime: 'distributed',
+    request: (options) => domain!.request(options),
+    sendRaw: async (channel, id, body) => {
+      const nc = await connect({ servers: sharedNatsUrl });
+      try {
+        await jetstream(nc).publish(`${domain!.namespace}.${channel}`, body, { msgID: id });
+      } finally {
+        await nc.close();
+      }
+    },
+    settled: (timeoutMs) => domain!.settled(timeoutMs),
+  };
+  poisonMessageTests(() => distributed);
 });

@@ -48,7 +48,7 @@ export function describePostgres(title: string, body: (open: () => Promise<TestD
   });
 }
 
-async function openPgliteTestDatabase(): Promise<TestDatabase> {
+export async function openPgliteTestDatabase(): Promise<TestDatabase> {
   const db = await openPglite({});
   return {
     engine: 'pglite',

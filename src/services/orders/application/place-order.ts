@@ -61,7 +61,7 @@ export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCo
     if (!winner) throw new Error(`order ${request.orderId} vanished during placement`);
     return sameRequest(winner.order, winner.requestFingerprint, fingerprint);
   }
-  await recordInTimeline(uow.sql, [command]);
+  await recordInTimeline(uow.sql, [command], uow.now);
   for (const event of events) publish(uow, order, event);
   return { order, created: true };
 }
