@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 // The import rules of docs/architecture.md that ESLint can see file by file; dependency-cruiser
@@ -72,7 +73,20 @@ const layerRules = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'data', 'coverage', 'catalog-out', '.tmp', '.stryker-tmp', 'reports', 'catalog-site'] },
+  {
+    ignores: [
+      'node_modules',
+      'data',
+      'coverage',
+      'catalog-out',
+      '.tmp',
+      '.stryker-tmp',
+      'reports',
+      'catalog-site',
+      'console/dist',
+      'test-artifacts',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -92,6 +106,8 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // The console runs in the browser: its own tsconfig (DOM, JSX) and the rules of React's hooks.
+  { files: ['console/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   {
     files: ['.dependency-cruiser.cjs'],
     ...tseslint.configs.disableTypeChecked,

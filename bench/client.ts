@@ -3,17 +3,21 @@ import { randomUUID } from 'node:crypto';
 /** A thin JSON client of the system's public HTTP API, as real clients use it. */
 export class ApiClient {
   readonly #baseUrl: string;
+  readonly #authorization: string;
 
-  constructor(baseUrl: string) {
+  constructor(baseUrl: string, token: string) {
     this.#baseUrl = baseUrl;
+    this.#authorization = `Bearer ${token}`;
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
     const response = await fetch(`${this.#baseUrl}${path}`, {
       method,
-      ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+      headers: {
+        authorization: this.#authorization,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, body: (await response.json()) as T };
   }

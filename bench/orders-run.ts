@@ -49,7 +49,7 @@ export async function runOrders(
   system: SystemUnderTest,
   options: OrdersRunOptions,
 ): Promise<OrdersRunResult> {
-  const api = new ApiClient(system.baseUrl);
+  const api = new ApiClient(system.baseUrl, system.token);
   for (const { productId, units } of options.products) await api.stock(productId, units);
 
   const ids = Array.from({ length: options.orders }, () => randomUUID());

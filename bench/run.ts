@@ -112,7 +112,7 @@ async function ordersScenario(
         label: name,
         ...(values.rate ? { rate: Number(values.rate) } : {}),
       });
-      await checkInvariants(new ApiClient(system.baseUrl), result, products);
+      await checkInvariants(new ApiClient(system.baseUrl, system.token), result, products);
       const { views, ...summary } = result;
       reports.push({ scenario: name, result: summary });
       return result;

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { EmbeddedIssuer } from '../src/platform/auth/embedded-issuer.js';
+import { authSettings } from '../src/platform/auth/settings.js';
 import { dropDatabase, serviceDatabaseUrl } from '../src/hosts/distributed/databases.js';
 import type { ManagedProcess } from '../src/hosts/distributed/processes.js';
 import { DomainTopology } from '../src/hosts/distributed/topology.js';
@@ -17,6 +19,8 @@ export type Mode = 'embedded' | 'distributed';
 export interface SystemUnderTest {
   readonly baseUrl: string;
   readonly mode: Mode;
+  /** A staff bearer token of the system's own issuer: the bench places orders on customers' behalf. */
+  readonly token: string;
   /** CPU seconds used so far by every process of the system. */
   cpuSeconds(): Promise<number>;
   /** Peak resident memory per process since it started (PGlite's first start includes initdb), in MB. */
@@ -73,6 +77,17 @@ function startProcess(script: string, env: Record<string, string>, readyMessage:
   });
 }
 
+/**
+ * The bench is one client standing in for many customers: the per-caller write limit, meant for a
+ * single user, would turn most of its orders away.
+ */
+const benchEdgeEnv = { RATE_LIMIT_WRITES_PER_MINUTE: '10000000' };
+
+async function staffToken(dataDir: string): Promise<string> {
+  const issuer = await EmbeddedIssuer.open(authSettings({}, dataDir));
+  return issuer.issue({ subject: 'bench', role: 'staff', ttl: '1d' });
+}
+
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'orders-bench-'));
 
 /** Starts the embedded runtime on `dataDir`; without one it uses a new directory and deletes it on stop. */
@@ -84,13 +99,14 @@ export async function startEmbedded(
   const env = options.env ?? {};
   const { child, address } = await startProcess(
     'src/hosts/embedded.ts',
-    { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
+    { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...benchEdgeEnv, ...env },
     'Orders domain is running',
   );
   const pid = child.pid ?? 0;
   return {
     baseUrl: address,
     mode: 'embedded',
+    token: await staffToken(dataDir),
     cpuSeconds: () => cpuSecondsOf(pid),
     peakRssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmHWM') }),
     rssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmRSS') }),
@@ -116,7 +132,10 @@ export interface DistributedSystem extends SystemUnderTest {
 export async function startDistributed(env: Record<string, string> = {}): Promise<DistributedSystem> {
   const name = benchName();
   const base = databaseUrl(name);
+  // Only the signing key lives here: the services of the topology verify the bench's token with it.
+  const keysDir = await newDataDir();
   const removeData = async () => {
+    await rm(keysDir, { recursive: true, force: true });
     await deleteNamespace(name);
     for (const module of domainServices) await dropDatabase(serviceDatabaseUrl(base, module.schema));
   };
@@ -130,7 +149,14 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
       basePort: 0,
       gatewayPort: 0,
       // Warnings only: at info level, logging would be a good part of the CPU measured.
-      env: { LOG_LEVEL: 'warn', NATS_NAMESPACE: name, ...profilerEnv(), ...env },
+      env: {
+        LOG_LEVEL: 'warn',
+        NATS_NAMESPACE: name,
+        DATA_DIR: keysDir,
+        ...benchEdgeEnv,
+        ...profilerEnv(),
+        ...env,
+      },
       output: (line) => process.stderr.write(`${line}\n`),
     });
   } catch (error) {
@@ -141,6 +167,7 @@ export async function startDistributed(env: Record<string, string> = {}): Promis
   return {
     baseUrl: topology.gateway.address,
     mode: 'distributed',
+    token: await staffToken(keysDir),
     databaseUrl: (service) => serviceDatabaseUrl(base, service),
     cpuSeconds: async () => {
       const each = await Promise.all(processes.map((child) => cpuSecondsOf(child.pid)));

@@ -31,6 +31,19 @@ export const Envelope = Type.Object(
     causationid: Type.Optional(
       Type.String({ minLength: 1, description: 'The id of the message that caused it.' }),
     ),
+    actorid: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 255,
+        description:
+          'Who caused the message: the subject of the authenticated request the flow started from (absent when no one did, e.g. a scheduled job).',
+      }),
+    ),
+    actorrole: Type.Optional(
+      Type.Union([Type.Literal('customer'), Type.Literal('staff'), Type.Literal('admin')], {
+        description: 'The role of `actorid` when it caused the message.',
+      }),
+    ),
     idempotencykey: Type.String({ minLength: 1, description: 'Stable across retries of the same intent.' }),
     traceparent: Type.String({
       pattern: '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$',

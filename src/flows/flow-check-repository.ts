@@ -115,3 +115,11 @@ export async function countDueFlowChecks(sql: Sql, until: Date): Promise<number>
   );
   return row?.due ?? 0;
 }
+
+/** Correlation ids whose last check found the path departing from its documented flows. */
+export async function countDepartingFlows(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ departing: number }>(
+    'select count(*)::int as departing from orders.flow_checks where conforms = false',
+  );
+  return row?.departing ?? 0;
+}

@@ -9,15 +9,17 @@ export interface TimelineEntry {
   readonly subject: string;
   readonly time: string;
   readonly causationId: string | null;
+  /** Who caused it, when an authenticated request started what led to it. */
+  readonly actor: { readonly id: string; readonly role: string } | null;
 }
 
 /** Records messages in the timelines of the orders they belong to; messages of no known order are skipped. */
 export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[]): Promise<void> {
   const column = <T>(pick: (envelope: Envelope) => T) => envelopes.map(pick);
   await sql.query(
-    `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id)
-     select m.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
-       as m (correlation_id, message_id, type, version, source, subject, time, causation_id)
+    `insert into orders.timeline (correlation_id, message_id, type, version, source, subject, time, causation_id, actor_id, actor_role)
+     select m.* from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+       as m (correlation_id, message_id, type, version, source, subject, time, causation_id, actor_id, actor_role)
      where exists (select 1 from orders.orders o where o.correlation_id = m.correlation_id)
      on conflict do nothing`,
     [
@@ -29,15 +31,24 @@ export async function recordInTimeline(sql: Sql, envelopes: readonly Envelope[])
       column((e) => e.subject),
       column((e) => e.time),
       column((e) => e.causationid ?? null),
+      column((e) => e.actorid ?? null),
+      column((e) => e.actorrole ?? null),
     ],
   );
 }
 
 export async function timelineOf(sql: Sql, correlationId: string): Promise<TimelineEntry[]> {
-  const rows = await sql.query<TimelineEntry & { time: Date }>(
-    `select message_id as "messageId", type, version, source, subject, time, causation_id as "causationId"
+  const rows = await sql.query<
+    Omit<TimelineEntry, 'actor'> & { time: Date; actorId: string | null; actorRole: string | null }
+  >(
+    `select message_id as "messageId", type, version, source, subject, time, causation_id as "causationId",
+       actor_id as "actorId", actor_role as "actorRole"
      from orders.timeline where correlation_id = $1 order by time, seq`,
     [correlationId],
   );
-  return rows.map((row) => ({ ...row, time: row.time.toISOString() }));
+  return rows.map(({ actorId, actorRole, ...row }) => ({
+    ...row,
+    time: row.time.toISOString(),
+    actor: actorId && actorRole ? { id: actorId, role: actorRole } : null,
+  }));
 }

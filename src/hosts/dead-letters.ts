@@ -2,8 +2,9 @@ import { domainServices } from './domain-services.js';
 
 /**
  * Inspect and replay dead letters through the HTTP API of a running domain (the embedded host or
- * the distributed gateway, both at API_URL):
+ * the distributed gateway, both at API_URL) with an admin's bearer token in API_TOKEN:
  *
+ *   export API_TOKEN=$(npm run token -- --sub ops --role admin)
  *   npm run dead-letters -- list [--all]
  *   npm run dead-letters -- replay <service> <id>
  */
@@ -20,11 +21,16 @@ interface DeadLetter {
 }
 
 const apiUrl = (process.env['API_URL'] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
+const token = process.env['API_TOKEN'];
 const usage = `usage: npm run dead-letters -- list [--all]
        npm run dead-letters -- replay <${domainServices.map((module) => module.schema).join('|')}> <id>`;
 
 async function call(method: 'GET' | 'POST', path: string): Promise<unknown> {
-  const response = await fetch(`${apiUrl}${path}`, { method });
+  if (!token)
+    throw new Error(
+      'API_TOKEN must hold an admin token: export API_TOKEN=$(npm run token -- --sub ops --role admin)',
+    );
+  const response = await fetch(`${apiUrl}${path}`, { method, headers: { authorization: `Bearer ${token}` } });
   const body: unknown = await response.json();
   if (!response.ok) {
     const detail = (body as { detail?: string }).detail ?? JSON.stringify(body);

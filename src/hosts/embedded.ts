@@ -6,6 +6,7 @@ import { createLogger } from '../platform/kernel/logger.js';
 import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
 import { startTracing } from '../platform/observability/tracing.js';
+import { consoleRoutes } from './console/plugin.js';
 import { domainServices } from './domain-services.js';
 import { stopOnSignals } from './shutdown.js';
 
@@ -34,6 +35,7 @@ const host = await ServiceHost.start({
   settings,
   logger,
   documents: { '/asyncapi.json': asyncApiDocument() },
+  plugins: [consoleRoutes],
 });
 const address = await host.app.listen({ port: settings.port, host: settings.host });
 logger.info(
@@ -41,6 +43,7 @@ logger.info(
     address,
     storage: settings.databaseUrl ? 'postgres' : `pglite:${settings.dataDir}`,
     docs: `${address}/docs`,
+    console: `${address}/console/`,
   },
   'Orders domain is running',
 );

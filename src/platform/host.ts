@@ -1,4 +1,6 @@
+import type { FastifyPluginAsync } from 'fastify';
 import { services as serviceCatalog } from '../../contracts/index.js';
+import { openAuthentication } from './auth/authentication.js';
 import type { Database } from './db/database.js';
 import { migrate } from './db/migrations.js';
 import { buildHttpApp, type HttpApp } from './http/app.js';
@@ -30,6 +32,8 @@ export interface HostOptions {
   readonly ids?: IdGenerator;
   /** JSON documents served as they are, by path (e.g. `/asyncapi.json`); the host does not build them. */
   readonly documents?: Readonly<Record<string, object>>;
+  /** HTTP routes the host serves beside its services' (e.g. the console). */
+  readonly plugins?: readonly FastifyPluginAsync[];
 }
 
 /** A service as it runs in a host: its parts plus the messaging machinery around them. */
@@ -146,6 +150,8 @@ export class ServiceHost implements OperatedHost {
       logger,
       bodyLimitBytes: settings.bodyLimitBytes,
       shedding: settings.http,
+      authentication: await openAuthentication(settings.auth),
+      edge: settings.edge,
       title: 'Orders domain',
       version: '0.1.0',
       description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,
@@ -167,6 +173,7 @@ export class ServiceHost implements OperatedHost {
         await scope.register(routesOf(service.module.id));
         await service.parts.routes(scope);
       });
+    for (const plugin of options.plugins ?? []) await app.register(plugin);
     await app.ready();
 
     for (const service of running) {

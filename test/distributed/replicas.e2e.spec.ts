@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { defaultCaller, tokenFor } from '../support/auth.js';
 import { startDistributedDomain, type DistributedDomain } from './support/domain.js';
 import { describeDistributed } from './support/infrastructure.js';
 import { assertSettledConsistently, placeAll, stockProducts, workload } from './support/load.js';
 
 /** How many messages one process handled for a consumer, from its own /metrics. */
 async function handledBy(address: string, consumer: string): Promise<number> {
-  const metrics = await (await fetch(`${address}/metrics`)).text();
+  const authorization = `Bearer ${await tokenFor(defaultCaller)}`;
+  const metrics = await (await fetch(`${address}/metrics`, { headers: { authorization } })).text();
   return metrics
     .split('\n')
     .filter((line) => line.startsWith(`messages_handled_total{consumer="${consumer}"`))

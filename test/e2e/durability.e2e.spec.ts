@@ -26,11 +26,12 @@ describe('the embedded runtime survives being killed mid-burst', () => {
     path: string,
     body?: unknown,
   ): Promise<{ status: number; body: T }> => {
+    const authorization = `Bearer ${running!.token}`;
     const response = await fetch(`${running!.baseUrl}${path}`, {
       method,
       ...(body === undefined
-        ? {}
-        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json' } }),
+        ? { headers: { authorization } }
+        : { body: JSON.stringify(body), headers: { 'content-type': 'application/json', authorization } }),
     });
     return { status: response.status, body: (await response.json()) as T };
   };

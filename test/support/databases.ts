@@ -58,7 +58,7 @@ async function openPgliteTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-async function openPostgresTestDatabase(): Promise<TestDatabase> {
+export async function openPostgresTestDatabase(): Promise<TestDatabase> {
   const name = `t_${randomBytes(8).toString('hex')}`;
   await asAdmin(`create database ${name}`);
   const url = new URL(postgresUrl);

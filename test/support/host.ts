@@ -1,17 +1,20 @@
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { asyncApiDocument } from '../../src/catalog/asyncapi.js';
 import type { ServiceModule } from '../../src/platform/service.js';
 import type { Database } from '../../src/platform/db/database.js';
-import { ServiceHost } from '../../src/platform/host.js';
+import { ServiceHost, type HostOptions } from '../../src/platform/host.js';
 import type { Clock } from '../../src/platform/kernel/clock.js';
 import type { IdGenerator } from '../../src/platform/kernel/ids.js';
 import { createLogger, type Logger } from '../../src/platform/kernel/logger.js';
 import { loadSettings } from '../../src/platform/kernel/settings.js';
 import { LocalBus } from '../../src/platform/messaging/local-bus.js';
+import { defaultCaller, testKeysDir, tokenFor, withAuthorization } from './auth.js';
 
 export interface TestHost {
   readonly host: ServiceHost;
   readonly bus: LocalBus;
-  readonly inject: ServiceHost['app']['inject'];
+  /** Sends the request as the default caller (admin), unless `headers.authorization` says otherwise. */
+  readonly inject: (options: InjectOptions) => Promise<LightMyRequestResponse>;
   /** Resolves once every outbox is published, every consumer has settled what it was sent and every worker is idle. */
   settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
@@ -25,11 +28,15 @@ export interface TestHostOptions {
   readonly ids?: IdGenerator;
   /** Instead of a logger at LOG_LEVEL on stdout, e.g. one writing to a stream a test reads. */
   readonly logger?: Logger;
+  readonly plugins?: HostOptions['plugins'];
 }
 
 /** Fast retries so that failure paths settle in milliseconds. */
 const testEnv = {
   LOG_LEVEL: 'silent',
+  DATA_DIR: testKeysDir,
+  RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '10000000',
   RETRY_BASE_MS: '5',
   RETRY_MAX_MS: '50',
   MAX_DELIVERIES: '3',
@@ -55,7 +62,9 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.ids ? { ids: options.ids } : {}),
     documents: { '/asyncapi.json': asyncApiDocument() },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
   });
+  const token = await tokenFor(defaultCaller, { ...testEnv, ...options.env });
   const consumers = host.services.flatMap((service) => service.consumers.consumerNames);
   const workers = host.services.flatMap((service) => service.parts.workers ?? []);
 
@@ -69,7 +78,7 @@ export async function startTestHost(options: TestHostOptions): Promise<TestHost>
   return {
     host,
     bus,
-    inject: host.app.inject.bind(host.app),
+    inject: (request) => host.app.inject({ ...request, headers: withAuthorization(request.headers, token) }),
     settled: async (timeoutMs = 15_000) => {
       const deadline = Date.now() + timeoutMs;
       let quietChecks = 0;

@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { defaultCaller, testKeysDir, tokenFor } from './auth.js';
 
 export interface RunningProcess {
   readonly child: ChildProcess;
   readonly baseUrl: string;
+  /** A bearer token this process accepts, for the default test caller (admin). */
+  readonly token: string;
   /** Ends the process with the signal and waits until it is gone. */
   kill(signal: NodeJS.Signals): Promise<void>;
 }
@@ -16,8 +19,17 @@ export function startEmbeddedProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
 ): Promise<RunningProcess> {
+  const fullEnv = {
+    ...process.env,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    DATA_DIR: testKeysDir,
+    RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+    ...env,
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/embedded.ts'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env },
+    env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => {
@@ -42,14 +54,18 @@ export function startEmbeddedProcess(
       if (record?.msg !== 'Orders domain is running' || typeof record.address !== 'string') return;
       clearTimeout(timer);
       child.off('exit', exitedEarly);
-      resolve({
-        child,
-        baseUrl: record.address,
-        kill: async (signal) => {
-          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          await exited;
-        },
-      });
+      const baseUrl = record.address;
+      void tokenFor(defaultCaller, fullEnv).then((token) => {
+        resolve({
+          child,
+          baseUrl,
+          token,
+          kill: async (signal) => {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            await exited;
+          },
+        });
+      }, reject);
     });
   });
 }

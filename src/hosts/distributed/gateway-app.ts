@@ -5,6 +5,7 @@ import { problem, sendProblem, toProblem } from '../../platform/http/problem.js'
 import { AppError } from '../../platform/kernel/errors.js';
 import type { Logger } from '../../platform/kernel/logger.js';
 import { requestTracing, traceHeadersOf } from '../../platform/observability/http-spans.js';
+import { consoleRoutes } from '../console/plugin.js';
 import { UpstreamPool } from './upstream-pool.js';
 
 /** A service behind the gateway: its HTTP routes live under `/<name>`. */
@@ -44,7 +45,11 @@ export async function buildGateway(options: GatewayOptions) {
   refuseConnect(app.server);
   useStrictJson(app);
   await app.register(requestTracing);
-  app.setErrorHandler((error, request, reply) => sendProblem(reply, request, toProblem(error as Error)));
+  app.setErrorHandler((error, request, reply) =>
+    error instanceof UpstreamRefused
+      ? reply.status(error.status).headers(error.headers).send(error.body)
+      : sendProblem(reply, request, toProblem(error as Error)),
+  );
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, request, problem(404, 'ROUTE.NOT_FOUND', `No route ${request.method} ${request.url}`)),
   );
@@ -82,6 +87,7 @@ export async function buildGateway(options: GatewayOptions) {
     for (const { pool } of pools) pool.stop();
   });
 
+  await app.register(consoleRoutes);
   app.get('/health', () => ({ status: 'ok' }));
   app.get('/ready', async (_request, reply) => {
     const checks = Object.fromEntries(
@@ -90,16 +96,20 @@ export async function buildGateway(options: GatewayOptions) {
     const ready = Object.values(checks).every((check) => check === 'ok');
     return reply.status(ready ? 200 : 503).send({ ready, checks });
   });
+  // The services authenticate and authorize: the caller's token goes with each question.
   app.get('/admin/dead-letters', async (request) => {
     const answers = await Promise.all(
-      pools.map(({ pool }) => askAny<{ deadLetters: unknown[] }>(pool, request.url)),
+      pools.map(({ pool }) =>
+        askAny<{ deadLetters: unknown[] }>(pool, request.url, request.headers.authorization),
+      ),
     );
     return { deadLetters: answers.flatMap((answer) => answer.deadLetters) };
   });
-  app.get('/admin/backlog', async () => {
+  app.get('/admin/backlog', async (request) => {
     const answers = await Promise.all(
       pools.map(
-        async ({ route, pool }) => [route.name, await askAny<Backlog>(pool, '/admin/backlog')] as const,
+        async ({ route, pool }) =>
+          [route.name, await askAny<Backlog>(pool, '/admin/backlog', request.headers.authorization)] as const,
       ),
     );
     return {
@@ -154,14 +164,42 @@ function refusedConnection(error: Error): boolean {
   return cause?.code === 'ECONNREFUSED';
 }
 
+/** A service refused the caller (401 or 403): the gateway answers the same. */
+class UpstreamRefused extends Error {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+
+  constructor(response: Response, body: string) {
+    super(`refused with ${response.status}`);
+    this.status = response.status;
+    this.body = body;
+    this.headers = Object.fromEntries(
+      ['content-type', 'www-authenticate'].flatMap((name) => {
+        const value = response.headers.get(name);
+        return value === null ? [] : [[name, value]];
+      }),
+    );
+  }
+}
+
 /** Asks the replicas of a service in turn until one answers. */
-async function askAny<T>(pool: UpstreamPool, path: string): Promise<T> {
+async function askAny<T>(pool: UpstreamPool, path: string, authorization: string | undefined): Promise<T> {
   let failure = 'it has no replica';
   for (const upstream of pool.candidates()) {
+    let response: Response;
     try {
-      const response = await fetch(`${upstream}${path}`, {
+      response = await fetch(`${upstream}${path}`, {
         signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+        headers: authorization === undefined ? {} : { authorization },
       });
+    } catch (error) {
+      failure = `${upstream}: ${String(error)}`;
+      continue;
+    }
+    if (response.status === 401 || response.status === 403)
+      throw new UpstreamRefused(response, await response.text());
+    try {
       if (response.ok) return (await response.json()) as T;
       failure = `${upstream} answered ${response.status}`;
     } catch (error) {

@@ -1,31 +1,27 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
-import Fastify, {
-  LogController,
-  type FastifyInstance,
-  type RawReplyDefaultExpression,
-  type RawRequestDefaultExpression,
-  type RawServerDefault,
-} from 'fastify';
+import Fastify, { LogController } from 'fastify';
 import type { TSchema } from 'typebox';
 import { useInputPolicy, validatorFor, withInputPolicy } from '../../../contracts/index.js';
+import type { Authentication } from '../auth/authentication.js';
+import { installAuthentication } from '../auth/http.js';
+import { documentSecurity, securitySchemes } from '../auth/openapi.js';
 import type { Logger } from '../kernel/logger.js';
+import type { EdgeSettings } from '../kernel/settings.js';
 import { requestTracing } from '../observability/http-spans.js';
+import { screenCardNumbers } from './card-screening.js';
 import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';
+import type { HttpApp } from './http-app.js';
 import { loadShedding, type LoadSheddingOptions } from './load-shedding.js';
 import { failureForLog, problem, sendProblem, toProblem } from './problem.js';
 import { withSharedSchemas } from './shared-schemas.js';
 
-export type HttpApp = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  Logger,
-  TypeBoxTypeProvider
->;
+export type { HttpApp };
 
 /** Query strings and path parameters arrive as text: this validator coerces them; bodies are never coerced. */
 const coercingAjv = new Ajv({ allErrors: true, coerceTypes: true, useDefaults: true, strict: false });
@@ -42,6 +38,8 @@ export interface HttpAppOptions {
   /** Where clients reach the API, and the groups its operations are tagged with. */
   readonly servers: readonly { url: string; description: string }[];
   readonly tags: readonly { name: string; description: string }[];
+  readonly authentication: Authentication;
+  readonly edge: EdgeSettings;
 }
 
 export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
@@ -77,6 +75,19 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     ),
   );
 
+  await app.register(helmet);
+  if (options.edge.corsOrigins.length > 0)
+    await app.register(cors, {
+      origin: [...options.edge.corsOrigins],
+      allowedHeaders: ['authorization', 'content-type'],
+    });
+  await installAuthentication(app, {
+    verify: options.authentication.verify,
+    writesPerMinute: options.edge.writesPerMinute,
+    failedAuthenticationsPerMinute: options.edge.failedAuthenticationsPerMinute,
+  });
+  documentSecurity(app);
+  screenCardNumbers(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -88,12 +99,15 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       },
       servers: [...options.servers],
       tags: [...options.tags],
+      components: { securitySchemes },
     },
     // The app is configured for OpenAPI only, so the document is always `openapiObject`.
     transformObject: (document) =>
       'openapiObject' in document ? withSharedSchemas(document.openapiObject) : document.swaggerObject,
   });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+  const { issuer } = options.authentication;
+  if (issuer) app.get('/.well-known/jwks.json', { schema: { hide: true } }, () => issuer.jwks);
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   return app;
 }

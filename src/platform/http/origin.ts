@@ -4,18 +4,18 @@ import type { MessageOrigin } from '../messaging/unit-of-work.js';
 import { isTraceparent } from '../messaging/trace.js';
 
 /**
- * Where the messages caused by an HTTP request start: the client may pass its own correlation id
- * (`x-correlation-id`) and W3C `traceparent`; otherwise `correlationId` is used.
+ * Where the messages caused by an HTTP request start: the flow's own correlation id, the client's
+ * W3C `traceparent` when it sends one, and the authenticated caller as the actor. A client's
+ * `x-correlation-id` is never the correlation: it would let anyone file messages into another
+ * customer's order. Trace with `traceparent` instead.
  */
-export function originOf(request: FastifyRequest, fallbackCorrelationId: string): MessageOrigin {
+export function originOf(request: FastifyRequest, correlationId: string): MessageOrigin {
   const traceparent = request.headers.traceparent;
-  const correlation = request.headers['x-correlation-id'];
+  const caller = request.access?.principal;
   return {
-    correlationId:
-      typeof correlation === 'string' && correlation.length > 0 && correlation.length <= 100
-        ? correlation
-        : fallbackCorrelationId,
+    correlationId,
     ...(isTraceparent(traceparent) ? { traceparent } : {}),
+    ...(caller ? { actor: { id: caller.subject, role: caller.role } } : {}),
   };
 }
 

@@ -12,7 +12,25 @@ export function createLogger(
     ...(options.name ? { name: options.name } : {}),
     mixin: traceFields,
     redact: {
-      paths: ['*.card', '*.cardNumber', '*.cvc', '*.password', 'req.headers.authorization'],
+      // Card data, credentials and personal data never reach a log line. A database error's
+      // `detail`, `where` and `parameters` quote the row it refused: body fragments, emails included.
+      paths: [
+        '*.card',
+        '*.cardNumber',
+        '*.cvc',
+        '*.password',
+        '*.secret',
+        '*.token',
+        '*.authorization',
+        '*.headers.authorization',
+        '*.email',
+        '*.recipient',
+        '*.phone',
+        'err.detail',
+        'err.where',
+        'err.parameters',
+        'err.*.detail',
+      ],
       remove: true,
     },
   };

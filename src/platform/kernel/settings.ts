@@ -1,3 +1,14 @@
+import { authSettings, type AuthSettings } from '../auth/settings.js';
+import { SettingsError } from './settings-error.js';
+
+/** What the HTTP edge lets through: request rates, and the origins browsers may call from. */
+export interface EdgeSettings {
+  readonly writesPerMinute: number;
+  readonly failedAuthenticationsPerMinute: number;
+  /** Empty: no CORS headers at all, so browsers keep other origins out. */
+  readonly corsOrigins: readonly string[];
+}
+
 /** Every setting of the system, read from the environment once at start. The README lists them. */
 export interface Settings {
   readonly port: number;
@@ -17,6 +28,8 @@ export interface Settings {
     /** Requests of one client address being answered at once. */
     readonly maxInFlightPerClient: number;
   };
+  readonly auth: AuthSettings;
+  readonly edge: EdgeSettings;
   readonly messaging: {
     readonly maxDeliveries: number;
     readonly retryBaseMs: number;
@@ -92,9 +105,7 @@ export interface Settings {
 
 type Env = Record<string, string | undefined>;
 
-export class SettingsError extends Error {
-  override name = 'SettingsError';
-}
+export { SettingsError };
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
@@ -161,6 +172,15 @@ export function loadSettings(env: Env = process.env): Settings {
       maxEventLoopDelayMs: integer(env, 'HTTP_MAX_EVENT_LOOP_DELAY_MS', 250, 10, 60_000),
       maxInFlight: integer(env, 'HTTP_MAX_IN_FLIGHT', 256, 1, 100_000),
       maxInFlightPerClient: integer(env, 'HTTP_MAX_IN_FLIGHT_PER_CLIENT', 64, 1, 100_000),
+    },
+    auth: authSettings(env, text(env, 'DATA_DIR', './data')),
+    edge: {
+      writesPerMinute: integer(env, 'RATE_LIMIT_WRITES_PER_MINUTE', 600, 1, 10_000_000),
+      failedAuthenticationsPerMinute: integer(env, 'RATE_LIMIT_AUTH_FAILURES_PER_MINUTE', 30, 1, 10_000_000),
+      corsOrigins: (env['CORS_ORIGINS'] ?? '')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
     },
     messaging: {
       maxDeliveries: integer(env, 'MAX_DELIVERIES', 5, 1, 100),

@@ -20,7 +20,7 @@ import { Deferral } from './deferral.js';
 import { claimInboxSlots } from './inbox.js';
 import { park, parkedAwaiting, unparkAll } from './parking.js';
 import type { Outbox, UnitOfWorkOutcome } from './outbox.js';
-import type { UnitOfWork } from './unit-of-work.js';
+import { actorOf, type UnitOfWork } from './unit-of-work.js';
 
 export interface IncomingMessage<C extends MessageContract> {
   readonly envelope: Envelope<PayloadOf<C>>;
@@ -101,6 +101,7 @@ const originOf = (envelope: Envelope) => ({
   correlationId: envelope.correlationid,
   causationId: envelope.id,
   traceparent: envelope.traceparent,
+  ...actorOf(envelope),
 });
 
 type Admission = { admitted: true; payload: unknown } | { admitted: false; reason: string };

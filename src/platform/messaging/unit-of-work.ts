@@ -19,7 +19,18 @@ export interface MessageOrigin {
   /** The message being handled; absent when a client's request started the flow. */
   readonly causationId?: string;
   readonly traceparent?: string;
+  /** Who caused the flow, when an authenticated request did; every message of the flow carries it on. */
+  readonly actor?: Actor;
 }
+
+export interface Actor {
+  readonly id: string;
+  readonly role: 'customer' | 'staff' | 'admin';
+}
+
+/** The actor a received message carries, for the messages it causes in turn. */
+export const actorOf = (envelope: Envelope): { actor?: Actor } =>
+  envelope.actorid && envelope.actorrole ? { actor: { id: envelope.actorid, role: envelope.actorrole } } : {};
 
 export interface EmitOptions {
   /** Use this envelope id (e.g. an id the payload already carries). */
@@ -91,6 +102,7 @@ export class MessageCollector {
       dataversion: contract.version,
       correlationid: this.#origin.correlationId,
       ...(this.#origin.causationId ? { causationid: this.#origin.causationId } : {}),
+      ...(this.#origin.actor ? { actorid: this.#origin.actor.id, actorrole: this.#origin.actor.role } : {}),
       // Consumers apply a key once. A message caused by another is the same intent each time its
       // cause is handled; one caused by a request is its own intent unless the caller names it.
       idempotencykey:

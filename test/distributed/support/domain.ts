@@ -4,6 +4,7 @@ import { dropDatabase, serviceDatabaseUrl } from '../../../src/hosts/distributed
 import { DomainTopology } from '../../../src/hosts/distributed/topology.js';
 import type { Database } from '../../../src/platform/db/database.js';
 import { openPostgres } from '../../../src/platform/db/postgres.js';
+import { defaultCaller, testKeysDir, tokenFor } from '../../support/auth.js';
 import { countStoredMessages, deleteStreams, postgresUrl, sharedNatsUrl } from './infrastructure.js';
 
 export interface HttpAnswer {
@@ -50,6 +51,8 @@ const testEnv = {
   CONSUMER_MAX_IN_FLIGHT: '16',
   DATABASE_POOL_SIZE: '8',
   GATEWAY_HEALTH_CHECK_MS: '250',
+  DATA_DIR: testKeysDir,
+  RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
   SHUTDOWN_TIMEOUT_MS: '15000',
   NOTIFICATION_RETRY_BASE_MS: '20',
 };
@@ -95,13 +98,14 @@ export async function startDistributedDomain(
     throw error;
   }
   const baseUrl = topology.gateway.address;
+  const authorization = `Bearer ${await tokenFor(defaultCaller, { ...testEnv, ...options.env })}`;
 
   const request: DistributedDomain['request'] = async ({ method, url, payload }) => {
     const response = await fetch(`${baseUrl}${url}`, {
       method,
       ...(payload === undefined
-        ? {}
-        : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } }),
+        ? { headers: { authorization } }
+        : { body: JSON.stringify(payload), headers: { 'content-type': 'application/json', authorization } }),
     });
     return {
       statusCode: response.status,

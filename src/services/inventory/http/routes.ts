@@ -5,9 +5,10 @@ import { newOrigin } from '../../../platform/http/origin.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { addInventory } from '../application/add-inventory.js';
 import { getStock } from '../application/get-stock.js';
+import { listStock } from '../application/list-stock.js';
 import { updateInventory } from '../application/update-inventory.js';
 import { problemResponse } from '../../../platform/http/problem.js';
-import { StockViewSchema } from './schemas.js';
+import { StockPageSchema, StockViewSchema } from './schemas.js';
 
 /** Where a command came from, in `adjusted_by`, when a client sent it over HTTP. */
 const HTTP_SOURCE = 'http';
@@ -52,6 +53,24 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
       },
       (request) =>
         outbox.run(newOrigin(request, ids), (uow) => updateInventory(uow, ids, request.body, HTTP_SOURCE)),
+    );
+
+    app.get(
+      '/inventory',
+      {
+        schema: {
+          tags: ['inventory'],
+          summary: 'Every product with its stock per warehouse, a page of products at a time',
+          querystring: Type.Object({
+            limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+            after: Type.Optional(
+              Type.String({ format: 'uuid', description: "The previous page's `nextAfter`." }),
+            ),
+          }),
+          response: { 200: StockPageSchema, 400: problemResponse('The query is invalid') },
+        },
+      },
+      (request) => listStock(db, request.query),
     );
 
     app.get(

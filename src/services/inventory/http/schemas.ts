@@ -38,3 +38,13 @@ export const StockViewSchema = Type.Object(
     ],
   },
 );
+
+export const StockPageSchema = Type.Object(
+  {
+    products: Type.Array(StockViewSchema),
+    nextAfter: Type.Union([Type.String({ format: 'uuid' }), Type.Null()], {
+      description: 'Pass as `after` for the next page; null on the last page.',
+    }),
+  },
+  { additionalProperties: false, title: 'StockPage' },
+);

@@ -171,3 +171,18 @@ export async function saveOrderAllocation(
   if (existing === undefined) await insertOrderAllocation(sql, allocation, now);
   else await updateOrderAllocation(sql, allocation, now);
 }
+
+/** The stock levels of up to `limit` products, by product id, after the product `after`. */
+export async function readStockPage(
+  sql: Sql,
+  page: { readonly after?: string; readonly limit: number },
+): Promise<StockLevel[]> {
+  return sql.query<StockLevel>(
+    `select ${levelColumns} from inventory.stock
+     where product_id in (
+       select distinct product_id from inventory.stock
+       where ($1::uuid is null or product_id > $1) order by product_id limit $2)
+     order by product_id, warehouse_id`,
+    [page.after ?? null, page.limit],
+  );
+}

@@ -3,6 +3,7 @@ import { Type, type TSchema } from 'typebox';
 import { exampleIds, exampleTime } from '../../../../contracts/examples.js';
 import { NotificationChannel, NotificationType } from '../../../../contracts/index.js';
 import type { Database } from '../../../platform/db/database.js';
+import { ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { ruleViolations } from '../../../platform/kernel/errors.js';
 import {
@@ -129,7 +130,13 @@ export const notificationRoutes =
             'Give a recipient or an orderId (or both) to list notifications.',
           );
         }
-        const notifications = await listNotifications(db, { recipient, orderId, type, limit: limit ?? 50 });
+        const notifications = await listNotifications(db, {
+          recipient,
+          orderId,
+          type,
+          customerId: ownerScope(request),
+          limit: limit ?? 50,
+        });
         return { notifications: notifications.map(view) };
       },
     );
@@ -150,7 +157,7 @@ export const notificationRoutes =
         },
       },
       async (request) => {
-        const notification = await getNotification(db, request.params.notificationId);
+        const notification = await getNotification(db, request.params.notificationId, ownerScope(request));
         if (!notification) {
           throw errors.notFound('NOT_FOUND', `No notification ${request.params.notificationId}`);
         }

@@ -190,13 +190,17 @@ export async function markFailed(sql: Sql, notificationId: string, error: string
   return rows.length === 1;
 }
 
+/** With `customerId`, only a notification about one of that customer's orders is found. */
 export async function getNotification(
   sql: Sql,
   notificationId: string,
+  customerId?: string,
 ): Promise<StoredNotification | undefined> {
   const [row] = await sql.query<StoredNotification>(
-    `select ${storedColumns} from notifications.notifications where notification_id = $1`,
-    [notificationId],
+    `select ${storedColumns} from notifications.notifications
+     where notification_id = $1
+       and ($2::uuid is null or order_id in (select order_id from notifications.orders where customer_id = $2::uuid))`,
+    [notificationId, customerId ?? null],
   );
   return row;
 }
@@ -205,6 +209,8 @@ export interface NotificationFilter {
   recipient?: string | undefined;
   orderId?: string | undefined;
   type?: NotificationType | undefined;
+  /** Only the notifications about this customer's orders. */
+  customerId?: string | undefined;
   limit: number;
 }
 
@@ -215,8 +221,15 @@ export async function listNotifications(sql: Sql, filter: NotificationFilter): P
      where ($1::text is null or lower(recipient) = lower($1::text))
        and ($2::uuid is null or order_id = $2::uuid)
        and ($3::text is null or type = $3::text)
+       and ($5::uuid is null or order_id in (select order_id from notifications.orders where customer_id = $5::uuid))
      order by created_at desc, notification_id
      limit $4`,
-    [filter.recipient ?? null, filter.orderId ?? null, filter.type ?? null, filter.limit],
+    [
+      filter.recipient ?? null,
+      filter.orderId ?? null,
+      filter.type ?? null,
+      filter.limit,
+      filter.customerId ?? null,
+    ],
   );
 }

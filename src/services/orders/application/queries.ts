@@ -1,18 +1,40 @@
 import { Type } from 'typebox';
 import { violationsOf } from '../../../../contracts/index.js';
-import { timelineOf, type TimelineEntry } from '../../../flows/index.js';
+import { countDepartingFlows, timelineOf, type TimelineEntry } from '../../../flows/index.js';
 import type { Sql } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { OrderStatus } from '../domain/index.js';
-import { findOrder, listOrders, type StoredOrder } from '../infrastructure/order-repository.js';
+import {
+  countOrdersByStatus,
+  findOrder,
+  listOrders,
+  type StoredOrder,
+} from '../infrastructure/order-repository.js';
 
+/** With `ownedBy`, another customer's order is not found, exactly as one that does not exist. */
 export async function getOrder(
   sql: Sql,
   orderId: string,
+  ownedBy?: string,
 ): Promise<StoredOrder & { timeline: TimelineEntry[] }> {
   const stored = await findOrder(sql, orderId);
-  if (!stored) throw new AppError('not_found', 'ORDERS.NOT_FOUND', `No order ${orderId}`);
+  if (!stored || (ownedBy !== undefined && stored.order.customer.customerId !== ownedBy))
+    throw new AppError('not_found', 'ORDERS.NOT_FOUND', `No order ${orderId}`);
   return { ...stored, timeline: await timelineOf(sql, stored.correlationId) };
+}
+
+export interface OrderStatistics {
+  readonly byStatus: Map<OrderStatus, number>;
+  readonly total: number;
+  /** Orders (by correlation id) whose observed path departs from their documented flows. */
+  readonly departingFlows: number;
+}
+
+/** The figures an operator watches: orders per status and flow departures. */
+export async function orderStatistics(sql: Sql): Promise<OrderStatistics> {
+  const [byStatus, departingFlows] = await Promise.all([countOrdersByStatus(sql), countDepartingFlows(sql)]);
+  const total = [...byStatus.values()].reduce((sum, count) => sum + count, 0);
+  return { byStatus, total, departingFlows };
 }
 
 export interface OrderPage {

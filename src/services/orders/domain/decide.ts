@@ -4,6 +4,7 @@ import type { OrderEvent } from './events.js';
 import { evolve } from './evolve.js';
 import { toCents, type Cents } from './money.js';
 import { orderTotal, type Order, type OrderLine } from './order.js';
+import { looksLikeCardNumber } from '../../../platform/kernel/card-number.js';
 
 /**
  * The order's rules: what a command means for an order in its current state.
@@ -238,15 +239,4 @@ function sameLines(a: readonly OrderLine[], b: readonly OrderLine[]): boolean {
   );
 }
 
-/** 13 to 19 digits (spaces and dashes aside) that pass the Luhn check: a payment card number. */
-export function looksLikeCardNumber(text: string): boolean {
-  const digits = text.replace(/[\s-]/g, '');
-  if (!/^\d{13,19}$/.test(digits)) return false;
-  let sum = 0;
-  for (let index = 0; index < digits.length; index += 1) {
-    let digit = Number(digits[digits.length - 1 - index]);
-    if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-    sum += digit;
-  }
-  return sum % 10 === 0;
-}
+export { looksLikeCardNumber };

@@ -18,6 +18,34 @@ const Shortage = Type.Object({
   available: Type.Integer(),
 });
 
+const Count = Type.Integer({ minimum: 0 });
+
+export const OrderStatisticsView = Type.Object(
+  {
+    byStatus: Type.Object({
+      pending: Count,
+      confirmed: Count,
+      completed: Count,
+      rejected: Count,
+      cancelled: Count,
+    }),
+    total: Count,
+    departingFlows: Type.Integer({
+      minimum: 0,
+      description: 'Orders whose last flow check found their path departing from the documented flows.',
+    }),
+  },
+  {
+    examples: [
+      {
+        byStatus: { pending: 2, confirmed: 1, completed: 40, rejected: 3, cancelled: 4 },
+        total: 50,
+        departingFlows: 0,
+      },
+    ],
+  },
+);
+
 export const OrderSummaryView = Type.Object({
   orderId: Type.String({ format: 'uuid' }),
   status: OrderStatus,
@@ -34,6 +62,9 @@ export const TimelineEntryView = Type.Object({
   subject: Type.String(),
   time: Type.String({ format: 'date-time' }),
   causationId: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Type.Object({ id: Type.String(), role: Type.String() }), Type.Null()], {
+    description: 'Who caused the message (the authenticated caller the flow started from), if anyone did.',
+  }),
 });
 
 export const OrderView = Type.Object(

@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
 import {
@@ -7,6 +7,7 @@ import {
   OrderDiagramView,
   orderDiagramView,
 } from '../../../flows/index.js';
+import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
@@ -15,8 +16,15 @@ import { childTraceparent } from '../../../platform/messaging/trace.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
-import { findOrders, getOrder } from '../application/queries.js';
-import { OrderStatus, OrderSummaryView, OrderView, orderSummaryView, orderView } from './order-view.js';
+import { findOrders, getOrder, orderStatistics } from '../application/queries.js';
+import {
+  OrderStatisticsView,
+  OrderStatus,
+  OrderSummaryView,
+  OrderView,
+  orderSummaryView,
+  orderView,
+} from './order-view.js';
 import { orderSummaryExample, orderViewExample } from './view-examples.js';
 
 const OrderIdParams = Type.Object({ orderId: Type.String({ format: 'uuid' }) });
@@ -60,7 +68,7 @@ const AmendmentRequest = Type.Object(
 
 const problems = {
   400: problemResponse('The request is invalid; `errors` names the fields'),
-  404: problemResponse('No such order'),
+  404: problemResponse('No such order, or not yours'),
   409: problemResponse("The order's state does not allow it"),
 };
 
@@ -81,12 +89,14 @@ export function orderRoutes(ctx: ServiceContext) {
           response: {
             202: OrderResponse,
             ...problems,
+            403: problemResponse('A customer may place orders only for themselves'),
             413: problemResponse('The body is larger than the server accepts'),
             415: problemResponse('The body is not JSON'),
           },
         },
       },
       async (request, reply) => {
+        ensureActsForSelf(request, request.body.customer.customerId, 'customer.customerId');
         const origin = originOf(request, request.body.orderId);
         const command: Envelope<PlaceOrderCommand> = {
           specversion: '1.0',
@@ -98,6 +108,7 @@ export function orderRoutes(ctx: ServiceContext) {
           datacontenttype: 'application/json',
           dataversion: PlaceOrder.version,
           correlationid: origin.correlationId,
+          ...(origin.actor ? { actorid: origin.actor.id, actorrole: origin.actor.role } : {}),
           idempotencykey: request.body.orderId,
           traceparent: childTraceparent(origin.traceparent),
           data: request.body,
@@ -129,7 +140,7 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => {
-        const stored = await getOrder(db, request.params.orderId);
+        const stored = await getOrder(db, request.params.orderId, ownerScope(request));
         const check = await findFlowCheck(db, stored.correlationId);
         return orderView(stored, stored.timeline, flowConformanceView(check));
       },
@@ -149,9 +160,35 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => {
-        const stored = await getOrder(db, request.params.orderId);
+        const stored = await getOrder(db, request.params.orderId, ownerScope(request));
         const check = await findFlowCheck(db, stored.correlationId);
         return orderDiagramView(stored.order.orderId, stored.timeline, check);
+      },
+    );
+
+    app.get(
+      '/orders/statistics',
+      {
+        schema: {
+          tags: ['orders'],
+          summary: 'Orders per status, in all, and how many depart from their documented flows',
+          response: { 200: OrderStatisticsView },
+        },
+      },
+      async () => {
+        const statistics = await orderStatistics(db);
+        const inStatus = (status: Static<typeof OrderStatus>) => statistics.byStatus.get(status) ?? 0;
+        return {
+          byStatus: {
+            pending: inStatus('pending'),
+            confirmed: inStatus('confirmed'),
+            completed: inStatus('completed'),
+            rejected: inStatus('rejected'),
+            cancelled: inStatus('cancelled'),
+          },
+          total: statistics.total,
+          departingFlows: statistics.departingFlows,
+        };
       },
     );
 
@@ -181,7 +218,11 @@ export function orderRoutes(ctx: ServiceContext) {
         },
       },
       async (request) => {
-        const page = await findOrders(db, request.query);
+        const owner = ownerScope(request);
+        const page = await findOrders(
+          db,
+          owner === undefined ? request.query : { ...request.query, customerId: owner },
+        );
         return { orders: page.orders.map(orderSummaryView), nextCursor: page.nextCursor };
       },
     );
@@ -202,7 +243,7 @@ export function orderRoutes(ctx: ServiceContext) {
       async (request, reply) => {
         const { reason } = parseCancelRequest(request.body === undefined ? {} : request.body);
         const { orderId } = request.params;
-        const current = await getOrder(db, orderId);
+        const current = await getOrder(db, orderId, ownerScope(request));
         await outbox.run(originOf(request, current.correlationId), (uow) =>
           changeOrder(uow, orderId, { type: 'CancelOrder', ...(reason ? { reason } : {}) }),
         );
@@ -225,7 +266,7 @@ export function orderRoutes(ctx: ServiceContext) {
       },
       async (request, reply) => {
         const { orderId } = request.params;
-        const current = await getOrder(db, orderId);
+        const current = await getOrder(db, orderId, ownerScope(request));
         await outbox.run(originOf(request, current.correlationId), (uow) =>
           changeOrder(uow, orderId, {
             type: 'AmendOrder',

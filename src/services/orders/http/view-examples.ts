@@ -18,6 +18,7 @@ const entry = (
   subject: ids.order,
   time,
   causationId,
+  actor: { id: placed.customer.customerId, role: 'customer' },
 });
 const message = (n: number) => `00000000-0000-4000-8000-00000000000${n}`;
 

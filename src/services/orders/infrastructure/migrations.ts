@@ -33,4 +33,8 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: '002_timeline_actor',
+    sql: `alter table orders.timeline add column actor_id text, add column actor_role text;`,
+  },
 ];

@@ -90,3 +90,11 @@ export async function listOrders(sql: Sql, query: OrderPageQuery): Promise<Store
   );
   return rows.map(toStored);
 }
+
+/** How many orders are in each status; a status no order is in is left out. */
+export async function countOrdersByStatus(sql: Sql): Promise<Map<OrderStatus, number>> {
+  const rows = await sql.query<{ status: OrderStatus; count: number }>(
+    'select status, count(*)::int as count from orders.orders group by status',
+  );
+  return new Map(rows.map((row) => [row.status, row.count]));
+}

@@ -17,14 +17,23 @@ export interface PaymentDetails extends StoredPayment {
   readonly attempts: AttemptRecord[];
 }
 
-export async function getPayment(sql: Sql, paymentId: string): Promise<PaymentDetails> {
+/** With `ownedBy`, another user's payment is not found, exactly as one that does not exist. */
+export async function getPayment(sql: Sql, paymentId: string, ownedBy?: string): Promise<PaymentDetails> {
   const stored = await findPayment(sql, paymentId);
-  if (!stored) throw new AppError('not_found', 'PAYMENTS.NOT_FOUND', `No payment ${paymentId}`);
+  if (!stored || (ownedBy !== undefined && stored.payment.userId !== ownedBy))
+    throw new AppError('not_found', 'PAYMENTS.NOT_FOUND', `No payment ${paymentId}`);
   return withHistory(sql, stored);
 }
 
-export async function paymentsOfOrder(sql: Sql, orderId: string): Promise<PaymentDetails[]> {
-  return Promise.all((await findPaymentsOfOrder(sql, orderId)).map((stored) => withHistory(sql, stored)));
+export async function paymentsOfOrder(
+  sql: Sql,
+  orderId: string,
+  ownedBy?: string,
+): Promise<PaymentDetails[]> {
+  const payments = (await findPaymentsOfOrder(sql, orderId)).filter(
+    (stored) => ownedBy === undefined || stored.payment.userId === ownedBy,
+  );
+  return Promise.all(payments.map((stored) => withHistory(sql, stored)));
 }
 
 async function withHistory(sql: Sql, stored: StoredPayment): Promise<PaymentDetails> {

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { problemResponse } from '../../../platform/http/problem.js';
 import type { ServiceContext } from '../../../platform/service.js';
@@ -32,7 +33,9 @@ export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
           },
         },
       },
-      async (request) => ({ payments: (await paymentsOfOrder(db, request.query.orderId)).map(paymentView) }),
+      async (request) => ({
+        payments: (await paymentsOfOrder(db, request.query.orderId, ownerScope(request))).map(paymentView),
+      }),
     );
 
     app.get(
@@ -46,7 +49,7 @@ export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
           response: { 200: PaymentView, 404: problemResponse('No such payment') },
         },
       },
-      async (request) => paymentView(await getPayment(db, request.params.paymentId)),
+      async (request) => paymentView(await getPayment(db, request.params.paymentId, ownerScope(request))),
     );
 
     // Its own scope: the signature covers the exact bytes, so this route reads the body unparsed.

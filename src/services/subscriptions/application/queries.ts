@@ -6,9 +6,15 @@ import {
 } from '../infrastructure/subscription-repository.js';
 import { subscriptionRules } from '../domain/index.js';
 
-export async function getSubscription(sql: Sql, subscriptionId: string): Promise<StoredSubscription> {
+/** With `ownedBy`, another user's subscription is not found, exactly as one that does not exist. */
+export async function getSubscription(
+  sql: Sql,
+  subscriptionId: string,
+  ownedBy?: string,
+): Promise<StoredSubscription> {
   const stored = await findSubscription(sql, subscriptionId);
-  if (!stored) throw subscriptionRules.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
+  if (!stored || (ownedBy !== undefined && stored.subscription.userId !== ownedBy))
+    throw subscriptionRules.notFound('NOT_FOUND', `No subscription ${subscriptionId}`);
   return stored;
 }
 

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { CancellationMode, SubscribeUser } from '../../../../contracts/index.js';
+import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
@@ -77,6 +78,7 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
         },
       },
       async (request, reply) => {
+        ensureActsForSelf(request, request.body.userId, 'userId');
         const { subscriptionId } = request.body;
         const placed = await outbox.run(originOf(request, subscriptionId), (uow) =>
           subscribeUser(uow, request.body, commands),
@@ -107,13 +109,18 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
       },
       async (request, reply) => {
         const { subscriptionId } = request.params;
+        const known = await findSubscription(db, subscriptionId);
+        const owner = ownerScope(request);
+        // Another's subscription is, to a customer, one that does not exist (and no event tells its owner).
+        if (known && owner !== undefined && known.subscription.userId !== owner)
+          throw rejectionError('not_found', subscriptionId);
+        ensureActsForSelf(request, request.body.userId, 'userId');
         const command: CancelSubscriptionCommand = {
           subscriptionId,
           ...request.body,
           timestamp: clock.now().toISOString(),
         };
         const requestId = request.headers['idempotency-key'] ?? `cancel-${cancellationFingerprint(command)}`;
-        const known = await findSubscription(db, subscriptionId);
         const answer = await outbox.run(originOf(request, known?.correlationId ?? ids.next()), (uow) =>
           cancelSubscription(uow, command, requestId, commands),
         );
@@ -137,7 +144,8 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
           response: { 200: SubscriptionView, 400: problems[400], 404: problems[404] },
         },
       },
-      async (request) => subscriptionView(await getSubscription(db, request.params.subscriptionId)),
+      async (request) =>
+        subscriptionView(await getSubscription(db, request.params.subscriptionId, ownerScope(request))),
     );
 
     app.get(
@@ -164,6 +172,8 @@ export function subscriptionRoutes({ ctx, commands, provider }: RouteDependencie
         },
       },
       async (request) => {
+        const owner = ownerScope(request);
+        if (owner !== undefined && owner !== request.query.userId) return { subscriptions: [] };
         const stored = await subscriptionsOf(db, request.query.userId, request.query.limit);
         return { subscriptions: stored.map(subscriptionView) };
       },

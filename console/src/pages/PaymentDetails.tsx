@@ -1,0 +1,56 @@
+import { Status, when } from '../components/Feedback';
+import type { PaymentView } from './order-types';
+
+/** A payment with every call made to the provider for it. */
+export function PaymentDetails({ payment }: { payment: PaymentView }) {
+  return (
+    <article>
+      <p>
+        <Status value={payment.status} /> {payment.amount.toFixed(2)} {payment.currency} by{' '}
+        {payment.paymentMethod}{' '}
+        <small>
+          payment <code>{payment.paymentId}</code>
+        </small>
+      </p>
+      <div className="table-scroll">
+        <table>
+          <caption>Every call to the payment provider</caption>
+          <thead>
+            <tr>
+              <th scope="col">Operation</th>
+              <th scope="col">Call</th>
+              <th scope="col">Outcome</th>
+              <th scope="col">Detail</th>
+              <th scope="col">At</th>
+            </tr>
+          </thead>
+          <tbody>
+            {payment.attempts.map((attempt) => (
+              <tr key={`${attempt.operationId}-${attempt.number}`}>
+                <td>{attempt.operation}</td>
+                <td>
+                  {attempt.action} #{attempt.number}
+                </td>
+                <td>{attempt.outcome}</td>
+                <td>{attempt.detail ?? ''}</td>
+                <td>{when(attempt.startedAt)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {payment.operations.some((operation) => operation.status === 'pending') && (
+        <p>
+          Still pending:{' '}
+          {payment.operations
+            .filter((operation) => operation.status === 'pending')
+            .map(
+              (operation) =>
+                `${operation.kind} (${operation.attempts} calls${operation.lastError ? `, last error: ${operation.lastError}` : ''})`,
+            )
+            .join('; ')}
+        </p>
+      )}
+    </article>
+  );
+}
