@@ -89,7 +89,9 @@ export async function assertNotificationsPerOrder(
     cancelled: { order_cancelled: 1 },
   };
   assert.ok(rows.length > 0, 'no notification of these orders to count');
-  assertCountsPerOrder('notifications', rows, outcomes, (outcome) => expected[outcome]);
+  // An order that takes the last units of a product may raise the product's stock alert: once at most.
+  const lifecycle = rows.filter((row) => !(row.kind === 'out_of_stock_alert' && row.calls === 1));
+  assertCountsPerOrder('notifications', lifecycle, outcomes, (outcome) => expected[outcome]);
 }
 
 /**
