@@ -4,6 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { openPglite } from '../../src/platform/db/pglite.js';
+import { assertEachEffectOnce, type Outcome } from '../support/effects.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startEmbeddedProcess, type RunningProcess } from '../support/process.js';
 import { until } from '../support/until.js';
@@ -102,14 +104,47 @@ describe('the embedded runtime survives being killed mid-burst', () => {
       },
       { timeoutMs: 30_000, everyMs: 200 },
     );
+
+    // Every effect, counted in the data the process left once it has stopped.
+    await until(
+      'the notifications of every order',
+      async () => {
+        for (const orderId of statuses.keys()) {
+          const { body } = await call<{ notifications: { type: string }[] }>(
+            'GET',
+            `/notifications?orderId=${orderId}`,
+          );
+          if (body.notifications.length < (completed.includes(orderId) ? 2 : 1)) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, everyMs: 200 },
+    );
+    await running.kill('SIGTERM');
+    running = undefined;
+    const db = await openPglite({ dataDir });
+    try {
+      const outcomes = new Map([...statuses].map(([orderId, status]) => [orderId, status as Outcome]));
+      await assertEachEffectOnce(() => Promise.resolve(db), outcomes, [{ db, table: 'bus.messages' }]);
+    } finally {
+      await db.close();
+    }
   });
 
   async function allOrders(): Promise<{ orderId: string; status: string }[]> {
     const orders: { orderId: string; status: string }[] = [];
     let cursor: string | null = null;
     do {
-      const page: { body: { orders: { orderId: string; status: string }[]; nextCursor: string | null } } =
-        await call('GET', `/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: {
+        status: number;
+        body: { orders: { orderId: string; status: string }[]; nextCursor: string | null };
+      } = await call('GET', `/orders?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+      // The restarted process sheds load while it catches up: ask again after the delay.
+      if (page.status === 503) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return allOrders();
+      }
+      assert.equal(page.status, 200, JSON.stringify(page.body));
       orders.push(...page.body.orders);
       cursor = page.body.nextCursor;
     } while (cursor);

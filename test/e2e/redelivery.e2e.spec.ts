@@ -88,10 +88,25 @@ describeEachEngine('delivering every message a second time', (open) => {
       notifications: await rows(
         'select notification_id, type, status from notifications.notifications order by 1',
       ),
+      payments: await rows('select payment_id, order_id, status, state from payments.payments order by 1'),
+      operations: await rows(
+        'select operation_id, kind, status, attempts, provider_reference from payments.operations order by 1',
+      ),
+      providerCharges: await rows(
+        'select reference, amount, status, captured, capture_key, release_key from payments.sandbox_charges order by 1',
+      ),
+      providerRefunds: await rows(
+        'select idempotency_key, reference, amount from payments.sandbox_refunds order by 1',
+      ),
+      cancelledPayments: await rows('select order_id from payments.cancelled_orders order by 1'),
+      subscriptions: await rows('select * from subscriptions.subscriptions order by 1'),
+      subscriptionOperations: await rows('select * from subscriptions.provider_operations order by 1'),
       published: await rows('select count(*)::int as n from bus.messages'),
       deadLetters: await rows(
         `select (select count(*) from orders.dead_letters)::int as orders, (select count(*) from inventory.dead_letters)::int as inventory,
-                (select count(*) from notifications.dead_letters)::int as notifications`,
+                (select count(*) from notifications.dead_letters)::int as notifications,
+                (select count(*) from payments.dead_letters)::int as payments,
+                (select count(*) from subscriptions.dead_letters)::int as subscriptions`,
       ),
     };
   }
@@ -107,6 +122,8 @@ describeEachEngine('delivering every message a second time', (open) => {
     await exerciseEveryHandler();
     const first = await snapshot();
     assert.equal(first.orders.length, 4);
+    assert.ok(first.payments.length > 0 && first.providerCharges.length > 0, 'payments were taken');
+    assert.ok(first.providerRefunds.length > 0, 'a payment was refunded');
     assert.deepEqual(
       new Set(first.orders.map((order) => order['status'])),
       new Set(['completed', 'rejected', 'cancelled']),

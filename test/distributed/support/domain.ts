@@ -5,7 +5,7 @@ import { DomainTopology } from '../../../src/hosts/distributed/topology.js';
 import type { Database } from '../../../src/platform/db/database.js';
 import { openPostgres } from '../../../src/platform/db/postgres.js';
 import { defaultCaller, testKeysDir, tokenFor } from '../../support/auth.js';
-import { countStoredMessages, deleteStreams, postgresUrl, sharedNatsUrl } from './infrastructure.js';
+import { deleteStreams, postgresUrl, sharedNatsUrl, storedEnvelopeIds } from './infrastructure.js';
 
 export interface HttpAnswer {
   readonly statusCode: number;
@@ -27,8 +27,8 @@ export interface DistributedDomain {
   settled(timeoutMs?: number): Promise<void>;
   /** The database of a service (`orders`, `inventory`, ...), as the test's own connection. */
   database(service: string): Promise<Database>;
-  /** Messages held by this domain's streams. */
-  storedMessages(): Promise<number>;
+  /** The envelope id of every message this domain's streams hold, once per stored copy. */
+  storedEnvelopeIds(): Promise<string[]>;
   /** Stops every process, deletes the streams and drops the databases. */
   dispose(): Promise<void>;
 }
@@ -152,7 +152,7 @@ export async function startDistributedDomain(
       }
       return db;
     },
-    storedMessages: () => countStoredMessages(natsUrl, namespace),
+    storedEnvelopeIds: () => storedEnvelopeIds(natsUrl, namespace),
     dispose: async () => {
       await topology.stop();
       await cleanUp();

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { describeNeeding, probeNats, probePostgres, type Absence } from '../../support/services.js';
 
@@ -56,6 +56,27 @@ export async function countStoredMessages(natsUrl: string, namespace: string): P
       if (stream.config.name.startsWith(`${namespace}_`)) total += stream.state.messages;
     }
     return total;
+  } finally {
+    await nc.close();
+  }
+}
+
+/** The envelope id (`Nats-Msg-Id`) of every message this namespace's streams hold, once per stored copy. */
+export async function storedEnvelopeIds(natsUrl: string, namespace: string): Promise<string[]> {
+  const nc = await connect({ servers: natsUrl });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const ids: string[] = [];
+    for await (const stream of jsm.streams.list()) {
+      if (!stream.config.name.startsWith(`${namespace}_`) || stream.state.messages === 0) continue;
+      const consumer = await jetstream(nc).consumers.get(stream.config.name);
+      const messages = await consumer.fetch({ max_messages: stream.state.messages, expires: 10_000 });
+      for await (const message of messages) {
+        ids.push(message.headers?.get('Nats-Msg-Id') ?? `(no id: ${stream.config.name} #${message.seq})`);
+        if (message.info.pending === 0) break;
+      }
+    }
+    return ids;
   } finally {
     await nc.close();
   }
