@@ -46,6 +46,18 @@ export const recordedExceptions: readonly RecordedException[] = [
     reason: 'PaymentProcessed is 1.0.0; the flow step is stale [Versions]',
   },
   {
+    subject: 'service InventoryService receives AddInventory',
+    reference: 'x',
+    exported: '0.0.x',
+    reason: 'A consumer accepts the versions it was written for, never any version at all [Versions]',
+  },
+  {
+    subject: 'service NotificationService receives InventoryAdjusted',
+    reference: '>1.0.0',
+    exported: '^1.0.0',
+    reason: 'A range open above would accept a next major the consumer cannot read [Versions]',
+  },
+  {
     subject: 'service OrdersService sends AddInventory',
     reference: '0.0.3',
     exported: null,

@@ -242,9 +242,9 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
       >;
     }>();
     for (const [path, method, statuses] of [
-      ['/inventory/add', 'post', ['200', '400']],
-      ['/inventory/update', 'post', ['200', '400', '409']],
-      ['/inventory/{productId}', 'get', ['200', '400', '404']],
+      ['/inventory/add', 'post', ['200', '400', '401', '403']],
+      ['/inventory/update', 'post', ['200', '400', '401', '403', '409']],
+      ['/inventory/{productId}', 'get', ['200', '400', '401', '403', '404']],
     ] as const) {
       const operation = spec.paths[path]?.[method];
       assert.ok(operation, `${method} ${path}`);

@@ -3,6 +3,12 @@ import { exampleIds } from '../../../../contracts/examples.js';
 
 const Units = (description: string) => Type.Integer({ minimum: 0, description });
 
+const stockViewExample = {
+  productId: exampleIds.product,
+  warehouses: [{ warehouseId: exampleIds.warehouse, onHand: 50, reserved: 2, available: 48 }],
+  totals: { onHand: 50, reserved: 2, available: 48 },
+};
+
 export const StockViewSchema = Type.Object(
   {
     productId: Type.String({ format: 'uuid' }),
@@ -29,13 +35,7 @@ export const StockViewSchema = Type.Object(
   {
     additionalProperties: false,
     title: 'StockView',
-    examples: [
-      {
-        productId: exampleIds.product,
-        warehouses: [{ warehouseId: exampleIds.warehouse, onHand: 50, reserved: 2, available: 48 }],
-        totals: { onHand: 50, reserved: 2, available: 48 },
-      },
-    ],
+    examples: [stockViewExample],
   },
 );
 
@@ -46,5 +46,9 @@ export const StockPageSchema = Type.Object(
       description: 'Pass as `after` for the next page; null on the last page.',
     }),
   },
-  { additionalProperties: false, title: 'StockPage' },
+  {
+    additionalProperties: false,
+    title: 'StockPage',
+    examples: [{ products: [stockViewExample], nextAfter: null }],
+  },
 );
