@@ -9,6 +9,7 @@ import { connect } from '@nats-io/transport-node';
 import { ReserveInventory } from '../../contracts/index.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import { JetStreamBus } from '../../src/platform/messaging/jetstream-bus.js';
+import { defaultCaller, tokenFor } from '../support/auth.js';
 import { envelopeFor } from '../support/envelopes.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startDistributedDomain, type DistributedDomain } from './support/domain.js';
@@ -58,9 +59,9 @@ describeDistributed('a poison message in the distributed runtime', () => {
   const deadLetters = async () =>
     (await json<{ deadLetters: DeadLetterView[] }>('GET', '/admin/dead-letters')).deadLetters;
 
-  const cli = (...args: string[]) =>
+  const cli = async (...args: string[]) =>
     promisify(execFile)(process.execPath, ['--import', 'tsx', deadLettersCli, ...args], {
-      env: { ...process.env, API_URL: domain!.baseUrl },
+      env: { ...process.env, API_URL: domain!.baseUrl, API_TOKEN: await tokenFor(defaultCaller) },
     });
 
   it('retries a message that always throws with back-off, dead-letters it with the reason, lets the others pass, and replays it after the fix', async () => {

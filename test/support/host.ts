@@ -47,6 +47,9 @@ const testEnv = {
   SUBSCRIPTION_RETRY_BASE_MS: '5',
   // A test machine running files side by side lags at times: requests are not shed for it.
   HTTP_MAX_EVENT_LOOP_DELAY_MS: '60000',
+  // One test client stands in for many customers at once.
+  HTTP_MAX_IN_FLIGHT: '100000',
+  HTTP_MAX_IN_FLIGHT_PER_CLIENT: '100000',
 };
 
 export async function startTestHost(options: TestHostOptions): Promise<TestHost> {

@@ -57,6 +57,9 @@ const testEnv = {
   NOTIFICATION_RETRY_BASE_MS: '20',
   // A test machine running files side by side lags at times: requests are not shed for it.
   HTTP_MAX_EVENT_LOOP_DELAY_MS: '60000',
+  // One test client stands in for many customers at once.
+  HTTP_MAX_IN_FLIGHT: '100000',
+  HTTP_MAX_IN_FLIGHT_PER_CLIENT: '100000',
 };
 
 /**
