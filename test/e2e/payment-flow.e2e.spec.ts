@@ -442,7 +442,8 @@ describeEachEngine('paying for orders with the sandbox provider', (open) => {
     withCardNumber.payment.transactionId = '4242 4242 4242 4242';
     const refused = await domain.inject({ method: 'POST', url: '/orders', payload: withCardNumber });
     assert.equal(refused.statusCode, 400);
-    assert.equal((JSON.parse(refused.body) as { code: string }).code, 'ORDERS.CARD_DATA_REFUSED');
+    // Refused at the edge, before validation, storage or logging; the order decider refuses it again on the bus.
+    assert.equal((JSON.parse(refused.body) as { code: string }).code, 'REQUEST.CARD_DATA_REFUSED');
     const withCode = placeOrderBody([{ productId, quantity: 1 }]);
     const smuggled = { ...withCode, payment: { ...withCode.payment, cvc: '123' } };
     assert.equal(
