@@ -28,11 +28,11 @@ async function withEmbeddedProcess(
   }
 }
 
-async function placeOrder(baseUrl: string): Promise<string> {
+async function placeOrder({ baseUrl, token }: RunningProcess): Promise<string> {
   const post = (path: string, body: object) =>
     fetch(`${baseUrl}${path}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(body),
     });
   const productId = randomUUID();
@@ -61,8 +61,12 @@ async function until<T>(
   throw new Error(`${what} within ${timeoutMs} ms: ${String(lastError)}`);
 }
 
-const orderStatus = async (baseUrl: string, orderId: string) =>
-  ((await (await fetch(`${baseUrl}/orders/${orderId}`)).json()) as { status: string }).status;
+const orderStatus = async ({ baseUrl, token }: RunningProcess, orderId: string) =>
+  (
+    (await (
+      await fetch(`${baseUrl}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as { status: string }
+  ).status;
 
 describe('exporting traces over OTLP/HTTP to a collector on a local port', () => {
   let receiver: OtlpReceiver;
@@ -85,10 +89,10 @@ describe('exporting traces over OTLP/HTTP to a collector on a local port', () =>
           OTEL_BSP_SCHEDULE_DELAY: '100',
           OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=otlp-test',
         },
-        async ({ baseUrl }) => {
-          const orderId = await placeOrder(baseUrl);
+        async (running) => {
+          const orderId = await placeOrder(running);
           await until('the order completes', async () =>
-            (await orderStatus(baseUrl, orderId)) === 'completed' ? true : undefined,
+            (await orderStatus(running, orderId)) === 'completed' ? true : undefined,
           );
           await until('the order is received as one trace of four services', () =>
             assertOneTraceForOrder(receiver.spans, orderId, { rootService: 'OrdersService', minServices: 4 }),
@@ -112,10 +116,10 @@ describe('exporting traces over OTLP/HTTP to a collector on a local port', () =>
         OTEL_SDK_DISABLED: 'true',
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
-      async ({ baseUrl }) => {
-        const orderId = await placeOrder(baseUrl);
+      async (running) => {
+        const orderId = await placeOrder(running);
         await until('the order completes', async () =>
-          (await orderStatus(baseUrl, orderId)) === 'completed' ? true : undefined,
+          (await orderStatus(running, orderId)) === 'completed' ? true : undefined,
         );
         // Ten export intervals: a running exporter would have posted by now.
         await new Promise((resolve) => setTimeout(resolve, 1_000));
