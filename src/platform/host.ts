@@ -155,7 +155,8 @@ export class ServiceHost implements OperatedHost {
       title: 'Orders domain',
       version: '0.1.0',
       description: `Services: ${options.modules.map((m) => `${m.id} ${serviceCatalog[m.id].version}`).join(', ')}`,
-      servers: [{ url: `http://localhost:${settings.port}`, description: 'A host on this machine' }],
+      // Relative: the API is where this document is served, whatever host and port that is.
+      servers: [{ url: '/', description: 'The host serving this document' }],
       tags: [
         ...options.modules.map((m) => ({
           name: serviceCatalog[m.id].context,

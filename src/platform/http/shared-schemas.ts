@@ -8,6 +8,12 @@ type Node = Record<string, unknown>;
 /** Keys whose values are data (payload examples, fixed values), never schemas to look into. */
 const dataKeys = new Set(['example', 'examples', 'const', 'default', 'enum']);
 
+/**
+ * The contracts' own validation keywords, which OpenAPI does not know: kept as extensions so the
+ * document stays valid and still says what is checked.
+ */
+const extensionOf: Readonly<Record<string, string>> = { minorUnits: 'x-minor-units' };
+
 const isNode = (value: unknown): value is Node =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -18,7 +24,10 @@ export function withSharedSchemas<T extends Node>(document: T): T {
     if (Array.isArray(value)) return value.map(hoist);
     if (!isNode(value)) return value;
     const node = Object.fromEntries(
-      Object.entries(value).map(([key, child]) => [key, dataKeys.has(key) ? child : hoist(child)]),
+      Object.entries(value).map(([key, child]) => [
+        extensionOf[key] ?? key,
+        dataKeys.has(key) ? child : hoist(child),
+      ]),
     );
     const title = node['title'];
     if (typeof title !== 'string' || !('type' in node || 'anyOf' in node || 'allOf' in node)) return node;

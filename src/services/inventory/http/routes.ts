@@ -59,6 +59,7 @@ export function inventoryRoutes(ctx: ServiceContext): (app: HttpApp) => Promise<
       '/inventory',
       {
         schema: {
+          operationId: 'listStock',
           tags: ['inventory'],
           summary: 'Every product with its stock per warehouse, a page of products at a time',
           querystring: Type.Object({

@@ -170,6 +170,7 @@ export function orderRoutes(ctx: ServiceContext) {
       '/orders/statistics',
       {
         schema: {
+          operationId: 'getOrderStatistics',
           tags: ['orders'],
           summary: 'Orders per status, in all, and how many depart from their documented flows',
           response: { 200: OrderStatisticsView },
