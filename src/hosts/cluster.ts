@@ -12,6 +12,7 @@ import { domainServices } from './domain-services.js';
  *
  *   npm run cluster
  *   CLUSTER_REPLICAS=inventory=3,orders=2 npm run cluster
+ *   NATS_CREDENTIALS_DIR=data/nats NATS_URL=nats://127.0.0.1:4223 npm run cluster   (see docs/security.md)
  */
 const settings = loadSettings();
 const logger = createLogger({ level: settings.logLevel, name: 'cluster' });
@@ -19,6 +20,7 @@ const topology = await DomainTopology.start({
   services: domainServices,
   databaseUrl: settings.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/orders_domain',
   natsUrl: settings.nats.url ?? 'nats://127.0.0.1:4222',
+  natsCredentialsDir: settings.nats.credentialsDir,
   replicas: settings.cluster.replicas,
   basePort: settings.cluster.basePort,
   gatewayPort: settings.port,

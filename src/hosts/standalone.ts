@@ -5,6 +5,7 @@ import { loadSettings } from '../platform/kernel/settings.js';
 import { DeadLetterStore } from '../platform/messaging/dead-letters.js';
 import { JetStreamBus } from '../platform/messaging/jetstream-bus.js';
 import { startTracing } from '../platform/observability/tracing.js';
+import { busOptionsFrom } from './distributed/nats-identities.js';
 import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
@@ -36,27 +37,22 @@ const db = await openPostgres({
   applicationName: `orders-domain-${module.schema}`,
 });
 const deadLetters = new DeadLetterStore(db, module.schema);
-const bus = await JetStreamBus.connect({
-  servers: settings.nats.url,
-  user: settings.nats.user,
-  pass: settings.nats.pass,
-  credsFile: settings.nats.credsFile,
-  namespace: settings.nats.namespace,
-  streamReplicas: settings.nats.streamReplicas,
-  streamMaxAgeMs: settings.nats.streamMaxAgeMs,
-  duplicateWindowMs: settings.nats.duplicateWindowMs,
-  maxDeliver: settings.messaging.maxDeliveries + 3,
-  connectionName: `${module.schema}-${process.pid}`,
-  logger,
-  onExhausted: (consumer, envelope, deliveries, body) =>
-    deadLetters.record(
-      consumer,
-      envelope,
-      `JetStream stopped redelivering after ${deliveries} deliveries, none settled: each ended in a crash or an expired ack wait`,
-      deliveries,
-      body,
-    ),
-});
+const bus = await JetStreamBus.connect(
+  busOptionsFrom(settings, {
+    servers: settings.nats.url,
+    identity: module.id,
+    connectionName: `${module.schema}-${process.pid}`,
+    logger,
+    onExhausted: (consumer, envelope, deliveries, body) =>
+      deadLetters.record(
+        consumer,
+        envelope,
+        `JetStream stopped redelivering after ${deliveries} deliveries, none settled: each ended in a crash or an expired ack wait`,
+        deliveries,
+        body,
+      ),
+  }),
+);
 const host = await ServiceHost.start({ modules: [module], databaseFor: () => db, bus, settings, logger });
 const address = await host.app.listen({ port: settings.port, host: settings.host });
 logger.info(

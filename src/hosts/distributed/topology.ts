@@ -1,4 +1,7 @@
 import type { ServiceModule } from '../../platform/service.js';
+import { createLogger } from '../../platform/kernel/logger.js';
+import { loadSettings } from '../../platform/kernel/settings.js';
+import { provisionStreams, seedFileOf } from './nats-identities.js';
 import { createDatabaseIfMissing, serviceDatabaseUrl } from './databases.js';
 import { gatewayEntry, standaloneEntry, startProcess, type ManagedProcess } from './processes.js';
 
@@ -12,6 +15,11 @@ export interface TopologyOptions {
   /** Services listen from this port up; 0 lets each pick a free one. */
   readonly basePort: number;
   readonly gatewayPort: number;
+  /**
+   * The directory `npm run nats-config` wrote: streams are provisioned with its provisioner's
+   * credential, and each service connects with its own. Unset: every process connects anonymously.
+   */
+  readonly natsCredentialsDir?: string | undefined;
   /** Added to every process's environment. */
   readonly env?: Readonly<Record<string, string>>;
   readonly output?: (line: string) => void;
@@ -54,10 +62,18 @@ export class DomainTopology {
           ...options.env,
           DATABASE_URL: serviceDatabaseUrl(options.databaseUrl, module.schema),
           NATS_URL: options.natsUrl,
+          ...(options.natsCredentialsDir
+            ? { NATS_NKEY_SEED_FILE: seedFileOf(options.natsCredentialsDir, module.id) }
+            : {}),
           PORT: String(nextPort === 0 ? 0 : nextPort++),
         },
       })),
     );
+    if (options.natsCredentialsDir) {
+      const settings = loadSettings({ ...process.env, ...options.env });
+      const logger = createLogger({ level: settings.logLevel, name: 'provisioner' });
+      await provisionStreams(settings, options.natsUrl, options.natsCredentialsDir, logger);
+    }
     for (const module of options.services) {
       await createDatabaseIfMissing(serviceDatabaseUrl(options.databaseUrl, module.schema));
     }

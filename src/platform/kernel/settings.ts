@@ -48,6 +48,13 @@ export interface Settings {
     readonly user: string | undefined;
     readonly pass: string | undefined;
     readonly credsFile: string | undefined;
+    /** This service's nkey seed, as `npm run nats-config` writes it. */
+    readonly nkeySeedFile: string | undefined;
+    /**
+     * `npm run cluster` and the benchmark: the directory `npm run nats-config` wrote, whose
+     * credentials each service (and the stream provisioner) connect with. Unset: NATS is open.
+     */
+    readonly credentialsDir: string | undefined;
     /** Prefixed to every stream name and subject, so several deployments can share one NATS. */
     readonly namespace: string;
     readonly streamReplicas: number;
@@ -197,6 +204,8 @@ export function loadSettings(env: Env = process.env): Settings {
       user: optional(env, 'NATS_USER'),
       pass: optional(env, 'NATS_PASS'),
       credsFile: optional(env, 'NATS_CREDS'),
+      nkeySeedFile: optional(env, 'NATS_NKEY_SEED_FILE'),
+      credentialsDir: optional(env, 'NATS_CREDENTIALS_DIR'),
       namespace: namespace(env, 'NATS_NAMESPACE'),
       streamReplicas: integer(env, 'NATS_STREAM_REPLICAS', 1, 1, 5),
       streamMaxAgeMs: integer(

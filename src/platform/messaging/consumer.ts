@@ -11,6 +11,7 @@ import {
 } from '../../../contracts/index.js';
 import type { Database, Sql } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
+import { busConsumerName } from './bus-consumers.js';
 import type { Logger } from '../kernel/logger.js';
 import { inProcessSpan } from '../observability/message-spans.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -144,7 +145,7 @@ export class ConsumerGroup {
   }
 
   consumerName(name: string): string {
-    return `${this.#options.service}-${name}`;
+    return busConsumerName(this.#options.service, name);
   }
 
   async start(

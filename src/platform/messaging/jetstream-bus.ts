@@ -18,6 +18,7 @@ import {
   connect,
   credsAuthenticator,
   headers,
+  nkeyAuthenticator,
   nanos,
   type NatsConnection,
   type Subscription as NatsSubscription,
@@ -36,6 +37,10 @@ export interface JetStreamBusOptions {
   readonly pass?: string | undefined;
   /** A NATS credentials file (JWT + nkey seed). */
   readonly credsFile?: string | undefined;
+  /** A file holding the nkey seed of this identity's user (written by `npm run nats-config`). */
+  readonly nkeySeedFile?: string | undefined;
+  /** Where replies to this connection's requests arrive; its NATS permissions may allow no other. */
+  readonly inboxPrefix?: string | undefined;
   readonly namespace: string;
   readonly streamReplicas: number;
   readonly streamMaxAgeMs: number;
@@ -65,6 +70,7 @@ const CONTENT_TYPE = 'application/cloudevents+json; charset=utf-8';
 /** Answered by nats-server ≥ 2.10 when a durable exists with another configuration (2.9 updates it in place). */
 const CONSUMER_EXISTS = 10148;
 const STREAM_NAME_IN_USE = 10058;
+const STREAM_NOT_FOUND = 10059;
 const API_TIMEOUT_MS = 3_000;
 const PROBE_TIMEOUT_MS = 250;
 
@@ -114,6 +120,14 @@ export class JetStreamBus implements MessageBus {
       name: options.connectionName,
       ...(options.user ? { user: options.user, pass: options.pass ?? '' } : {}),
       ...(options.credsFile ? { authenticator: credsAuthenticator(await readFile(options.credsFile)) } : {}),
+      ...(options.nkeySeedFile
+        ? {
+            authenticator: nkeyAuthenticator(
+              new TextEncoder().encode((await readFile(options.nkeySeedFile, 'utf8')).trim()),
+            ),
+          }
+        : {}),
+      ...(options.inboxPrefix ? { inboxPrefix: options.inboxPrefix } : {}),
       maxReconnectAttempts: -1,
       reconnectTimeWait: 250,
       pingInterval: 10_000,
@@ -252,12 +266,23 @@ export class JetStreamBus implements MessageBus {
       max_age: nanos(streamMaxAgeMs),
       duplicate_window: nanos(duplicateWindowMs),
     };
-    try {
-      await this.#jsm.streams.add(config);
-    } catch (error) {
-      if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) throw error;
-      await this.#jsm.streams.update(plan.name, config);
+    // Read first: a service whose NATS user may not create or update streams starts on streams a
+    // provisioner set up, and only a stream that is missing or differs needs those rights.
+    const existing = await this.#jsm.streams.info(plan.name).catch((error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === STREAM_NOT_FOUND) return undefined;
+      throw error;
+    });
+    if (!existing) {
+      try {
+        await this.#jsm.streams.add(config);
+        return;
+      } catch (error) {
+        if (!(error instanceof JetStreamApiError && error.code === STREAM_NAME_IN_USE)) throw error;
+      }
+    } else if (!differs(existing.config, config)) {
+      return;
     }
+    await this.#jsm.streams.update(plan.name, config);
   }
 
   async #ensureConsumer(plan: ConsumerPlan, ackWaitMs: number): Promise<void> {
@@ -341,4 +366,11 @@ export class JetStreamBus implements MessageBus {
       }
     }
   }
+}
+
+/** Whether a stream's configuration lacks any of the settings `wanted` makes. */
+function differs(actual: StreamConfig, wanted: Partial<StreamConfig>): boolean {
+  return Object.entries(wanted).some(
+    ([key, value]) => JSON.stringify(actual[key as keyof StreamConfig]) !== JSON.stringify(value),
+  );
 }

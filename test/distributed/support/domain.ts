@@ -36,6 +36,10 @@ export interface DistributedDomain {
 export interface DistributedDomainOptions {
   readonly replicas?: Readonly<Record<string, number>>;
   readonly natsUrl?: string;
+  /** Credentials written by `npm run nats-config` for this NATS server (namespace in `env`). */
+  readonly natsCredentialsDir?: string;
+  /** Fixed when credentials name it; otherwise one of the domain's own. */
+  readonly namespace?: string;
   readonly env?: Readonly<Record<string, string>>;
 }
 
@@ -70,7 +74,7 @@ export async function startDistributedDomain(
   options: DistributedDomainOptions = {},
 ): Promise<DistributedDomain> {
   const id = randomBytes(4).toString('hex');
-  const namespace = `t${id}`;
+  const namespace = options.namespace ?? `t${id}`;
   const base = new URL(postgresUrl);
   base.pathname = `/t_dist_${id}`;
   const natsUrl = options.natsUrl ?? sharedNatsUrl;
@@ -92,6 +96,7 @@ export async function startDistributedDomain(
       services: domainServices,
       databaseUrl: base.toString(),
       natsUrl,
+      natsCredentialsDir: options.natsCredentialsDir,
       replicas: options.replicas ?? {},
       basePort: 0,
       gatewayPort: 0,

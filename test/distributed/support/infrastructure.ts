@@ -90,11 +90,11 @@ export interface PrivateNatsServer {
   stop(): Promise<void>;
 }
 
-export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
+export async function startPrivateNatsServer(configFile?: string): Promise<PrivateNatsServer> {
   const port = await freePort();
   const storeDir = await mkdtemp(join(tmpdir(), 'orders-nats-'));
   const url = `nats://127.0.0.1:${port}`;
-  let server = await launchNats(port, storeDir, url);
+  let server = await launchNats(port, storeDir, url, configFile);
   const kill = async (signal: NodeJS.Signals) => {
     if (server.exitCode !== null || server.signalCode !== null) return;
     const gone = new Promise((resolve) => server.once('exit', resolve));
@@ -105,7 +105,7 @@ export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
     url,
     restart: async () => {
       await kill('SIGKILL');
-      server = await launchNats(port, storeDir, url);
+      server = await launchNats(port, storeDir, url, configFile);
     },
     stop: async () => {
       await kill('SIGTERM');
@@ -114,10 +114,20 @@ export async function startPrivateNatsServer(): Promise<PrivateNatsServer> {
   };
 }
 
-async function launchNats(port: number, storeDir: string, url: string): Promise<ChildProcess> {
-  const server = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
-    stdio: 'ignore',
-  });
+async function launchNats(
+  port: number,
+  storeDir: string,
+  url: string,
+  configFile: string | undefined,
+): Promise<ChildProcess> {
+  const config = configFile ? ['-c', configFile] : [];
+  const server = spawn(
+    'nats-server',
+    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...config],
+    {
+      stdio: 'ignore',
+    },
+  );
   const deadline = Date.now() + 10_000;
   for (;;) {
     try {
@@ -126,6 +136,8 @@ async function launchNats(port: number, storeDir: string, url: string): Promise<
       await nc.close();
       return server;
     } catch (error) {
+      // A server that asks for credentials is up: its refusal of an anonymous client says so.
+      if (configFile && error instanceof Error && /authorization/i.test(error.message)) return server;
       if (Date.now() > deadline) {
         server.kill('SIGKILL');
         throw new Error(`nats-server on port ${port} did not come up: ${String(error)}`);
