@@ -101,7 +101,7 @@ export class LocalBus implements MessageBus {
     const unstorable = messages.find(({ envelope }) => hasUnstorableText(envelope));
     if (unstorable)
       throw new ContractViolation(
-        `The embedded bus refuses message ${printable(String(unstorable.envelope.id))} on ${unstorable.channel}: its text holds NUL or a lone surrogate`,
+        `The embedded bus refuses message ${printable(unstorable.envelope.id)} on ${unstorable.channel}: its text holds NUL or a lone surrogate`,
         [],
       );
     await tx.query(
