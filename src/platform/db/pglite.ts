@@ -1,4 +1,3 @@
-import { setImmediate } from 'node:timers/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Sql } from './database.js';
 import { PgliteAutovacuum } from './pglite-autovacuum.js';
@@ -27,14 +26,8 @@ export async function openPglite(options: { dataDir?: string }): Promise<Databas
     postgresqlconf: [`shared_buffers=${SHARED_BUFFERS}`],
   });
   const session = new PgliteSession(pglite);
-  // One connection: every statement and every transaction holds it for its whole run. The engine
-  // answers synchronously and the lock passes to the next waiter in a microtask, so without a turn
-  // of the event loop between holders a queue of work would starve every socket, /health included.
-  const exclusive = <T>(work: () => Promise<T>) =>
-    pglite.runExclusive(async () => {
-      await setImmediate();
-      return work();
-    });
+  // One connection: every statement and every transaction holds it for its whole run.
+  const exclusive = <T>(work: () => Promise<T>) => pglite.runExclusive(work);
   const query: Sql['query'] = (text, params) => exclusive(() => session.query(text, params));
   const autovacuum = new PgliteAutovacuum(
     { query, maintain: (sql) => exclusive(() => session.maintain(sql)) },
