@@ -62,6 +62,7 @@ export function registerOperationsRoutes(app: HttpApp, host: OperatedHost): void
         summary: 'Every database and the bus answer',
         response: { 200: ReadinessView, 503: ReadinessView, 500: unexpectedFailure },
       },
+      config: neverShed,
     },
     async (_request, reply) => {
       const report = await host.ready();

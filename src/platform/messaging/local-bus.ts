@@ -1,4 +1,4 @@
-import type { Envelope } from '../../../contracts/index.js';
+import { hasUnstorableText, printable, type Envelope } from '../../../contracts/index.js';
 import type { Database, Migration, Sql } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import type {
@@ -10,6 +10,7 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from './bus.js';
+import { ContractViolation } from '../kernel/errors.js';
 import { Signal } from '../kernel/signal.js';
 
 const migrations: Migration[] = [
@@ -95,6 +96,14 @@ export class LocalBus implements MessageBus {
   /** Appends to the log, skipping ids already stored, and queues each new message for its consumers. */
   async #store(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    // The log is jsonb, which cannot hold NUL or lone surrogates: such a message is refused to its
+    // producer by name rather than by the database's error. Services never get here (emit validates).
+    const unstorable = messages.find(({ envelope }) => hasUnstorableText(envelope));
+    if (unstorable)
+      throw new ContractViolation(
+        `The embedded bus refuses message ${printable(unstorable.envelope.id)} on ${unstorable.channel}: its text holds NUL or a lone surrogate`,
+        [],
+      );
     await tx.query(
       `with stored as (
          insert into bus.messages (id, channel, envelope)
