@@ -4,6 +4,7 @@ import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { DomainTopology } from './distributed/topology.js';
 import { domainServices } from './domain-services.js';
+import { clusterSettings } from './settings.js';
 
 /**
  * The whole domain as separate processes on this machine, for trying the distributed runtime: each
@@ -14,13 +15,14 @@ import { domainServices } from './domain-services.js';
  *   CLUSTER_REPLICAS=inventory=3,orders=2 npm run cluster
  */
 const settings = loadSettings();
+const cluster = clusterSettings.read();
 const logger = createLogger({ level: settings.logLevel, name: 'cluster' });
 const topology = await DomainTopology.start({
   services: domainServices,
   databaseUrl: settings.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/orders_domain',
   natsUrl: settings.nats.url ?? 'nats://127.0.0.1:4222',
-  replicas: settings.cluster.replicas,
-  basePort: settings.cluster.basePort,
+  replicas: cluster.replicas,
+  basePort: cluster.basePort,
   gatewayPort: settings.port,
   output: (line) => process.stdout.write(`${line}\n`),
 });
