@@ -68,7 +68,7 @@ export const commaList = (text: string): string[] =>
  */
 export interface DeclaredSettings<Settings> {
   readonly schema: TObject;
-  read(env?: Env): Settings;
+  readonly read: (env?: Env) => Settings;
 }
 
 export function declareSettings<Schema extends TObject, Settings = StaticDecode<Schema>>(
