@@ -4,6 +4,7 @@ import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { DomainTopology } from './distributed/topology.js';
 import { domainServices } from './domain-services.js';
+import { clusterSettings } from './settings.js';
 
 /**
  * The whole domain as separate processes on this machine, for trying the distributed runtime: each
@@ -15,14 +16,15 @@ import { domainServices } from './domain-services.js';
  *   NATS_CREDENTIALS_DIR=data/nats NATS_URL=nats://127.0.0.1:4223 npm run cluster   (see docs/security.md)
  */
 const settings = loadSettings();
+const cluster = clusterSettings.read();
 const logger = createLogger({ level: settings.logLevel, name: 'cluster' });
 const topology = await DomainTopology.start({
   services: domainServices,
   databaseUrl: settings.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/orders_domain',
   natsUrl: settings.nats.url ?? 'nats://127.0.0.1:4222',
-  natsCredentialsDir: settings.nats.credentialsDir,
-  replicas: settings.cluster.replicas,
-  basePort: settings.cluster.basePort,
+  natsCredentialsDir: cluster.credentialsDir,
+  replicas: cluster.replicas,
+  basePort: cluster.basePort,
   gatewayPort: settings.port,
   output: (line) => process.stdout.write(`${line}\n`),
 });

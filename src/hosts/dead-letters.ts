@@ -1,4 +1,5 @@
 import { domainServices } from './domain-services.js';
+import { deadLetterToolSettings } from './settings.js';
 
 /**
  * Inspect and replay dead letters through the HTTP API of a running domain (the embedded host or
@@ -20,8 +21,8 @@ interface DeadLetter {
   replayedAt: string | null;
 }
 
-const apiUrl = (process.env['API_URL'] ?? 'http://127.0.0.1:3000').replace(/\/+$/, '');
-const token = process.env['API_TOKEN'];
+const { apiUrl: configuredUrl, token } = deadLetterToolSettings.read();
+const apiUrl = configuredUrl.replace(/\/+$/, '');
 const usage = `usage: npm run dead-letters -- list [--all]
        npm run dead-letters -- replay <${domainServices.map((module) => module.schema).join('|')}> <id>`;
 

@@ -5,15 +5,17 @@ import { buildGateway } from './distributed/gateway-app.js';
 import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
+import { gatewaySettings } from './settings.js';
 
 /**
  * The HTTP API in front of the distributed runtime: routes `/<service>/...` to that service's
  * replicas, listed in GATEWAY_UPSTREAMS (`orders=http://host:4001,orders=http://host:4002,...`).
  */
 const settings = loadSettings();
+const gateway = gatewaySettings.read();
 const tracing = startTracing({ processName: 'gateway', services: [] });
 const logger = createLogger({ level: settings.logLevel, name: 'gateway' });
-const missing = domainServices.filter((module) => !settings.gateway.upstreams[module.schema]?.length);
+const missing = domainServices.filter((module) => !gateway.upstreams[module.schema]?.length);
 if (missing.length > 0) {
   logger.fatal(
     { missing: missing.map((module) => module.schema) },
@@ -25,14 +27,14 @@ const app = await buildGateway({
   routes: domainServices.map((module) => ({
     name: module.schema,
     serviceId: module.id,
-    upstreams: settings.gateway.upstreams[module.schema] ?? [],
+    upstreams: gateway.upstreams[module.schema] ?? [],
   })),
-  healthCheckMs: settings.gateway.healthCheckMs,
+  healthCheckMs: gateway.healthCheckMs,
   bodyLimitBytes: settings.bodyLimitBytes,
   logger,
 });
 const address = await app.listen({ port: settings.port, host: settings.host });
-logger.info({ address, upstreams: settings.gateway.upstreams }, 'gateway is running');
+logger.info({ address, upstreams: gateway.upstreams }, 'gateway is running');
 announceReady(address);
 
 stopOnSignals(logger, settings.shutdownTimeoutMs, async () => {

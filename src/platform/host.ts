@@ -78,6 +78,9 @@ export class ServiceHost implements OperatedHost {
     const { settings, logger, bus } = options;
     const clock = options.clock ?? systemClock;
     const ids = options.ids ?? randomIds;
+    const settingsOf = new Map(
+      options.modules.map((module) => [module, module.settings?.read(settings.environment)]),
+    );
     const metrics = new Metrics();
     const running: RunningService[] = [];
     for (const module of options.modules) {
@@ -100,7 +103,7 @@ export class ServiceHost implements OperatedHost {
         ids,
         logger: logger.child({ service: module.id }),
         metrics,
-        settings,
+        settings: settingsOf.get(module),
       };
       const parts = module.create(context);
       await migrate(db, module.schema, [

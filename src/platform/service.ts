@@ -4,13 +4,13 @@ import type { HttpApp } from './http/app.js';
 import type { Clock } from './kernel/clock.js';
 import type { IdGenerator } from './kernel/ids.js';
 import type { Logger } from './kernel/logger.js';
-import type { Settings } from './kernel/settings.js';
+import type { DeclaredSettings } from './kernel/settings-schema.js';
 import type { MessageHandler, MessageObserver } from './messaging/consumer.js';
 import type { Outbox } from './messaging/outbox.js';
 import type { Metrics } from './observability/metrics.js';
 
 /** What a service gets from the host it runs in: it never learns which runtime that is. */
-export interface ServiceContext {
+export interface ServiceContext<Own = unknown> {
   readonly service: ServiceId;
   readonly schema: string;
   readonly db: Database;
@@ -19,7 +19,8 @@ export interface ServiceContext {
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly settings: Settings;
+  /** The service's own settings, as it declares them. */
+  readonly settings: Own;
 }
 
 /** A background loop owned by a service, such as a notification dispatcher. */
@@ -39,11 +40,13 @@ export interface ServiceParts {
   readonly workers?: readonly Worker[];
 }
 
-export interface ServiceModule {
+export interface ServiceModule<Own = unknown> {
   readonly id: ServiceId;
   /** The PostgreSQL schema holding every table the service owns. */
   readonly schema: string;
-  create(context: ServiceContext): ServiceParts;
+  /** The settings the service reads from the environment; the host reads them before it starts anything. */
+  readonly settings?: DeclaredSettings<Own>;
+  create(context: ServiceContext<Own>): ServiceParts;
 }
 
-export const defineService = (module: ServiceModule): ServiceModule => module;
+export const defineService = <Own = undefined>(module: ServiceModule<Own>): ServiceModule<Own> => module;

@@ -1,6 +1,6 @@
+import { Type } from 'typebox';
 import { SettingsError } from '../kernel/settings-error.js';
-
-type Env = Record<string, string | undefined>;
+import { optionalText, readSettings, urlSetting, type Env } from '../kernel/settings-schema.js';
 
 /**
  * How callers are authenticated. With `AUTH_JWKS_URL` the tokens of an external OpenID Connect
@@ -25,25 +25,45 @@ export interface AuthSettings {
 export const EMBEDDED_ISSUER = 'urn:orders-domain:embedded-issuer';
 export const DEFAULT_AUDIENCE = 'orders-domain';
 
+export const authSettingsSchema = Type.Object({
+  jwksUrl: urlSetting({
+    env: 'AUTH_JWKS_URL',
+    description: "The OpenID Connect provider's key set; setting it turns the embedded issuer off",
+  }),
+  issuer: optionalText({ env: 'AUTH_ISSUER', description: 'Required `iss` (needed with `AUTH_JWKS_URL`)' }),
+  audience: optionalText({
+    env: 'AUTH_AUDIENCE',
+    description: 'Required `aud` (needed with `AUTH_JWKS_URL`)',
+  }),
+  rolesClaim: Type.String({
+    env: 'AUTH_ROLES_CLAIM',
+    default: 'roles',
+    description: 'Claim name or dotted path holding the roles',
+  }),
+  subjectClaim: Type.String({
+    env: 'AUTH_SUBJECT_CLAIM',
+    default: 'sub',
+    description: "Claim holding the caller's id",
+  }),
+  clockToleranceSeconds: Type.Integer({
+    env: 'AUTH_CLOCK_TOLERANCE_S',
+    default: 5,
+    minimum: 0,
+    maximum: 300,
+    description: 'Accepted clock difference when checking `exp` and `nbf`',
+  }),
+});
+
 export function authSettings(env: Env, dataDir: string): AuthSettings {
-  const jwksUrl = env['AUTH_JWKS_URL'] || undefined;
-  if (jwksUrl !== undefined && !URL.canParse(jwksUrl))
-    throw new SettingsError(`AUTH_JWKS_URL must be a URL, got "${jwksUrl}"`);
-  const issuer = env['AUTH_ISSUER'] || undefined;
-  const audience = env['AUTH_AUDIENCE'] || undefined;
+  const { jwksUrl, issuer, audience, ...claims } = readSettings(authSettingsSchema, env);
   if (jwksUrl !== undefined && (issuer === undefined || audience === undefined))
     throw new SettingsError('AUTH_JWKS_URL needs AUTH_ISSUER and AUTH_AUDIENCE: tokens are checked for both');
-  const tolerance = Number(env['AUTH_CLOCK_TOLERANCE_S'] || '5');
-  if (!Number.isInteger(tolerance) || tolerance < 0 || tolerance > 300)
-    throw new SettingsError(`AUTH_CLOCK_TOLERANCE_S must be an integer from 0 to 300`);
   return {
     mode: jwksUrl === undefined ? 'embedded' : 'oidc',
     issuer: issuer ?? EMBEDDED_ISSUER,
     audience: audience ?? DEFAULT_AUDIENCE,
     jwksUrl,
-    rolesClaim: env['AUTH_ROLES_CLAIM'] || 'roles',
-    subjectClaim: env['AUTH_SUBJECT_CLAIM'] || 'sub',
+    ...claims,
     keyFile: `${dataDir.replace(/\/+$/, '')}/auth/signing-key.json`,
-    clockToleranceSeconds: tolerance,
   };
 }

@@ -12,7 +12,7 @@ import type { Authentication } from '../auth/authentication.js';
 import { installAuthentication } from '../auth/http.js';
 import { documentSecurity, securitySchemes } from '../auth/openapi.js';
 import type { Logger } from '../kernel/logger.js';
-import type { EdgeSettings } from '../kernel/settings.js';
+import type { EdgeSettings } from './settings.js';
 import { requestTracing } from '../observability/http-spans.js';
 import { screenCardNumbers } from './card-screening.js';
 import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';

@@ -234,6 +234,7 @@ class LocalSubscription {
       if (!this.#due) {
         const waitMs = await this.#untilNextRedelivery();
         // A publish during that query rang before anyone waited: it left only `#due` behind.
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- changed during the await
         if (!this.#due) await this.#wake.wait(waitMs);
       }
       this.#due = false;

@@ -1,4 +1,3 @@
-import type { Settings } from '../../platform/kernel/settings.js';
 import { defineService } from '../../platform/service.js';
 import { amendmentRejectedHandler } from './application/amendment-rejected.js';
 import { backInStockAlertHandler } from './application/back-in-stock-alert.js';
@@ -19,9 +18,10 @@ import { notificationRoutes } from './http/routes.js';
 import { notificationMigrations } from './infrastructure/migrations.js';
 import { createRecordingChannel } from './infrastructure/recording-channel.js';
 import { createSmtpEmailChannel } from './infrastructure/smtp-email-channel.js';
+import { notificationSettings, type NotificationSettings } from './settings.js';
 
 /** Email through SMTP when SMTP_URL is set; otherwise every notification is only recorded. */
-function deliveryChannelFor(settings: Settings['notifications']): DeliveryChannel {
+function deliveryChannelFor(settings: NotificationSettings): DeliveryChannel {
   if (settings.smtpUrl === undefined) return createRecordingChannel();
   const smtp = createSmtpEmailChannel({ url: settings.smtpUrl, from: settings.mailFrom });
   return {
@@ -39,8 +39,9 @@ function deliveryChannelFor(settings: Settings['notifications']): DeliveryChanne
 export const notificationService = defineService({
   id: 'NotificationService',
   schema: 'notifications',
+  settings: notificationSettings,
   create(ctx) {
-    const settings = ctx.settings.notifications;
+    const settings = ctx.settings;
     const bell = new Bell();
     const deps: HandlerDependencies = { ids: ctx.ids, alertsEmail: settings.alertsEmail, bell };
     const dispatcher = new NotificationDispatcher({

@@ -1,5 +1,4 @@
 import type { Database } from '../../platform/db/database.js';
-import type { Settings } from '../../platform/kernel/settings.js';
 import { defineService } from '../../platform/service.js';
 import { adjustPaymentHandler } from './application/adjust-payment.js';
 import { capturePaymentHandler } from './application/capture-payment.js';
@@ -10,10 +9,11 @@ import { refundCancelledOrderHandler } from './application/refund-cancelled-orde
 import { requestPaymentHandler } from './application/request-payment.js';
 import { paymentRoutes } from './http/routes.js';
 import { paymentMigrations } from './infrastructure/migrations.js';
+import { paymentSettings, type PaymentSettings } from './settings.js';
 import { createSandboxProvider } from './infrastructure/providers/sandbox-provider.js';
 import { createStripeProvider } from './infrastructure/providers/stripe-provider.js';
 
-function providerFor(settings: Settings['payments'], db: Database): PaymentProvider {
+function providerFor(settings: PaymentSettings, db: Database): PaymentProvider {
   if (settings.provider === 'sandbox') return createSandboxProvider(db);
   const { secretKey, apiBase } = settings.stripe;
   if (secretKey === undefined) throw new Error('PAYMENT_PROVIDER=stripe needs STRIPE_SECRET_KEY');
@@ -28,8 +28,9 @@ function providerFor(settings: Settings['payments'], db: Database): PaymentProvi
 export const paymentService = defineService({
   id: 'PaymentService',
   schema: 'payments',
+  settings: paymentSettings,
   create(ctx) {
-    const settings = ctx.settings.payments;
+    const settings = ctx.settings;
     const bell = new Bell();
     const worker = new OperationsWorker({
       db: ctx.db,

@@ -1,5 +1,4 @@
 import type { Clock } from '../../platform/kernel/clock.js';
-import type { Settings } from '../../platform/kernel/settings.js';
 import { defineService, type ServiceModule } from '../../platform/service.js';
 import { cancelSubscriptionHandler } from './application/cancel-subscription.js';
 import type { SubscriptionProvider } from './application/provider.js';
@@ -10,9 +9,10 @@ import { subscriptionRoutes } from './http/routes.js';
 import { subscriptionMigrations } from './infrastructure/migrations.js';
 import { SandboxProvider } from './infrastructure/sandbox-provider.js';
 import { createStripeProvider } from './infrastructure/stripe-provider.js';
+import { subscriptionSettings, type SubscriptionSettings } from './settings.js';
 
 /** The sandbox unless SUBSCRIPTION_PROVIDER=stripe (whose settings are checked when they are loaded). */
-export function providerFor(settings: Settings['subscriptions'], clock: Clock): SubscriptionProvider {
+export function providerFor(settings: SubscriptionSettings, clock: Clock): SubscriptionProvider {
   switch (settings.provider) {
     case 'sandbox':
       return new SandboxProvider(clock);
@@ -40,12 +40,15 @@ export interface SubscriptionServiceOptions {
  * worker carries it out at the payment provider, and the answers (and the provider's own
  * webhooks) become UserSubscriptionStarted, UserSubscriptionCancelled or a rejection.
  */
-export function createSubscriptionService(options: SubscriptionServiceOptions = {}): ServiceModule {
+export function createSubscriptionService(
+  options: SubscriptionServiceOptions = {},
+): ServiceModule<SubscriptionSettings> {
   return defineService({
     id: 'SubscriptionService',
     schema: 'subscriptions',
+    settings: subscriptionSettings,
     create(ctx) {
-      const settings = ctx.settings.subscriptions;
+      const settings = ctx.settings;
       const provider = options.provider ?? providerFor(settings, ctx.clock);
       const wakeUp = new Bell();
       const commands: CommandDependencies = { ids: ctx.ids, wakeUp };

@@ -8,12 +8,13 @@ import { paymentRules } from '../domain/index.js';
 import { getPayment, paymentsOfOrder } from '../application/queries.js';
 import { receiveProviderNotice } from '../application/receive-provider-notice.js';
 import { verifyStripeWebhook, WebhookSignatureInvalid } from '../infrastructure/providers/stripe-webhooks.js';
+import type { PaymentSettings } from '../settings.js';
 import { paymentExample, PaymentView, paymentView } from './payment-view.js';
 
 /** Reads of payments, and the endpoint Stripe posts its webhook events to. */
-export function paymentRoutes(ctx: ServiceContext, bell: Bell) {
+export function paymentRoutes(ctx: ServiceContext<PaymentSettings>, bell: Bell) {
   const { db, clock } = ctx;
-  const webhookSecret = ctx.settings.payments.stripe.webhookSecret;
+  const webhookSecret = ctx.settings.stripe.webhookSecret;
 
   return async (app: HttpApp): Promise<void> => {
     app.get(
