@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks';
+import { setImmediate } from 'node:timers/promises';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Database, Sql } from './database.js';
 import { PgliteAutovacuum } from './pglite-autovacuum.js';
@@ -5,6 +7,13 @@ import { ensureCluster } from './pglite-initdb.js';
 import { PgliteSession } from './pglite-session.js';
 
 const AUTOVACUUM_INTERVAL_MS = 5_000;
+
+/**
+ * The engine answers synchronously and its lock passes to the next waiter in a microtask, so a queue
+ * of work would keep the event loop to itself until it drained, every socket (`/health` included)
+ * waiting. Past this long without a turn, the next holder first lets the loop run once.
+ */
+const MAX_TURN_MS = 100;
 
 /**
  * PGlite's buffer cache lives in the process's WebAssembly memory; files it does not hold are one
@@ -27,7 +36,15 @@ export async function openPglite(options: { dataDir?: string }): Promise<Databas
   });
   const session = new PgliteSession(pglite);
   // One connection: every statement and every transaction holds it for its whole run.
-  const exclusive = <T>(work: () => Promise<T>) => pglite.runExclusive(work);
+  let lastTurn = performance.now();
+  const exclusive = <T>(work: () => Promise<T>) =>
+    pglite.runExclusive(async () => {
+      if (performance.now() - lastTurn > MAX_TURN_MS) {
+        await setImmediate();
+        lastTurn = performance.now();
+      }
+      return work();
+    });
   const query: Sql['query'] = (text, params) => exclusive(() => session.query(text, params));
   const autovacuum = new PgliteAutovacuum(
     { query, maintain: (sql) => exclusive(() => session.maintain(sql)) },
