@@ -23,6 +23,8 @@ const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overl
   --rate paces placements at R orders/s (latency at a given load); without it clients place as fast as they can.
   --mode distributed runs every service in its own process on the machine's PostgreSQL (127.0.0.1:5432)
   and NATS (127.0.0.1:4222), on bench_* databases and streams it removes afterwards.
+  --nats-auth (distributed) runs them on a nats-server of the bench's own instead, each service admitted
+  only with its own credential and the permissions npm run nats-config gives it.
   overload places 2,000 orders from 200 clients (unless --orders/--concurrency), retrying shed answers,
   and prints /health latency, the answers shed, placement latency, flow departures and the invariants.
   The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
@@ -39,6 +41,7 @@ const { values, positionals } = parseArgs({
     preload: { type: 'string', default: '1000000' },
     json: { type: 'string' },
     rate: { type: 'string' },
+    'nats-auth': { type: 'boolean', default: false },
   },
 });
 
@@ -70,7 +73,7 @@ async function withSystem<T>(
   env: Record<string, string> = {},
 ): Promise<T> {
   if (mode === 'distributed') {
-    const system = await startDistributed(env);
+    const system = await startDistributed(env, { natsAuth: values['nats-auth'] });
     return runAndStop(system, async () => {
       if (preload > 0) await preloadDistributed(system.databaseUrl('orders'), preload);
       return run(system);

@@ -9,8 +9,14 @@ import { EmbeddedIssuer } from '../src/platform/auth/embedded-issuer.js';
 import { authSettings } from '../src/platform/auth/settings.js';
 import { dropDatabase, serviceDatabaseUrl } from '../src/hosts/distributed/databases.js';
 import type { ManagedProcess } from '../src/hosts/distributed/processes.js';
+import { writeNatsCredentials } from '../src/hosts/distributed/nats-credentials.js';
 import { DomainTopology } from '../src/hosts/distributed/topology.js';
 import { domainServices } from '../src/hosts/domain-services.js';
+import { loadSettings } from '../src/platform/kernel/settings.js';
+import {
+  startPrivateNatsServer,
+  type PrivateNatsServer,
+} from '../test/distributed/support/infrastructure.js';
 import { benchName, databaseUrl, deleteNamespace, natsUrl } from './infrastructure.js';
 
 export type Mode = 'embedded' | 'distributed';
@@ -128,23 +134,36 @@ export interface DistributedSystem extends SystemUnderTest {
 /**
  * Starts every service in a process of its own and the gateway in front, on databases of the
  * machine's PostgreSQL and a NATS namespace that belong to this system only; stop removes them.
+ * With `natsAuth`, the services run on a nats-server of the bench's own that admits each of them
+ * only with its credential and the permissions `npm run nats-config` gives it.
  */
-export async function startDistributed(env: Record<string, string> = {}): Promise<DistributedSystem> {
+export async function startDistributed(
+  env: Record<string, string> = {},
+  options: { readonly natsAuth?: boolean } = {},
+): Promise<DistributedSystem> {
   const name = benchName();
   const base = databaseUrl(name);
-  // Only the signing key lives here: the services of the topology verify the bench's token with it.
+  // The signing key lives here (the services verify the bench's token with it), and the NATS credentials.
   const keysDir = await newDataDir();
+  let privateNats: PrivateNatsServer | undefined;
   const removeData = async () => {
     await rm(keysDir, { recursive: true, force: true });
-    await deleteNamespace(name);
+    if (privateNats) await privateNats.stop();
+    else await deleteNamespace(name);
     for (const module of domainServices) await dropDatabase(serviceDatabaseUrl(base, module.schema));
   };
+  const credentialsDir = options.natsAuth ? join(keysDir, 'nats') : undefined;
   let topology: DomainTopology;
   try {
+    if (credentialsDir) {
+      const settings = loadSettings({ ...process.env, NATS_NAMESPACE: name, DATA_DIR: keysDir });
+      privateNats = await startPrivateNatsServer(await writeNatsCredentials(credentialsDir, settings));
+    }
     topology = await DomainTopology.start({
       services: domainServices,
       databaseUrl: base,
-      natsUrl,
+      natsUrl: privateNats?.url ?? natsUrl,
+      natsCredentialsDir: credentialsDir,
       replicas: {},
       basePort: 0,
       gatewayPort: 0,

@@ -35,7 +35,7 @@ export function busIdentityOf(module: ServiceModule, settings: Settings): BusIde
     ids: randomIds,
     logger: createLogger({ level: 'silent' }),
     metrics: new Metrics(),
-    settings,
+    settings: module.settings?.read(settings.environment),
   });
   return {
     name: module.id,
