@@ -32,6 +32,13 @@ export interface Actor {
 export const actorOf = (envelope: Envelope): { actor?: Actor } =>
   envelope.actorid && envelope.actorrole ? { actor: { id: envelope.actorid, role: envelope.actorrole } } : {};
 
+/** The actor a queued job kept in its nullable columns, for the messages its worker emits. */
+export const storedActor = (stored: {
+  readonly actorId: string | null;
+  readonly actorRole: Actor['role'] | null;
+}): { actor?: Actor } =>
+  stored.actorId && stored.actorRole ? { actor: { id: stored.actorId, role: stored.actorRole } } : {};
+
 export interface EmitOptions {
   /** Use this envelope id (e.g. an id the payload already carries). */
   readonly id?: string;

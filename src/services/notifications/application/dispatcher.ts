@@ -4,6 +4,7 @@ import type { Database } from '../../../platform/db/database.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
+import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
 import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
@@ -193,10 +194,11 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
   }
 }
 
-const originOf = (notification: ClaimedNotification) => ({
+const originOf = (notification: ClaimedNotification): MessageOrigin => ({
   correlationId: notification.correlationId,
   causationId: notification.sourceMessageId,
   ...(notification.traceparent === null ? {} : { traceparent: notification.traceparent }),
+  ...storedActor(notification),
 });
 
 function factsOf(notification: ClaimedNotification) {

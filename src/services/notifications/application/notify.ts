@@ -44,6 +44,7 @@ export async function createEmailNotification(
     sourceMessageId: envelope.id,
     correlationId: envelope.correlationid,
     traceparent: currentTraceparent(envelope.traceparent),
+    actor: uow.origin.actor,
     createdAt: uow.now,
   });
   // Before commit: on a single connection the dispatcher's claim waits for this transaction; on a

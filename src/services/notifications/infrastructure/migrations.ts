@@ -55,4 +55,9 @@ export const notificationMigrations: readonly Migration[] = [
     // The trace of the handler run that created the notification, which its delivery continues.
     sql: `alter table notifications.notifications add column traceparent text null;`,
   },
+  {
+    name: '003_notification_actor',
+    // Who caused the flow that created the notification, which its NotificationSent carries on.
+    sql: `alter table notifications.notifications add column actor_id text null, add column actor_role text null;`,
+  },
 ];

@@ -2,6 +2,7 @@ import type { OrderItem } from '../../../../contracts/common.js';
 import type { Static } from 'typebox';
 import type { Sql } from '../../../platform/db/database.js';
 import { jobTable } from '../../../platform/jobs/job-table.js';
+import type { Actor } from '../../../platform/messaging/unit-of-work.js';
 import type { NotificationType } from '../domain/templates.js';
 
 /** Every SQL statement of NotificationService. Table names are qualified with schema `notifications`. */
@@ -35,6 +36,7 @@ export interface NewNotification {
   sourceMessageId: string;
   correlationId: string;
   traceparent: string | undefined;
+  actor: Actor | undefined;
   createdAt: Date;
 }
 
@@ -66,6 +68,8 @@ export interface ClaimedNotification {
   sourceMessageId: string;
   correlationId: string;
   traceparent: string | null;
+  actorId: string | null;
+  actorRole: Actor['role'] | null;
   attempts: number;
   createdAt: Date;
 }
@@ -119,8 +123,8 @@ export async function insertNotification(sql: Sql, notification: NewNotification
   const rows = await sql.query(
     `insert into notifications.notifications
        (notification_id, type, channel, recipient, subject, content, order_id, source_message_id,
-        correlation_id, traceparent, status, next_attempt_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', now(), $11)
+        correlation_id, traceparent, actor_id, actor_role, status, next_attempt_at, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', now(), $13)
      on conflict (source_message_id, type, channel) do nothing
      returning 1`,
     [
@@ -134,6 +138,8 @@ export async function insertNotification(sql: Sql, notification: NewNotification
       notification.sourceMessageId,
       notification.correlationId,
       notification.traceparent ?? null,
+      notification.actor?.id ?? null,
+      notification.actor?.role ?? null,
       notification.createdAt,
     ],
   );
@@ -147,7 +153,7 @@ const notificationJobs = jobTable<ClaimedNotification>({
   order: 'created_at, notification_id',
   returning: `notification_id as "notificationId", type, channel, recipient, subject, content as text,
     order_id as "orderId", source_message_id as "sourceMessageId", correlation_id as "correlationId",
-    traceparent, attempts, created_at as "createdAt"`,
+    traceparent, actor_id as "actorId", actor_role as "actorRole", attempts, created_at as "createdAt"`,
   countsAttempts: true,
 });
 

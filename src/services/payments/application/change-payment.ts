@@ -51,6 +51,7 @@ export async function commit(
       // What the worker publishes about the operation is caused by what asked for it.
       causationId: uow.origin.causationId,
       traceparent: currentTraceparent(uow.origin.traceparent),
+      actor: uow.origin.actor,
       createdAt: uow.now,
     });
     // Before commit: on one connection the worker's claim waits for this transaction; on a pool it

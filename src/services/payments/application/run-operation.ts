@@ -3,7 +3,7 @@ import type { Database } from '../../../platform/db/database.js';
 import type { Clock } from '../../../platform/kernel/clock.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
-import type { MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
+import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
 import {
   afterUnavailable,
   reconcileDelayMs,
@@ -346,6 +346,7 @@ const originOf = (claimed: ClaimedOperation): MessageOrigin => ({
   correlationId: claimed.correlationId,
   ...(claimed.causationId === null ? {} : { causationId: claimed.causationId }),
   ...(claimed.traceparent === null ? {} : { traceparent: claimed.traceparent }),
+  ...storedActor(claimed),
 });
 
 /** Only the message: errors of payment SDKs may carry the request they failed on. */

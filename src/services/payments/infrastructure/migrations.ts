@@ -97,4 +97,9 @@ export const paymentMigrations: readonly Migration[] = [
     // The trace of the handler run that queued the operation, which the worker's calls continue.
     sql: `alter table payments.operations add column traceparent text null;`,
   },
+  {
+    name: '003_operation_actor',
+    // Who caused the flow that queued the operation, which the worker's messages carry on.
+    sql: `alter table payments.operations add column actor_id text null, add column actor_role text null;`,
+  },
 ];

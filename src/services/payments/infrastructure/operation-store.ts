@@ -1,5 +1,6 @@
 import type { Database, Sql } from '../../../platform/db/database.js';
 import { jobTable } from '../../../platform/jobs/job-table.js';
+import type { Actor } from '../../../platform/messaging/unit-of-work.js';
 import type { OperationKind } from '../domain/index.js';
 
 /** Every SQL statement about provider operations and their attempts. Tables are in schema `payments`. */
@@ -13,6 +14,7 @@ export interface NewOperation {
   readonly correlationId: string;
   readonly causationId: string | undefined;
   readonly traceparent: string | undefined;
+  readonly actor: Actor | undefined;
   readonly createdAt: Date;
 }
 
@@ -29,6 +31,8 @@ export interface ClaimedOperation {
   readonly correlationId: string;
   readonly causationId: string | null;
   readonly traceparent: string | null;
+  readonly actorId: string | null;
+  readonly actorRole: Actor['role'] | null;
 }
 
 export type AttemptOutcome =
@@ -61,15 +65,15 @@ export interface OperationRecord {
 const claimedColumns = `operation_id as "operationId", payment_id as "paymentId", kind, attempts, lookups,
   in_doubt as "inDoubt", provider_reference as "providerReference", last_error as "lastError",
   correlation_id as "correlationId",
-  causation_id as "causationId", traceparent`;
+  causation_id as "causationId", traceparent, actor_id as "actorId", actor_role as "actorRole"`;
 
 /** Queues an operation; a decision taken twice queues it once (its id derives from the decision). */
 export async function insertOperation(sql: Sql, operation: NewOperation): Promise<void> {
   await sql.query(
     `insert into payments.operations
        (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, traceparent,
-        created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8)
+        actor_id, actor_role, created_at)
+     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
      on conflict (operation_id) do nothing`,
     [
       operation.operationId,
@@ -79,6 +83,8 @@ export async function insertOperation(sql: Sql, operation: NewOperation): Promis
       operation.correlationId,
       operation.causationId ?? null,
       operation.traceparent ?? null,
+      operation.actor?.id ?? null,
+      operation.actor?.role ?? null,
       operation.createdAt,
     ],
   );

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, it } from 'node:test';
+import type { Envelope } from '../../contracts/index.js';
+import { domainServices } from '../../src/hosts/domain-services.js';
+import { tokenFor } from '../support/auth.js';
+import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { placeOrderBody, stockBody } from '../support/orders.js';
+import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+
+interface TimelineEntry {
+  type: string;
+  actor: { id: string; role: string } | null;
+}
+
+describeEachEngine('the actor travels with every message of a flow', (open) => {
+  let testDb: TestDatabase;
+  let smtp: TestSmtpServer;
+  let domain: TestHost;
+
+  before(async () => {
+    testDb = await open();
+    smtp = await startTestSmtpServer();
+    domain = await startTestHost({ db: testDb.db, modules: domainServices, env: { SMTP_URL: smtp.url } });
+  });
+
+  after(async () => {
+    await domain.stop();
+    await smtp.stop();
+    await testDb.dispose();
+  });
+
+  it('carries the customer who placed an order on every message, the workers’ included', async () => {
+    const customerId = randomUUID();
+    const customer = `Bearer ${await tokenFor({ sub: customerId, role: 'customer' })}`;
+    const productId = randomUUID();
+    const stocked = await domain.inject({
+      method: 'POST',
+      url: '/inventory/add',
+      payload: stockBody(productId, 5),
+    });
+    assert.equal(stocked.statusCode, 200, stocked.body);
+    const body = placeOrderBody([{ productId, quantity: 2 }]);
+    const order = { ...body, customer: { ...body.customer, customerId } };
+    const placed = await domain.inject({
+      method: 'POST',
+      url: '/orders',
+      headers: { authorization: customer },
+      payload: order,
+    });
+    assert.equal(placed.statusCode, 202, placed.body);
+    await domain.settled();
+
+    const view = await domain.inject({ method: 'GET', url: `/orders/${order.orderId}` });
+    const { status, timeline } = view.json<{ status: string; timeline: TimelineEntry[] }>();
+    assert.equal(status, 'completed');
+    const types = timeline.map((entry) => entry.type);
+    for (const type of [
+      'PlaceOrder',
+      'OrderPlaced',
+      'PaymentProcessed',
+      'OrderConfirmed',
+      'NotificationSent',
+    ])
+      assert.ok(types.includes(type), `${type} missing from ${types.join(', ')}`);
+    const actor = { id: customerId, role: 'customer' };
+    for (const entry of timeline) assert.deepEqual(entry.actor, actor, `${entry.type} on the timeline`);
+
+    // The envelopes as they travelled on the bus, beyond what the timeline keeps.
+    const envelopes = (
+      await testDb.db.query<{ envelope: Envelope }>(
+        `select envelope from bus.messages where envelope->>'correlationid' = (
+           select envelope->>'correlationid' from bus.messages
+           where envelope->>'type' = 'OrderPlaced' and envelope->>'subject' = $1)
+         order by seq`,
+        [order.orderId],
+      )
+    ).map((row) => row.envelope);
+    const travelled = envelopes.map((envelope) => envelope.type);
+    for (const type of ['PaymentProcessed', 'NotificationSent'])
+      assert.ok(travelled.includes(type), `${type} missing from ${travelled.join(', ')}`);
+    for (const envelope of envelopes) {
+      assert.equal(envelope.actorid, customerId, `${envelope.type} on the bus`);
+      assert.equal(envelope.actorrole, 'customer', `${envelope.type} on the bus`);
+    }
+  });
+});
