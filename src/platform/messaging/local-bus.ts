@@ -183,9 +183,6 @@ interface ClaimedRow {
   envelope: Envelope;
 }
 
-/** A safety net only: publishes and settled deliveries wake a subscription, due redeliveries are timed. */
-const idleWaitMs = 60_000;
-
 class LocalSubscription {
   readonly #db: Database;
   readonly #options: SubscriptionOptions;
@@ -229,14 +226,8 @@ class LocalSubscription {
         await this.#wake.wait(this.#pollIntervalMs);
         continue;
       }
-      // Without news, sleep until the earliest redelivery comes due by itself, not on a fixed poll:
-      // an idle subscription then costs no statement at all.
-      if (!this.#due) {
-        const waitMs = await this.#untilNextRedelivery();
-        // A publish during that query rang before anyone waited: it left only `#due` behind.
-        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- changed during the await
-        if (!this.#due) await this.#wake.wait(waitMs);
-      }
+      // Without news, wait; the poll interval still brings redeliveries that come due by themselves.
+      if (!this.#due) await this.#wake.wait(this.#pollIntervalMs);
       this.#due = false;
       let claimed: ClaimedRow[];
       try {
@@ -249,25 +240,6 @@ class LocalSubscription {
       }
       for (const row of claimed) this.#dispatch(row);
       if (claimed.length === capacity) this.#due = true;
-    }
-  }
-
-  /**
-   * Milliseconds until a pending message not in flight becomes visible; at most `idleWaitMs`, and
-   * at most the poll interval while deliveries are in flight (one settled during the query is not seen).
-   */
-  async #untilNextRedelivery(): Promise<number> {
-    const limit = this.#inFlight.size > 0 ? this.#pollIntervalMs : idleWaitMs;
-    try {
-      const [row] = await this.#db.query<{ ms: number | null }>(
-        `select ceil(extract(epoch from min(visible_at) - now()) * 1000)::float8 as ms
-         from bus.pending where consumer = $1 and seq <> all ($2::bigint[])`,
-        [this.#options.consumer, [...this.#inFlight.keys()]],
-      );
-      const ms = row?.ms;
-      return ms === null || ms === undefined ? limit : Math.min(Math.max(ms, 0), limit);
-    } catch {
-      return this.#pollIntervalMs;
     }
   }
 
