@@ -71,7 +71,7 @@ export const natsSettings = Type.Object({
   }),
   nkeySeedFile: optionalText({
     env: 'NATS_NKEY_SEED_FILE',
-    description: "This service's nkey seed, as `npm run nats-config` writes it",
+    description: "This service's nkey seed, as `npm run nats-config` writes it (docs/security.md)",
   }),
   /** Prefixed to every stream name and subject, so several deployments can share one NATS. */
   namespace: Type.String({
