@@ -12,7 +12,7 @@ import { exportEventCatalog } from '../src/generators/eventcatalog.js';
 
 /**
  * `npm run catalog -- --out ./catalog`: an EventCatalog project of the domain, from the code.
- * `--serve`: also built by EventCatalog and served for a person. `--verify` (`npm run
+ * `--serve [--port 3000]`: also built by EventCatalog and served for a person. `--verify` (`npm run
  * catalog:verify`): built by EventCatalog, then fails unless every message, service, specification,
  * flow and version has its page, every flow draws its messages, and no internal link is broken.
  */
@@ -20,6 +20,7 @@ const { values } = parseArgs({
   options: {
     out: { type: 'string' },
     serve: { type: 'boolean', default: false },
+    port: { type: 'string' },
     verify: { type: 'boolean', default: false },
   },
 });
@@ -48,5 +49,5 @@ if (site) {
     process.exit(1);
   }
   console.log('Every message, service, specification, flow and version has its page; no link is broken');
-  if (values.serve) await serveCatalogSite(directory);
+  if (values.serve) await serveCatalogSite(directory, values.port);
 }

@@ -48,9 +48,10 @@ export async function buildCatalogSite(directory = siteCatalogDirectory): Promis
   return join(directory, 'dist');
 }
 
-/** Serves a built catalog until the process is stopped. */
-export async function serveCatalogSite(directory = siteCatalogDirectory): Promise<void> {
-  await run('eventcatalog', ['preview'], directory);
+/** Serves a built catalog on `port` (Astro's default when none) until the process is stopped. */
+export async function serveCatalogSite(directory = siteCatalogDirectory, port?: string): Promise<void> {
+  // `eventcatalog preview` hands what follows `--` to `astro preview`.
+  await run('eventcatalog', ['preview', ...(port === undefined ? [] : ['--', '--port', port])], directory);
 }
 
 /** The content rules this project copied that the installed EventCatalog no longer has. */
