@@ -8,6 +8,7 @@ import { describeEachEngine, type TestDatabase } from '../support/databases.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { subscribeUserBody } from '../support/subscriptions.js';
 
 interface TimelineEntry {
   type: string;
@@ -82,6 +83,32 @@ describeEachEngine('the actor travels with every message of a flow', (open) => {
       assert.ok(travelled.includes(type), `${type} missing from ${travelled.join(', ')}`);
     for (const envelope of envelopes) {
       assert.equal(envelope.actorid, customerId, `${envelope.type} on the bus`);
+      assert.equal(envelope.actorrole, 'customer', `${envelope.type} on the bus`);
+    }
+  });
+
+  it('carries the user who subscribed on what the subscription worker publishes', async () => {
+    const userId = randomUUID();
+    const body = subscribeUserBody({ userId });
+    const subscribed = await domain.inject({
+      method: 'POST',
+      url: '/subscriptions',
+      headers: { authorization: `Bearer ${await tokenFor({ sub: userId, role: 'customer' })}` },
+      payload: body,
+    });
+    assert.equal(subscribed.statusCode, 202, subscribed.body);
+    await domain.settled();
+
+    const envelopes = (
+      await testDb.db.query<{ envelope: Envelope }>(
+        `select envelope from bus.messages where envelope->>'subject' = $1 order by seq`,
+        [body.subscriptionId],
+      )
+    ).map((row) => row.envelope);
+    const travelled = envelopes.map((envelope) => envelope.type);
+    assert.ok(travelled.includes('UserSubscriptionStarted'), travelled.join(', '));
+    for (const envelope of envelopes) {
+      assert.equal(envelope.actorid, userId, `${envelope.type} on the bus`);
       assert.equal(envelope.actorrole, 'customer', `${envelope.type} on the bus`);
     }
   });

@@ -2,6 +2,7 @@ import type { Database } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
+import { storedActor } from '../../../platform/messaging/unit-of-work.js';
 import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import type { ProviderReport } from '../domain/index.js';
@@ -135,6 +136,7 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
     const origin = {
       correlationId: operation.correlationId,
       ...(operation.causationId === null ? {} : { causationId: operation.causationId }),
+      ...storedActor(operation),
     };
     await this.#options.outbox.run(origin, async (uow) => {
       const failed = answer.type === 'RecordStartFailure' || answer.type === 'RecordCancellationFailure';

@@ -58,4 +58,9 @@ export const subscriptionMigrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    name: '002_operation_actor',
+    // Who caused the request that queued the call, which the worker's messages carry on.
+    sql: `alter table subscriptions.provider_operations add column actor_id text null, add column actor_role text null;`,
+  },
 ];

@@ -1,6 +1,6 @@
 import type { Sql } from '../../../platform/db/database.js';
 import { jobTable } from '../../../platform/jobs/job-table.js';
-import type { MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
+import type { Actor, MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
 import type { ProviderOperation } from '../application/provider.js';
 
 /** An operation claimed by a worker: `attempts` already counts the attempt about to be made. */
@@ -10,6 +10,8 @@ export type ClaimedOperation = ProviderOperation & {
   readonly attempts: number;
   readonly correlationId: string;
   readonly causationId: string | null;
+  readonly actorId: string | null;
+  readonly actorRole: Actor['role'] | null;
 };
 
 /** Stores a call to make, in the transaction of the state change that needs it. */
@@ -24,8 +26,9 @@ export async function scheduleOperation(
 ): Promise<void> {
   await sql.query(
     `insert into subscriptions.provider_operations
-       (operation_id, subscription_id, kind, request, correlation_id, causation_id, created_at, next_attempt_at)
-     values ($1, $2, $3, $4::jsonb, $5, $6, $7, now())`,
+       (operation_id, subscription_id, kind, request, correlation_id, causation_id, actor_id, actor_role,
+        created_at, next_attempt_at)
+     values ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, now())`,
     [
       operation.operationId,
       operation.subscriptionId,
@@ -33,6 +36,8 @@ export async function scheduleOperation(
       JSON.stringify(operation.request),
       operation.origin.correlationId,
       operation.origin.causationId ?? null,
+      operation.origin.actor?.id ?? null,
+      operation.origin.actor?.role ?? null,
       operation.createdAt,
     ],
   );
@@ -44,7 +49,8 @@ const operationJobs = jobTable<ClaimedOperation>({
   key: 'operation_id',
   order: 'created_at, operation_id',
   returning: `operation_id as "operationId", subscription_id as "subscriptionId", kind, request, attempts,
-    correlation_id as "correlationId", causation_id as "causationId"`,
+    correlation_id as "correlationId", causation_id as "causationId", actor_id as "actorId",
+    actor_role as "actorRole"`,
   countsAttempts: true,
 });
 
