@@ -1,11 +1,7 @@
 import { Type } from 'typebox';
 import { SettingsError } from '../../platform/kernel/settings-error.js';
-import {
-  declareSettings,
-  optionalText,
-  urlSetting,
-  type SettingsOf,
-} from '../../platform/kernel/settings-schema.js';
+import { declareSettings, optionalText, type SettingsOf } from '../../platform/kernel/settings-schema.js';
+import { stripeAccountSettings } from '../../platform/kernel/stripe-account-settings.js';
 
 export const paymentSettings = declareSettings(
   Type.Object({
@@ -48,18 +44,10 @@ export const paymentSettings = declareSettings(
         'A provider call unanswered after this long has an unknown outcome, reconciled before any new call',
     }),
     stripe: Type.Object({
-      secretKey: optionalText({
-        env: 'STRIPE_SECRET_KEY',
-        description: 'Stripe API key (`sk_…`), for payments and subscriptions',
-      }),
+      ...stripeAccountSettings,
       webhookSecret: optionalText({
         env: 'STRIPE_WEBHOOK_SECRET',
         description: 'Signing secret (`whsec_…`) of the payment webhook endpoint `/payments/webhooks/stripe`',
-      }),
-      /** Another address for Stripe's API, such as a local test double (`http://127.0.0.1:12111`). */
-      apiBase: urlSetting({
-        env: 'STRIPE_API_BASE',
-        description: "Another address for Stripe's API, such as a local test double",
       }),
     }),
   }),

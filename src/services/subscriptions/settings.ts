@@ -1,11 +1,7 @@
 import { Type } from 'typebox';
 import { SettingsError } from '../../platform/kernel/settings-error.js';
-import {
-  declareSettings,
-  optionalText,
-  urlSetting,
-  type SettingsOf,
-} from '../../platform/kernel/settings-schema.js';
+import { declareSettings, optionalText, type SettingsOf } from '../../platform/kernel/settings-schema.js';
+import { stripeAccountSettings } from '../../platform/kernel/stripe-account-settings.js';
 
 export const subscriptionSettings = declareSettings(
   Type.Object({
@@ -31,16 +27,12 @@ export const subscriptionSettings = declareSettings(
       description: 'Back-off base between those calls (doubling)',
     }),
     stripe: Type.Object({
-      secretKey: optionalText({ env: 'STRIPE_SECRET_KEY', description: 'Stripe API key (`sk_…`)' }),
+      ...stripeAccountSettings,
       /** The signing secret of the webhook endpoint for subscription events (each endpoint has its own). */
       webhookSecret: optionalText({
         env: 'SUBSCRIPTION_WEBHOOK_SECRET',
         description:
           'Signing secret (`whsec_…`) of the Stripe webhook endpoint `/subscriptions/webhooks/stripe`',
-      }),
-      apiBase: urlSetting({
-        env: 'STRIPE_API_BASE',
-        description: "Another address for Stripe's API, such as a local test double",
       }),
     }),
   }),
