@@ -1,77 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deciderSpec } from '../../../../test/support/decider-spec.js';
-import type { OperationOutcome, PaymentCommand } from './commands.js';
-import { decide } from './decide.js';
-import type { PaymentEvent } from './events.js';
-import { evolve } from './evolve.js';
-import { operationIds, type Payment } from './payment.js';
-
-const now = new Date('2026-07-04T14:48:00.000Z');
-const at = now.toISOString();
-const spec = deciderSpec({ decide, evolve }, now);
-
-const paymentId = '7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098';
-const orderCharge = operationIds.orderCharge(paymentId);
-const authorizeOrder = operationIds.authorize(orderCharge);
-const captureOrder = operationIds.capture(orderCharge);
-const amendmentCharge = (amendment: number) => operationIds.amendmentCharge(paymentId, amendment);
-
-const initiate: Extract<PaymentCommand, { type: 'InitiatePayment' }> = {
-  type: 'InitiatePayment',
-  paymentId,
-  orderId: '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
-  userId: '9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d',
-  amount: 5000,
-  method: 'PayPal',
-  token: 'tok_paypal',
-  currency: 'eur',
-};
-const succeeded = (reference: string): OperationOutcome => ({ kind: 'succeeded', reference });
-const refused: OperationOutcome = { kind: 'refused', code: 'do_not_honor', message: 'Refused.', attempts: 1 };
-const exhausted: OperationOutcome = {
-  kind: 'exhausted',
-  code: 'timeout',
-  message: 'No answer.',
-  attempts: 5,
-};
-const outcome = (operationId: string, result: OperationOutcome): PaymentCommand => ({
-  type: 'RecordOutcome',
-  operationId,
-  outcome: result,
-});
-const adjustTo = (amendment: number, previousAmount: number, amount: number): PaymentCommand => ({
-  type: 'AdjustPayment',
-  amendment,
-  previousAmount,
-  amount,
-});
-
-/** The events of a history of commands, each decided on the state the previous ones left. */
-function history(...commands: PaymentCommand[]): PaymentEvent[] {
-  const events: PaymentEvent[] = [];
-  let state: Payment | undefined;
-  for (const command of commands) {
-    const decided = decide(state, command, now);
-    events.push(...decided);
-    state = decided.reduce<Payment | undefined>(evolve, state);
-  }
-  return events;
-}
+import {
+  adjustTo,
+  amendmentCharge,
+  at,
+  authorizeOrder,
+  authorizedSteps,
+  capturedSteps,
+  captureOrder,
+  exhausted,
+  history,
+  initiate,
+  orderCharge,
+  outcome,
+  raisedSteps,
+  refused,
+  spec,
+  succeeded,
+} from '../../../../test/support/payment-history.js';
+import { operationIds } from './payment.js';
 
 const authorizing = [initiate];
-const authorizedSteps = [...authorizing, outcome(authorizeOrder, succeeded('pi_1'))];
-const capturedSteps = [
-  ...authorizedSteps,
-  { type: 'CapturePayment', amount: 5000 } as const,
-  outcome(captureOrder, succeeded('pi_1')),
-];
-/** Captured 5000, then raised by 2000 in amendment 1, captured at once in a second charge. */
-const raisedSteps = [
-  ...capturedSteps,
-  adjustTo(1, 5000, 7000),
-  outcome(operationIds.authorize(amendmentCharge(1)), succeeded('pi_2')),
-];
 
 describe('initiating a payment, exactly', () => {
   it('records every field of the request and queues the authorization of the order charge', () => {
