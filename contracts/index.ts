@@ -6,5 +6,5 @@ export * from './validation.js';
 export * from './messages/orders.js';
 export * from './messages/inventory.js';
 export * from './messages/notifications.js';
-export * from './messages/payments.js';
+export * from './messages/payments/index.js';
 export * from './messages/subscriptions.js';

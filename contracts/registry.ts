@@ -2,7 +2,7 @@ import type { MessageContract } from './define.js';
 import * as inventory from './messages/inventory.js';
 import * as notifications from './messages/notifications.js';
 import * as orders from './messages/orders.js';
-import * as payments from './messages/payments.js';
+import * as payments from './messages/payments/index.js';
 import * as subscriptions from './messages/subscriptions.js';
 import type { ServiceId } from './services.js';
 

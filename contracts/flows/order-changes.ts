@@ -16,7 +16,7 @@ import {
   PaymentComplete,
   PaymentRefunded,
   RefundFailed,
-} from '../messages/payments.js';
+} from '../messages/payments/index.js';
 import { ref, seconds, notificationOutcome, notifiedBy, paymentBudget, paymentOutcome } from './steps.js';
 
 /**

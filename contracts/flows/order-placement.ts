@@ -24,7 +24,7 @@ import {
   PaymentProcessed,
   PaymentRefunded,
   RequestPayment,
-} from '../messages/payments.js';
+} from '../messages/payments/index.js';
 import { ref, seconds, notificationOutcome, notifiedBy, paymentBudget, paymentOutcome } from './steps.js';
 
 /**

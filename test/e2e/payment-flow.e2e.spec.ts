@@ -6,125 +6,22 @@ import { pino } from 'pino';
 import { PaymentProcessed, sourceOf, type PayloadOf } from '../../contracts/index.js';
 import { domainServices } from '../../src/hosts/domain-services.js';
 import type { Database } from '../../src/platform/db/database.js';
+import { looksLikeCardNumber } from '../../src/platform/kernel/card-number.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
 import { envelopeFor } from '../support/envelopes.js';
-import {
-  declinedPaymentMethod,
-  fakeSecretKey,
-  fakeWebhookSecret,
-  paymentIntentRoutes,
-  startFakeStripe,
-  type FakeStripe,
-} from '../support/fake-stripe.js';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { placeOrderBody, stockBody, type Line } from '../support/orders.js';
-
-interface OrderView {
-  orderId: string;
-  status: string;
-  totalAmount: number;
-  items: { itemId: string; quantity: number }[];
-  amendmentPending: boolean;
-  cancellation?: { reason?: string };
-  timeline: { type: string }[];
-}
-
-interface PaymentView {
-  paymentId: string;
-  userId: string;
-  status: string;
-  amount: number;
-  charges: { purpose: string; amount: number; state: string; providerReference?: string }[];
-  refunds: { amount: number; method: string; reason: string; state: string }[];
-  attempts: { operation: string; number: number; action: string; outcome: string }[];
-}
-
-interface StockTotals {
-  onHand: number;
-  reserved: number;
-  available: number;
-}
-
-/** The requests and reads every payment test needs, over one running domain. */
-function paymentsClient(domain: () => TestHost) {
-  const json = <T>(response: { body: string }) => JSON.parse(response.body) as T;
-  const post = async (url: string, payload: object) => {
-    const response = await domain().inject({ method: 'POST', url, payload });
-    assert.ok(response.statusCode < 300, `${url}: ${response.statusCode} ${response.body}`);
-    return response;
-  };
-  const get = async <T>(url: string) => json<T>(await domain().inject({ method: 'GET', url }));
-  return {
-    async stocked(units: number): Promise<string> {
-      const productId = randomUUID();
-      await post('/inventory/add', stockBody(productId, units));
-      return productId;
-    },
-    /** Places an order paid with the token and waits for everything it set off. */
-    async placed(token: string, lines: readonly Line[]) {
-      const body = placeOrderBody(lines);
-      body.payment.transactionId = token;
-      await post('/orders', body);
-      await domain().settled();
-      return body;
-    },
-    order: (orderId: string) => get<OrderView>(`/orders/${orderId}`),
-    async payment(orderId: string): Promise<PaymentView> {
-      const { payments } = await get<{ payments: PaymentView[] }>(`/payments?orderId=${orderId}`);
-      assert.equal(payments.length, 1, 'one payment per order');
-      return payments[0]!;
-    },
-    stock: async (productId: string) =>
-      (await get<{ totals: StockTotals }>(`/inventory/${productId}`)).totals,
-    notificationTypes: async (orderId: string) =>
-      (await get<{ notifications: { type: string }[] }>(`/notifications?orderId=${orderId}`)).notifications
-        .map((notification) => notification.type)
-        .sort(),
-    cancel: (orderId: string) => post(`/orders/${orderId}/cancel`, { reason: 'changed my mind' }),
-    amend: (orderId: string, itemId: string, quantity: number) =>
-      post(`/orders/${orderId}/amendments`, { items: [{ itemId, quantity }] }),
-  };
-}
-
-/** Asserts that the types appear in this order (others may come between them). */
-function assertInOrder(types: readonly string[], expected: readonly string[]): void {
-  let position = -1;
-  for (const type of expected) {
-    const next = types.indexOf(type, position + 1);
-    assert.ok(next > position, `${type} after ${expected.join(' → ')} so far, in ${types.join(', ')}`);
-    position = next;
-  }
-}
-
-const count = (types: readonly string[], type: string) => types.filter((each) => each === type).length;
-
-const callsOf = (payment: PaymentView, operation: string) =>
-  payment.attempts
-    .filter((attempt) => attempt.operation === operation)
-    .map((attempt) => `${attempt.action}:${attempt.outcome}`);
-
-async function sandboxConfirmations(db: Database, paymentId: string): Promise<number[]> {
-  const rows = await db.query<{ calls: number }>(
-    `select confirm_calls as calls from payments.sandbox_charges where prepare_key like $1 order by prepare_key`,
-    [`${paymentId}:%`],
-  );
-  return rows.map((row) => row.calls);
-}
+import { placeOrderBody } from '../support/orders.js';
+import {
+  assertInOrder,
+  callsOf,
+  count,
+  paymentsClient,
+  sandboxConfirmations,
+} from '../support/payments-client.js';
 
 /** 15 or 16 digits, spaces or dashes aside, passing the Luhn check: the shape of a card number. */
-function cardNumbersIn(text: string): string[] {
-  const candidates = text.match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? [];
-  return candidates.filter((candidate) => {
-    const digits = candidate.replace(/\D/g, '');
-    let sum = 0;
-    for (let index = 0; index < digits.length; index += 1) {
-      let digit = Number(digits[digits.length - 1 - index]);
-      if (index % 2 === 1) digit = digit * 2 > 9 ? digit * 2 - 9 : digit * 2;
-      sum += digit;
-    }
-    return sum % 10 === 0;
-  });
-}
+const cardNumbersIn = (text: string): string[] =>
+  (text.match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? []).filter(looksLikeCardNumber);
 
 const cardFieldsIn = (text: string): string[] =>
   text.match(/"(?:cvc|cvv|cvc2|card_?number|pan)"\s*:/gi) ?? [];
@@ -460,132 +357,5 @@ describeEachEngine('paying for orders with the sandbox provider', (open) => {
     assert.ok(logged.length > 0, 'the scan sees the logs');
     assert.deepEqual(cardNumbersIn(logged), []);
     assert.deepEqual(cardFieldsIn(logged), []);
-  });
-});
-
-describeEachEngine('paying for orders through Stripe', (open) => {
-  let testDb: TestDatabase;
-  let fake: FakeStripe;
-  let domain: TestHost;
-  const client = paymentsClient(() => domain);
-  const confirm = '/v1/payment_intents/:id/confirm';
-
-  before(async () => {
-    testDb = await open();
-    fake = await startFakeStripe({ routes: paymentIntentRoutes });
-    domain = await startTestHost({
-      db: testDb.db,
-      modules: domainServices,
-      env: {
-        PAYMENT_PROVIDER: 'stripe',
-        STRIPE_SECRET_KEY: fakeSecretKey,
-        STRIPE_API_BASE: fake.url,
-        STRIPE_WEBHOOK_SECRET: fakeWebhookSecret,
-        // Generous: the fake shares this process's event loop with PGlite.
-        PAYMENT_TIMEOUT_MS: '2000',
-        // So long that only a webhook gets an unanswered call reconciled within a test.
-        PAYMENT_RETRY_BASE_MS: '600000',
-      },
-    });
-  });
-
-  after(async () => {
-    await domain.stop();
-    await fake.stop();
-    await testDb.dispose();
-  });
-
-  const intentsOf = (orderId: string) =>
-    [...fake.state.objects.values()].filter(
-      (object) =>
-        object.object === 'payment_intent' &&
-        (object['metadata'] as Record<string, string>)['order_id'] === orderId,
-    );
-
-  it('authorizes with a manual-capture PaymentIntent and captures it once the stock has left', async () => {
-    const productId = await client.stocked(5);
-    const body = await client.placed('pm_card_visa', [{ productId, quantity: 2, price: 12.5 }]);
-
-    assert.equal((await client.order(body.orderId)).status, 'completed');
-    const [intent, ...others] = intentsOf(body.orderId);
-    assert.equal(others.length, 0);
-    assert.equal(intent?.['capture_method'], 'manual');
-    assert.equal(intent['status'], 'succeeded');
-    assert.equal(intent['amount_received'], 2500);
-    const payment = await client.payment(body.orderId);
-    assert.equal(payment.charges[0]?.providerReference, intent.id);
-  });
-
-  it('cancels the order when Stripe declines the card', async () => {
-    const productId = await client.stocked(5);
-    const body = await client.placed(declinedPaymentMethod, [{ productId, quantity: 1 }]);
-
-    assert.equal((await client.order(body.orderId)).status, 'cancelled');
-    assert.deepEqual(await client.stock(productId), { onHand: 5, reserved: 0, available: 5 });
-    assert.deepEqual(callsOf(await client.payment(body.orderId), 'authorize'), ['call:refused']);
-  });
-
-  it('refuses a webhook whose signature does not match, changing nothing', async () => {
-    const delivery = fake.webhookDelivery(
-      'payment_intent.succeeded',
-      { id: 'pi_unknown', object: 'payment_intent' },
-      { secret: 'whsec_someone_else' },
-    );
-    const response = await domain.inject({
-      method: 'POST',
-      url: '/payments/webhooks/stripe',
-      payload: delivery.payload,
-      headers: delivery.headers,
-    });
-    assert.equal(response.statusCode, 400);
-    assert.equal((JSON.parse(response.body) as { code: string }).code, 'PAYMENTS.WEBHOOK_SIGNATURE_INVALID');
-    assert.deepEqual(
-      await testDb.db.query('select 1 from payments.webhook_events where event_id = $1', [delivery.eventId]),
-      [],
-    );
-  });
-
-  it('reconciles an unanswered confirmation when Stripe reports it by webhook, and never confirms twice', async () => {
-    const productId = await client.stocked(5);
-    fake.dropNext('POST', confirm, { count: 1, applied: true });
-    const body = placeOrderBody([{ productId, quantity: 1 }]);
-    body.payment.transactionId = 'pm_card_visa';
-    await domain.inject({ method: 'POST', url: '/orders', payload: body });
-
-    const deadline = Date.now() + 15_000;
-    while (intentsOf(body.orderId)[0]?.['status'] !== 'requires_capture') {
-      assert.ok(Date.now() < deadline, 'the confirmation reached the fake');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    let payment = await client.payment(body.orderId);
-    while (!callsOf(payment, 'authorize').includes('call:unknown')) {
-      assert.ok(Date.now() < deadline, 'the unanswered call was recorded');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      payment = await client.payment(body.orderId);
-    }
-    assert.equal(payment.status, 'authorizing');
-
-    const [intent] = intentsOf(body.orderId);
-    const delivery = fake.webhookDelivery('payment_intent.amount_capturable_updated', intent!);
-    const post = () =>
-      domain.inject({
-        method: 'POST',
-        url: '/payments/webhooks/stripe',
-        payload: delivery.payload,
-        headers: delivery.headers,
-      });
-    const first = await post();
-    assert.equal(first.statusCode, 200, first.body);
-    assert.deepEqual(JSON.parse(first.body), { received: true, duplicate: false });
-    assert.deepEqual(JSON.parse((await post()).body), { received: true, duplicate: true });
-    await domain.settled();
-
-    assert.equal((await client.order(body.orderId)).status, 'completed');
-    payment = await client.payment(body.orderId);
-    assert.deepEqual(callsOf(payment, 'authorize'), ['call:unknown', 'lookup:succeeded']);
-    const confirmations = fake
-      .requestsTo('POST', confirm)
-      .filter((request) => request.params['id'] === intent!.id);
-    assert.equal(confirmations.length, 1);
   });
 });
