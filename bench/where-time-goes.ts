@@ -16,7 +16,7 @@ export interface StageBreakdown {
   readonly msPerOrder: Record<Stage, number>;
   readonly msPerMessage: Record<Stage, number>;
   readonly share: Record<Stage, number>;
-  /** Share of the load window each process's main thread sat idle. */
+  /** Share of the load window each process's main thread sat idle, by its profile. */
   readonly idleShareByProcess: Record<string, number>;
   readonly byProcess: Record<string, StageTimes>;
 }
@@ -38,13 +38,24 @@ const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** di
 const perStage = (value: (stage: Stage) => number) =>
   Object.fromEntries(stages.map((stage) => [stage, value(stage)])) as Record<Stage, number>;
 
+/**
+ * A profile's samples cover wall time on the main thread, descheduled time included, so each
+ * process's samples give only the split between stages; its CPU from /proc gives the amount.
+ */
 export async function breakdown(
   dir: string,
-  run: Pick<OrdersRunResult, 'pids' | 'windowUs' | 'orders' | 'messagesPerOrder'>,
+  run: Pick<OrdersRunResult, 'pids' | 'windowUs' | 'orders' | 'messagesPerOrder' | 'cpuMsPerOrderByProcess'>,
 ): Promise<StageBreakdown> {
   const byProcess = await stagesByProcess(dir, run.pids, run.windowUs);
+  const cpuPerSampledMs = (name: string, times: StageTimes) => {
+    const sampled = Object.values(times.ms).reduce((sum, ms) => sum + ms, 0);
+    return sampled > 0 ? ((run.cpuMsPerOrderByProcess[name] ?? 0) * run.orders) / sampled : 0;
+  };
   const total = perStage((stage) =>
-    Object.values(byProcess).reduce((sum, times) => sum + times.ms[stage], 0),
+    Object.entries(byProcess).reduce(
+      (sum, [name, times]) => sum + times.ms[stage] * cpuPerSampledMs(name, times),
+      0,
+    ),
   );
   const busy = Object.values(total).reduce((sum, ms) => sum + ms, 0);
   const windowMs = (run.windowUs.end - run.windowUs.start) / 1000;
@@ -120,7 +131,7 @@ export function printAnalysis(mode: Mode, analysis: Analysis, run: OrdersRunResu
   }
   const { stages: breakdownOf } = analysis;
   if (breakdownOf) {
-    console.log("by stage (CPU profile of each process's main thread over the load window):");
+    console.log("by stage (each process's CPU split as its profile's samples over the load window):");
     console.log(
       `  ${'stage'.padEnd(14)} ${'ms/order'.padStart(9)} ${'ms/message'.padStart(11)} ${'share'.padStart(6)}`,
     );
