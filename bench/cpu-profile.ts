@@ -4,9 +4,10 @@ import { basename, join } from 'node:path';
 import { isMainThread } from 'node:worker_threads';
 
 /**
- * What --cpu-prof --cpu-prof-dir=$BENCH_CPU_PROF_DIR does, for the processes of the distributed
- * topology: it starts them with flags of its own, and Node 20 refuses --cpu-prof in NODE_OPTIONS,
- * so they preload this module (`--require`) instead.
+ * What --cpu-prof --cpu-prof-dir=$BENCH_CPU_PROF_DIR does, for every process of the system: the
+ * distributed topology starts them with flags of its own, and Node 20 refuses --cpu-prof in
+ * NODE_OPTIONS, so they preload this module (`--require`) instead. The file is named
+ * `<script>[-args].<pid>.cpuprofile`, which is how bench/stages.ts finds each process's profile.
  */
 const dir = process.env['BENCH_CPU_PROF_DIR'];
 // Preloads also run in tsx's loader threads; the system runs on the main thread.

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { ApiClient, orderBody, runPool } from './client.js';
+import { pipelineCounts, type PipelineCounts } from './pipeline-metrics.js';
 import type { SystemUnderTest } from './system.js';
 
 interface TimelineEntry {
@@ -34,6 +35,14 @@ export interface OrdersRunResult {
   readonly ordersPerSecond: number;
   readonly latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   readonly cpuSecondsPer1000: number;
+  /** CPU milliseconds per order of each process over the load window, from /proc/<pid>/stat. */
+  readonly cpuMsPerOrderByProcess: Record<string, number>;
+  /** The process id of each process of the system, by name: what its CPU profile is named after. */
+  readonly pids: Readonly<Record<string, number>>;
+  /** The load window on the monotonic clock, in µs: what a CPU profile's samples are cut to. */
+  readonly windowUs: { readonly start: number; readonly end: number };
+  /** Deliveries and handler transactions over the load window, from the processes' /metrics. */
+  readonly pipeline?: PipelineCounts;
   readonly messagesPerSecond: number;
   readonly messagesPerOrder: number;
   readonly peakRssMb: Record<string, number>;
@@ -62,7 +71,9 @@ export async function runOrders(
     cliProgress.Presets.shades_classic,
   );
   bar.start(ids.length, 0, { phase: 'placing' });
-  const cpuBefore = await system.cpuSeconds();
+  const pipelineBefore = await pipelineCounts(system);
+  const cpuBefore = await system.cpuSecondsByProcess();
+  const windowStart = monotonicUs();
   const started = Date.now();
   const loadRssMb: Record<string, number> = {};
   const sampler = setInterval(() => {
@@ -95,7 +106,8 @@ export async function runOrders(
   await waitUntilFinal(api, ids.length, (done) => {
     bar.update(done);
   });
-  const cpuSeconds = (await system.cpuSeconds()) - cpuBefore;
+  const windowEnd = monotonicUs();
+  const cpuAfter = await system.cpuSecondsByProcess();
   clearInterval(sampler);
   bar.stop();
 
@@ -108,8 +120,34 @@ export async function runOrders(
     },
     () => undefined,
   );
-  return { ...summarise(views, cpuSeconds, await system.peakRssMb()), loadRssMb };
+  const pipelineAfter = await pipelineCounts(system);
+  const cpuSecondsByProcess = Object.fromEntries(
+    Object.entries(cpuAfter).map(([name, seconds]) => [name, seconds - (cpuBefore[name] ?? 0)]),
+  );
+  const cpuSeconds = Object.values(cpuSecondsByProcess).reduce((sum, seconds) => sum + seconds, 0);
+  return {
+    ...summarise(views, cpuSeconds, await system.peakRssMb()),
+    loadRssMb,
+    cpuMsPerOrderByProcess: Object.fromEntries(
+      Object.entries(cpuSecondsByProcess).map(([name, seconds]) => [
+        name,
+        Math.round((seconds / views.length) * 1000 * 100) / 100,
+      ]),
+    ),
+    pids: system.pids,
+    windowUs: { start: windowStart, end: windowEnd },
+    ...(pipelineBefore && pipelineAfter
+      ? {
+          pipeline: {
+            deliveries: pipelineAfter.deliveries - pipelineBefore.deliveries,
+            transactions: pipelineAfter.transactions - pipelineBefore.transactions,
+          },
+        }
+      : {}),
+  };
 }
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 /** The order once its timeline shows the end of its flow: the timeline is recorded asynchronously. */
 export async function finishedView(api: ApiClient, orderId: string): Promise<OrderView> {
@@ -175,7 +213,7 @@ function summarise(
   views: OrderView[],
   cpuSeconds: number,
   peakRssMb: Record<string, number>,
-): Omit<OrdersRunResult, 'loadRssMb'> {
+): Omit<OrdersRunResult, 'loadRssMb' | 'cpuMsPerOrderByProcess' | 'pids' | 'windowUs' | 'pipeline'> {
   const placed = views.map((view) => Date.parse(view.placedAt));
   const finished = views.map((view) => Math.max(...view.timeline.map((entry) => Date.parse(entry.time))));
   const elapsedSeconds = (Math.max(...finished) - Math.min(...placed)) / 1000;

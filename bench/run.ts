@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { rm, writeFile } from 'node:fs/promises';
-import { cpus } from 'node:os';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  measureDistributedCeiling,
-  measureEmbeddedCeiling,
-  transactionsPerOrder,
-  type Ceiling,
-} from './ceiling.js';
 import { ApiClient } from './client.js';
 import { preloadDistributed, preloadEmbedded } from './growth.js';
 import { checkInvariants } from './invariants.js';
@@ -15,9 +10,18 @@ import { startOtlpReceiver } from '../test/support/otlp-receiver.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
 import { runOverload } from './overload.js';
 import { newDataDir, startDistributed, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
+import { analyse, breakdown, printAnalysis, type Analysis } from './where-time-goes.js';
 
 const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|all> [--mode embedded|distributed] [--orders N]
-  [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--json out.json]
+  [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--profile] [--jobs J] [--json out.json]
+  throughput (and all) then prints where the time went: CPU per order by process (/proc over the load
+  window); with --profile, CPU by stage (HTTP, validation, serialization, database, bus, project code,
+  GC) per order and per message from CPU profiles of every process (the profiler slows the run; the
+  rules are in bench/stages.ts); the ceiling of the batched design: PGlite, or PostgreSQL and JetStream,
+  driven directly in batches of 1, of the run's mean batch and of the consumers' pull size, turned
+  into orders/s with the run's deliveries and messages per order, and the run's share of it; and, as
+  a reference, Graphile Worker running J (20,000) no-op jobs on a scratch database of 127.0.0.1:5432.
+  ceiling prints the engines' batch rates alone.
   tracing runs the throughput load twice, on new systems: without tracing, then exporting every span
   over OTLP/HTTP (protobuf) to a receiver in this process.
   --rate paces placements at R orders/s (latency at a given load); without it clients place as fast as they can.
@@ -42,6 +46,8 @@ const { values, positionals } = parseArgs({
     json: { type: 'string' },
     rate: { type: 'string' },
     'nats-auth': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    jobs: { type: 'string', default: '20000' },
   },
 });
 
@@ -64,22 +70,22 @@ interface ScenarioReport {
 }
 
 const reports: ScenarioReport[] = [];
-let ceiling: Ceiling | undefined;
 
 /** Runs `run` on a new system of the chosen mode, holding `preload` completed orders beforehand. */
 async function withSystem<T>(
   run: (system: SystemUnderTest) => Promise<T>,
   preload: number,
   env: Record<string, string> = {},
+  profileDir?: string,
 ): Promise<T> {
   if (mode === 'distributed') {
-    const system = await startDistributed(env, { natsAuth: values['nats-auth'] });
+    const system = await startDistributed(env, { natsAuth: values['nats-auth'], profileDir });
     return runAndStop(system, async () => {
       if (preload > 0) await preloadDistributed(system.databaseUrl('orders'), preload);
       return run(system);
     });
   }
-  if (preload === 0) return runAndStop(await startEmbedded({ env }), run);
+  if (preload === 0) return runAndStop(await startEmbedded({ env, profileDir }), run);
   // The schemas exist once the system has started; the bulk path then writes while it is stopped.
   const dataDir = await newDataDir();
   try {
@@ -108,6 +114,7 @@ async function ordersScenario(
   count: number,
   preload = 0,
   env: Record<string, string> = {},
+  profileDir?: string,
 ) {
   return withSystem(
     async (system) => {
@@ -125,6 +132,7 @@ async function ordersScenario(
     },
     preload,
     env,
+    profileDir,
   );
 }
 
@@ -137,10 +145,14 @@ const ample = (count: number) => {
 };
 
 let throughput: OrdersRunResult | undefined;
-if (scenario === 'ceiling' || scenario === 'all')
-  ceiling = mode === 'embedded' ? await measureEmbeddedCeiling() : await measureDistributedCeiling();
-if (scenario === 'throughput' || scenario === 'all')
-  throughput = await ordersScenario('throughput', ample(orders), orders);
+let analysis: Analysis | undefined;
+if (scenario === 'throughput' || scenario === 'all') {
+  const profileDir = values.profile ? await mkdtemp(join(tmpdir(), 'orders-profile-')) : undefined;
+  throughput = await ordersScenario('throughput', ample(orders), orders, 0, {}, profileDir);
+  const stages = profileDir ? await breakdown(profileDir, throughput) : undefined;
+  if (profileDir) await rm(profileDir, { recursive: true, force: true });
+  analysis = { ...(await analyse(mode, throughput, Number(values.jobs))), ...(stages ? { stages } : {}) };
+} else if (scenario === 'ceiling') analysis = await analyse(mode, undefined, Number(values.jobs));
 if (scenario === 'hot-sku' || scenario === 'all') {
   await ordersScenario('hot-sku', [{ productId: randomUUID(), units: Number(values.units) }], orders);
 }
@@ -177,7 +189,7 @@ if (scenario === 'overload') {
 } else {
   printTable();
   if (values.json)
-    await writeFile(values.json, JSON.stringify({ mode, concurrency, ceiling, reports }, null, 2));
+    await writeFile(values.json, JSON.stringify({ mode, concurrency, reports, analysis }, null, 2));
 }
 
 function printTable(): void {
@@ -195,28 +207,13 @@ function printTable(): void {
     'load RSS MB': compactRss(result.loadRssMb),
   }));
   console.log(`\nmode: ${mode}, concurrency: ${concurrency}, machine: ${cpus().length} cores`);
-  console.table(rows);
+  if (rows.length > 0) console.table(rows);
   if (throughput) {
     console.log('latency by step, ms from placement (p50 / p95 / p99):');
     for (const [step, d] of Object.entries(throughput.latencyMs))
       console.log(`  ${step.padEnd(14)} ${d.p50} / ${d.p95} / ${d.p99}`);
   }
-  if (ceiling && throughput) {
-    const types = new Map<string, number>();
-    for (const view of throughput.views)
-      for (const entry of view.timeline.slice(1)) types.set(entry.type, (types.get(entry.type) ?? 0) + 1);
-    const txPerOrder = transactionsPerOrder(types, throughput.views.length);
-    const byCommits = ceiling.commitsPerSecond / txPerOrder;
-    const byMessages = ceiling.busMessagesPerSecond / throughput.messagesPerOrder;
-    const flowCeiling = Math.min(byCommits, byMessages);
-    console.log(
-      `ceiling: ${ceiling.commitsPerSecond} commits/s, ${ceiling.busMessagesPerSecond} bus msgs/s; ` +
-        `flow: ${txPerOrder} transactions and ${throughput.messagesPerOrder} messages per order → ` +
-        `${Math.round(flowCeiling)} orders/s; achieved ${throughput.ordersPerSecond} orders/s = ${Math.round((throughput.ordersPerSecond / flowCeiling) * 100)}% of the ceiling`,
-    );
-  } else if (ceiling) {
-    console.log(`ceiling: ${ceiling.commitsPerSecond} commits/s, ${ceiling.busMessagesPerSecond} bus msgs/s`);
-  }
+  if (analysis) printAnalysis(mode, analysis, throughput);
   if (tracing) {
     const cost = Math.round((1 - tracing.exporting / tracing.off) * 100);
     console.log(

@@ -27,8 +27,14 @@ export interface SystemUnderTest {
   readonly mode: Mode;
   /** A staff bearer token of the system's own issuer: the bench places orders on customers' behalf. */
   readonly token: string;
-  /** CPU seconds used so far by every process of the system. */
-  cpuSeconds(): Promise<number>;
+  /** An admin token of the same issuer, for the processes' /metrics. */
+  readonly adminToken: string;
+  /** Where the processes that run consumers serve /metrics. */
+  readonly metricsUrls: readonly string[];
+  /** The process id of each process of the system, by its name. */
+  readonly pids: Readonly<Record<string, number>>;
+  /** CPU seconds used so far by each process of the system, by its name. */
+  cpuSecondsByProcess(): Promise<Record<string, number>>;
   /** Peak resident memory per process since it started (PGlite's first start includes initdb), in MB. */
   peakRssMb(): Promise<Record<string, number>>;
   /** Resident memory per process now, in MB. */
@@ -57,9 +63,7 @@ interface Started {
 
 /** Starts a process of the project and waits for the log line that says it is listening. */
 function startProcess(script: string, env: Record<string, string>, readyMessage: string): Promise<Started> {
-  const profile = process.env['BENCH_CPU_PROF_DIR'];
-  const flags = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', script], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -89,31 +93,50 @@ function startProcess(script: string, env: Record<string, string>, readyMessage:
  */
 const benchEdgeEnv = { RATE_LIMIT_WRITES_PER_MINUTE: '10000000' };
 
-async function staffToken(dataDir: string): Promise<string> {
+async function tokens(dataDir: string): Promise<{ token: string; adminToken: string }> {
   const issuer = await EmbeddedIssuer.open(authSettings({}, dataDir));
-  return issuer.issue({ subject: 'bench', role: 'staff', ttl: '1d' });
+  return {
+    token: await issuer.issue({ subject: 'bench', role: 'staff', ttl: '1d' }),
+    adminToken: await issuer.issue({ subject: 'bench', role: 'admin', ttl: '1d' }),
+  };
 }
+
+/** Where CPU profiles go: `profileDir`, else BENCH_CPU_PROF_DIR, else nowhere. */
+export interface ProfileOption {
+  readonly profileDir?: string;
+}
+
+const profileDirOf = (options: ProfileOption) => options.profileDir ?? process.env['BENCH_CPU_PROF_DIR'];
 
 export const newDataDir = () => mkdtemp(join(tmpdir(), 'orders-bench-'));
 
 /** Starts the embedded runtime on `dataDir`; without one it uses a new directory and deletes it on stop. */
 export async function startEmbedded(
-  options: { dataDir?: string; env?: Record<string, string> } = {},
+  options: { dataDir?: string; env?: Record<string, string> } & ProfileOption = {},
 ): Promise<SystemUnderTest> {
   const ownsData = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await newDataDir());
   const env = options.env ?? {};
   const { child, address } = await startProcess(
     'src/hosts/embedded.ts',
-    { DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...benchEdgeEnv, ...env },
+    {
+      DATA_DIR: dataDir,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ...benchEdgeEnv,
+      ...profilerEnv(profileDirOf(options)),
+      ...env,
+    },
     'Orders domain is running',
   );
   const pid = child.pid ?? 0;
   return {
     baseUrl: address,
     mode: 'embedded',
-    token: await staffToken(dataDir),
-    cpuSeconds: () => cpuSecondsOf(pid),
+    ...(await tokens(dataDir)),
+    metricsUrls: [address],
+    pids: { embedded: pid },
+    cpuSecondsByProcess: async () => ({ embedded: await cpuSecondsOf(pid) }),
     peakRssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmHWM') }),
     rssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmRSS') }),
     stop: async () => {
@@ -139,7 +162,7 @@ export interface DistributedSystem extends SystemUnderTest {
  */
 export async function startDistributed(
   env: Record<string, string> = {},
-  options: { readonly natsAuth?: boolean } = {},
+  options: { readonly natsAuth?: boolean } & ProfileOption = {},
 ): Promise<DistributedSystem> {
   const name = benchName();
   const base = databaseUrl(name);
@@ -173,7 +196,7 @@ export async function startDistributed(
         NATS_NAMESPACE: name,
         DATA_DIR: keysDir,
         ...benchEdgeEnv,
-        ...profilerEnv(),
+        ...profilerEnv(profileDirOf(options)),
         ...env,
       },
       output: (line) => process.stderr.write(`${line}\n`),
@@ -186,11 +209,15 @@ export async function startDistributed(
   return {
     baseUrl: topology.gateway.address,
     mode: 'distributed',
-    token: await staffToken(keysDir),
+    ...(await tokens(keysDir)),
+    metricsUrls: processes.filter((child) => child !== topology.gateway).map((child) => child.address),
+    pids: Object.fromEntries(processes.map((child) => [child.name, child.pid])),
     databaseUrl: (service) => serviceDatabaseUrl(base, service),
-    cpuSeconds: async () => {
-      const each = await Promise.all(processes.map((child) => cpuSecondsOf(child.pid)));
-      return each.reduce((sum, seconds) => sum + seconds, 0);
+    cpuSecondsByProcess: async () => {
+      const each = await Promise.all(
+        processes.map(async (child) => [child.name, await cpuSecondsOf(child.pid)] as const),
+      );
+      return Object.fromEntries(each);
     },
     peakRssMb: () => memoryMbByProcess(processes, 'VmHWM'),
     rssMb: () => memoryMbByProcess(processes, 'VmRSS'),
@@ -214,12 +241,18 @@ async function memoryMbByProcess(
   return Object.fromEntries(each);
 }
 
-/** Profiles every process when BENCH_CPU_PROF_DIR is set, as the embedded host's --cpu-prof does. */
-function profilerEnv(): Record<string, string> {
-  if (!process.env['BENCH_CPU_PROF_DIR']) return {};
+/**
+ * Profiles every process into `dir` when there is one (`<script>[-args].<pid>.cpuprofile`), from
+ * its start to its exit, as --cpu-prof would.
+ */
+function profilerEnv(dir: string | undefined): Record<string, string> {
+  if (!dir) return {};
   const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
   const profiler = fileURLToPath(new URL('./cpu-profile.ts', import.meta.url));
   const inherited = process.env['NODE_OPTIONS'] ?? '';
   // Preloads run before the host's own `--import tsx`: tsx's CommonJS hook loads the TypeScript profiler.
-  return { NODE_OPTIONS: `${inherited} --require "${tsxCjs}" --require "${profiler}"`.trim() };
+  return {
+    BENCH_CPU_PROF_DIR: dir,
+    NODE_OPTIONS: `${inherited} --require "${tsxCjs}" --require "${profiler}"`.trim(),
+  };
 }
