@@ -14,9 +14,10 @@ import { checkInvariants } from './invariants.js';
 import { startOtlpReceiver } from '../test/support/otlp-receiver.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
 import { runOverload } from './overload.js';
+import { printStartup } from './startup.js';
 import { newDataDir, startDistributed, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
 
-const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|all> [--mode embedded|distributed] [--orders N]
+const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|startup|all> [--mode embedded|distributed] [--orders N]
   [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--json out.json]
   tracing runs the throughput load twice, on new systems: without tracing, then exporting every span
   over OTLP/HTTP (protobuf) to a receiver in this process.
@@ -27,6 +28,7 @@ const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overl
   only with its own credential and the permissions npm run nats-config gives it.
   overload places 2,000 orders from 200 clients (unless --orders/--concurrency), retrying shed answers,
   and prints /health latency, the answers shed, placement latency, flow departures and the invariants.
+  startup times a first start, 5 restarts (median) and, embedded, CPU and RSS idle over 60 s (--idle S).
   The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
   sum over the processes and the largest one (--json has every process).`;
 
@@ -42,13 +44,16 @@ const { values, positionals } = parseArgs({
     json: { type: 'string' },
     rate: { type: 'string' },
     'nats-auth': { type: 'boolean', default: false },
+    idle: { type: 'string', default: '60' },
   },
 });
 
 const scenario = positionals[0] ?? 'all';
 const mode = values.mode as Mode;
 if (
-  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'overload', 'all'].includes(scenario) ||
+  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'overload', 'startup', 'all'].includes(
+    scenario,
+  ) ||
   !['embedded', 'distributed'].includes(mode)
 ) {
   console.error(usage);
@@ -165,7 +170,9 @@ if (scenario === 'tracing' || scenario === 'all') {
   }
 }
 
-if (scenario === 'overload') {
+if (scenario === 'startup') {
+  await printStartup(mode, { restarts: 5, idleSeconds: Number(values.idle) });
+} else if (scenario === 'overload') {
   const result = await withSystem(
     (system) => runOverload(system, { orders, concurrency, products: Number(values.products) }),
     0,
