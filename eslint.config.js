@@ -84,6 +84,7 @@ export default tseslint.config(
       'reports',
       'catalog-site',
       'console/dist',
+      'dist',
       'test-artifacts',
     ],
   },
@@ -106,6 +107,15 @@ export default tseslint.config(
     },
   },
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
+  // Plain JavaScript run by Node before anything is compiled (npm start).
+  {
+    files: ['scripts/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      ...tseslint.configs.disableTypeChecked.languageOptions,
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly' },
+    },
+  },
   // The console runs in the browser: its own tsconfig (DOM, JSX) and the rules of React's hooks.
   { files: ['console/**/*.{ts,tsx}'], ...reactHooks.configs.flat.recommended },
   {

@@ -9,11 +9,12 @@ import { checkInvariants } from './invariants.js';
 import { startOtlpReceiver } from '../test/support/otlp-receiver.js';
 import { runOrders, type OrdersRunResult } from './orders-run.js';
 import { runOverload } from './overload.js';
+import { printStartup } from './startup.js';
 import { newDataDir, startDistributed, startEmbedded, type Mode, type SystemUnderTest } from './system.js';
 import { analyse, breakdown, printAnalysis, type Analysis } from './where-time-goes.js';
 
-const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|all> [--mode embedded|distributed] [--orders N]
-  [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--profile] [--jobs J] [--json out.json]
+const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overload|startup|all> [--mode embedded|distributed] [--orders N]
+  [--concurrency C] [--rate R] [--products P] [--units K] [--preload M] [--profile] [--jobs J] [--idle S] [--json out.json]
   throughput (and all) then prints where the time went: CPU per order by process (/proc over the load
   window); with --profile, CPU by stage (HTTP, validation, serialization, database, bus, project code,
   GC) per order and per message from CPU profiles of every process (the profiler slows the run; the
@@ -31,6 +32,7 @@ const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overl
   only with its own credential and the permissions npm run nats-config gives it.
   overload places 2,000 orders from 200 clients (unless --orders/--concurrency), retrying shed answers,
   and prints /health latency, the answers shed, placement latency, flow departures and the invariants.
+  startup times a first start, 5 restarts (median) and, embedded, CPU and RSS idle over 60 s (--idle S).
   The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
   sum over the processes and the largest one (--json has every process).`;
 
@@ -48,13 +50,16 @@ const { values, positionals } = parseArgs({
     'nats-auth': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     jobs: { type: 'string', default: '20000' },
+    idle: { type: 'string', default: '60' },
   },
 });
 
 const scenario = positionals[0] ?? 'all';
 const mode = values.mode as Mode;
 if (
-  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'overload', 'all'].includes(scenario) ||
+  !['throughput', 'hot-sku', 'growth', 'ceiling', 'tracing', 'overload', 'startup', 'all'].includes(
+    scenario,
+  ) ||
   !['embedded', 'distributed'].includes(mode)
 ) {
   console.error(usage);
@@ -177,7 +182,9 @@ if (scenario === 'tracing' || scenario === 'all') {
   }
 }
 
-if (scenario === 'overload') {
+if (scenario === 'startup') {
+  await printStartup(mode, { restarts: 5, idleSeconds: Number(values.idle) });
+} else if (scenario === 'overload') {
   const result = await withSystem(
     (system) => runOverload(system, { orders, concurrency, products: Number(values.products) }),
     0,

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { registryView } from '../../catalog/registry-view.js';
 import { problem, sendProblem } from '../../platform/http/problem.js';
+import { projectRoot } from '../project-root.js';
 import { streamOverview } from './overview-stream.js';
 
 /** Where `npm run console:build` writes the console's assets. */
-export const consoleAssets = fileURLToPath(new URL('../../../console/dist/', import.meta.url));
+export const consoleAssets = join(projectRoot, 'console', 'dist', '/');
 
 /**
  * Everything the page may load comes from this server: no font, script or style from elsewhere.

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot, runsBundled } from '../project-root.js';
 
 export interface ProcessSpec {
   /** How logs and errors name it, e.g. `inventory#2`. */
@@ -27,11 +28,15 @@ export interface ManagedProcess {
   kill(): Promise<void>;
 }
 
-const hostEntry = (file: string) => fileURLToPath(new URL(`../${file}`, import.meta.url));
+/** Bundled hosts start bundled hosts; run from their sources (the tests), they start sources. */
+const hostEntry = (name: string) =>
+  runsBundled
+    ? join(projectRoot, 'dist', 'hosts', `${name}.js`)
+    : join(projectRoot, 'src', 'hosts', `${name}.ts`);
 
 /** The one-service host: `args` is the service name. */
-export const standaloneEntry = hostEntry('standalone.ts');
-export const gatewayEntry = hostEntry('gateway.ts');
+export const standaloneEntry = hostEntry('standalone');
+export const gatewayEntry = hostEntry('gateway');
 
 /** What a host started by `startProcess` sends its parent once it serves HTTP. */
 interface ReadyMessage {
@@ -45,11 +50,12 @@ export function announceReady(address: string): void {
 }
 
 /**
- * Starts a host as a child process (through tsx) and resolves once it announces that it is
+ * Starts a host as a child process (its sources through tsx) and resolves once it announces that it is
  * listening. Only this process is ever signalled, by its pid.
  */
 export function startProcess(spec: ProcessSpec): Promise<ManagedProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', spec.entry, ...(spec.args ?? [])], {
+  const loader = spec.entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, spec.entry, ...(spec.args ?? [])], {
     env: { ...process.env, ...spec.env },
     // The IPC channel is the child's lifeline: it closes when this process dies, however it dies.
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -19,30 +19,55 @@ const dueTables = `
  * the tables every message churns (the bus's pending deliveries, leases, checks) and the planner
  * would keep planning for the empty tables it analysed at creation — a timeline lookup becomes a
  * full scan once the timeline is large. This does autovacuum's work by autovacuum's default
- * thresholds, every `intervalMs`.
+ * thresholds, `delayMs` after rows changed: one pass for all the writes of that while, none at all
+ * while nothing is written, so that an idle server costs nothing.
  */
 export class PgliteAutovacuum {
   readonly #connection: MaintenanceConnection;
-  readonly #timer: NodeJS.Timeout;
+  readonly #delayMs: number;
+  #timer: NodeJS.Timeout | undefined;
+  /** Rows changed since the current pass was scheduled. */
+  #written = false;
+  #stopped = false;
   #pass: Promise<void> = Promise.resolve();
 
-  constructor(connection: MaintenanceConnection, intervalMs: number) {
+  constructor(connection: MaintenanceConnection, delayMs: number) {
     this.#connection = connection;
-    this.#timer = setInterval(() => {
-      this.#pass = this.#pass.then(() => this.pass()).catch(() => undefined);
-    }, intervalMs);
-    this.#timer.unref();
+    this.#delayMs = delayMs;
+  }
+
+  /** Rows were inserted, updated or deleted: a pass follows, unless one is already scheduled. */
+  noteWrites(): void {
+    this.#written = true;
+    if (this.#timer === undefined && !this.#stopped) this.#schedule();
   }
 
   /** Vacuums and analyses what is due now. */
   async pass(): Promise<void> {
+    // Statistics reach the views in batches: this makes the next statement see the latest writes.
+    await this.#connection.query('select pg_stat_force_next_flush()');
     const due = await this.#connection.query<{ table: string; vacuum: boolean }>(dueTables);
     for (const { table, vacuum } of due)
       await this.#connection.maintain(`${vacuum ? 'vacuum (analyze)' : 'analyze'} ${table}`);
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#stopped = true;
+    clearTimeout(this.#timer);
     await this.#pass;
+  }
+
+  #schedule(): void {
+    this.#timer = setTimeout(() => {
+      // Writes from here on are noted for the next pass, which this one schedules when it ends.
+      this.#written = false;
+      this.#pass = this.pass()
+        .catch(() => undefined)
+        .finally(() => {
+          this.#timer = undefined;
+          if (this.#written && !this.#stopped) this.#schedule();
+        });
+    }, this.#delayMs);
+    this.#timer.unref();
   }
 }

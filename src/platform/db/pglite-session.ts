@@ -5,6 +5,9 @@ type BackendMessage = Awaited<ReturnType<PGlite['execProtocol']>>['messages'][nu
 
 const { serialize } = protocol;
 
+/** The tag of a statement that changed rows: `INSERT 0 3`, `UPDATE 2`, `DELETE 1`… */
+const ROWS_CHANGED = /^(?:INSERT \d+|UPDATE|DELETE|MERGE|COPY) [1-9]/;
+
 /** Statements kept prepared at most; past that, a new statement is parsed again on each call. */
 const PREPARED_LIMIT = 500;
 
@@ -22,11 +25,14 @@ interface PreparedStatement {
  */
 export class PgliteSession {
   readonly #pglite: PGlite;
+  readonly #onRowsChanged: () => void;
   readonly #prepared = new Map<string, PreparedStatement>();
   #named = 0;
 
-  constructor(pglite: PGlite) {
+  /** `onRowsChanged` is called after each statement that inserted, updated or deleted a row. */
+  constructor(pglite: PGlite, onRowsChanged: () => void) {
     this.#pglite = pglite;
+    this.#onRowsChanged = onRowsChanged;
   }
 
   query<Row>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -45,6 +51,7 @@ export class PgliteSession {
       ]),
     );
     const [result] = parse.parseResults(messages, this.#pglite.parsers);
+    if (result?.affectedRows) this.#onRowsChanged();
     return (result?.rows ?? []) as Row[];
   }
 
@@ -81,9 +88,11 @@ export class PgliteSession {
 
   async #simple(sql: string): Promise<string[]> {
     const { messages } = await inStatementSpan(sql, () => this.#pglite.execProtocol(serialize.query(sql)));
-    return messages.flatMap((message: BackendMessage) =>
+    const tags = messages.flatMap((message: BackendMessage) =>
       message.name === 'commandComplete' && 'text' in message ? [String(message.text)] : [],
     );
+    if (tags.some((tag) => ROWS_CHANGED.test(tag))) this.#onRowsChanged();
+    return tags;
   }
 
   async #prepare(text: string): Promise<PreparedStatement> {

@@ -6,7 +6,8 @@ import { PgliteAutovacuum } from './pglite-autovacuum.js';
 import { ensureCluster } from './pglite-initdb.js';
 import { PgliteSession } from './pglite-session.js';
 
-const AUTOVACUUM_INTERVAL_MS = 5_000;
+/** How long after rows changed the tables are looked at for vacuuming and analysing. */
+const AUTOVACUUM_DELAY_MS = 5_000;
 
 /**
  * The engine answers synchronously and its lock passes to the next waiter in a microtask, so a queue
@@ -34,7 +35,9 @@ export async function openPglite(options: { dataDir?: string }): Promise<Databas
     parsers,
     postgresqlconf: [`shared_buffers=${SHARED_BUFFERS}`],
   });
-  const session = new PgliteSession(pglite);
+  const session = new PgliteSession(pglite, () => {
+    autovacuum.noteWrites();
+  });
   // One connection: every statement and every transaction holds it for its whole run.
   let lastTurn = performance.now();
   const exclusive = <T>(work: () => Promise<T>) =>
@@ -48,7 +51,7 @@ export async function openPglite(options: { dataDir?: string }): Promise<Databas
   const query: Sql['query'] = (text, params) => exclusive(() => session.query(text, params));
   const autovacuum = new PgliteAutovacuum(
     { query, maintain: (sql) => exclusive(() => session.maintain(sql)) },
-    AUTOVACUUM_INTERVAL_MS,
+    AUTOVACUUM_DELAY_MS,
   );
   return {
     dialect: 'pglite',
