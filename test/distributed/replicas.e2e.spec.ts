@@ -42,7 +42,9 @@ describeDistributed('replicas of a service sharing its durable consumers [3 inve
     );
 
     await assertSettledConsistently(domain!, load);
-    for (const replica of domain!.topology.replicasOf('inventory')) {
+    const replicas = domain!.topology.replicasOf('inventory');
+    assert.equal(replicas.length, 3, 'three inventory replicas to ask');
+    for (const replica of replicas) {
       assert.ok(
         (await handledBy(replica.address, 'InventoryService-reserve-inventory')) > 0,
         `${replica.name} took a share of the reservations`,

@@ -1,12 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
-import { AddInventory, PlaceOrder, UpdateInventory, type Envelope } from '../../contracts/index.js';
+import {
+  AddInventory,
+  CancelSubscription,
+  PlaceOrder,
+  SubscribeUser,
+  UpdateInventory,
+  type Envelope,
+} from '../../contracts/index.js';
 import { domainServices } from '../../src/hosts/domain-services.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { assertEachEffectOnce, type Effects, type Expected, type Outcome } from '../support/effects.js';
 import { envelopeFor } from '../support/envelopes.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
+import { subscribeUserBody } from '../support/subscriptions.js';
 
 /**
  * Every handler, given the same message twice, applies it once: after a run that exercises every
@@ -31,7 +40,8 @@ describeEachEngine('delivering every message a second time', (open) => {
     assert.ok(response.statusCode < 300, `${url}: ${response.body}`);
   };
 
-  async function exerciseEveryHandler(): Promise<void> {
+  /** Runs every handler; resolves with the effects each order must have left. */
+  async function exerciseEveryHandler(): Promise<Expected> {
     const plenty = randomUUID();
     const scarce = randomUUID();
     await post('/inventory/add', stockBody(plenty, 20));
@@ -46,6 +56,7 @@ describeEachEngine('delivering every message a second time', (open) => {
     await post(`/orders/${completed.orderId}/amendments`, { items: [{ itemId: plenty, quantity: 500 }] });
     await post(`/orders/${cancelled.orderId}/cancel`, { reason: 'changed my mind' });
     const warehouseId = randomUUID();
+    const placedByMessage = placeOrderBody([{ productId: plenty, quantity: 1 }]);
     await domain.bus.publish([
       {
         channel: AddInventory.channel,
@@ -53,7 +64,7 @@ describeEachEngine('delivering every message a second time', (open) => {
       },
       {
         channel: PlaceOrder.channel,
-        envelope: envelopeFor(PlaceOrder, placeOrderBody([{ productId: plenty, quantity: 1 }])),
+        envelope: envelopeFor(PlaceOrder, placedByMessage),
       },
     ]);
     await domain.settled();
@@ -67,6 +78,46 @@ describeEachEngine('delivering every message a second time', (open) => {
       { channel: UpdateInventory.channel, envelope: envelopeFor(UpdateInventory, update) },
     ]);
     await domain.settled();
+    const subscription = subscribeUserBody();
+    await domain.bus.publish([
+      { channel: SubscribeUser.channel, envelope: envelopeFor(SubscribeUser, subscription) },
+    ]);
+    await domain.settled();
+    const cancellation = {
+      subscriptionId: subscription.subscriptionId,
+      userId: subscription.userId,
+      timestamp: new Date().toISOString(),
+    };
+    await domain.bus.publish([
+      { channel: CancelSubscription.channel, envelope: envelopeFor(CancelSubscription, cancellation) },
+    ]);
+    await domain.settled();
+    const paid = { authorize: 1, capture: 1, 'provider authorization': 1, 'provider capture': 1 };
+    return new Map<string, Outcome | Effects>([
+      // Its rise charged at once (a second authorization, captured with it); its second amendment refused.
+      [
+        completed.orderId,
+        {
+          payments: { ...paid, authorize: 2, 'provider authorization': 2 },
+          notifications: { order_confirmation: 1, payment_received: 1, amendment_rejected: 1 },
+        },
+      ],
+      [rejected.orderId, 'rejected'],
+      // Paid, then cancelled: refunded in full, once.
+      [
+        cancelled.orderId,
+        {
+          payments: { ...paid, refund: 1, 'provider refund': 1 },
+          notifications: {
+            order_confirmation: 1,
+            payment_received: 1,
+            order_cancelled: 1,
+            payment_refunded: 1,
+          },
+        },
+      ],
+      [placedByMessage.orderId, 'completed'],
+    ]);
   }
 
   /** Everything the handlers change, in a comparable form. */
@@ -95,6 +146,9 @@ describeEachEngine('delivering every message a second time', (open) => {
       providerCharges: await rows(
         'select reference, amount, status, captured, capture_key, release_key from payments.sandbox_charges order by 1',
       ),
+      providerCaptures: await rows(
+        'select idempotency_key, reference, amount from payments.sandbox_captures order by 1',
+      ),
       providerRefunds: await rows(
         'select idempotency_key, reference, amount from payments.sandbox_refunds order by 1',
       ),
@@ -119,11 +173,16 @@ describeEachEngine('delivering every message a second time', (open) => {
   }
 
   it('changes nothing when the whole history is delivered again', async () => {
-    await exerciseEveryHandler();
+    const expected = await exerciseEveryHandler();
+    await assertEachEffectOnce(() => Promise.resolve(testDb.db), expected, [
+      { db: testDb.db, table: 'bus.messages' },
+    ]);
     const first = await snapshot();
     assert.equal(first.orders.length, 4);
     assert.ok(first.payments.length > 0 && first.providerCharges.length > 0, 'payments were taken');
     assert.ok(first.providerRefunds.length > 0, 'a payment was refunded');
+    assert.equal(first.subscriptions.length, 1, 'a subscription was started');
+    assert.ok(first.subscriptionOperations.length >= 2, 'the provider was asked to start and cancel it');
     assert.deepEqual(
       new Set(first.orders.map((order) => order['status'])),
       new Set(['completed', 'rejected', 'cancelled']),

@@ -128,6 +128,7 @@ export async function assertSettledConsistently(domain: DistributedDomain, load:
     'select product_id, on_hand, reserved from inventory.stock where product_id = any ($1::uuid[])',
     [[...load.stock.keys()]],
   );
+  assert.equal(levels.length, load.stock.size, 'a stock level for every product stocked');
   for (const level of levels) {
     assert.deepEqual({ onHand: level.on_hand, reserved: level.reserved }, { onHand: 0, reserved: 0 });
   }

@@ -102,4 +102,15 @@ export const paymentMigrations: readonly Migration[] = [
     // Who caused the flow that queued the operation, which the worker's messages carry on.
     sql: `alter table payments.operations add column actor_id text null, add column actor_role text null;`,
   },
+  {
+    name: '004_sandbox_captures',
+    // The sandbox's ledger of captures, one row per capture it carried out, as refunds have theirs.
+    sql: `
+      create table payments.sandbox_captures (
+        idempotency_key text primary key,
+        reference text not null references payments.sandbox_charges (reference),
+        amount bigint not null
+      );
+    `,
+  },
 ];

@@ -277,6 +277,37 @@ describeEachEngine('the sandbox provider', (open) => {
     assert.equal((await authorize()).outcome, 'succeeded');
     assert.equal((await authorize()).outcome, 'refused');
   });
+
+  it('books each capture it carries out once: a repeat under the same key replays it', async () => {
+    const key = randomUUID();
+    const prepared = await sandbox.prepare({
+      paymentId: randomUUID(),
+      orderId: randomUUID(),
+      chargeId: randomUUID(),
+      amount: 100,
+      currency: 'usd',
+      capture: false,
+      idempotencyKey: key,
+    });
+    assert.ok(prepared.outcome === 'prepared');
+    const { reference } = prepared;
+    const token = unique('tok_visa');
+    assert.equal(
+      (await sandbox.authorize({ reference, token, amount: 100, idempotencyKey: key })).outcome,
+      'succeeded',
+    );
+    const capture = (idempotencyKey: string) => sandbox.capture({ reference, amount: 100, idempotencyKey });
+    assert.equal((await capture(`${key}:capture`)).outcome, 'succeeded');
+    assert.equal((await capture(`${key}:capture`)).outcome, 'succeeded');
+    assert.equal((await capture(`${key}:another`)).outcome, 'refused');
+    assert.deepEqual(
+      await testDb.db.query(
+        'select idempotency_key, amount::int as amount from payments.sandbox_captures where reference = $1',
+        [reference],
+      ),
+      [{ idempotency_key: `${key}:capture`, amount: 100 }],
+    );
+  });
 });
 
 describe('the Stripe provider, against the local fake', () => {

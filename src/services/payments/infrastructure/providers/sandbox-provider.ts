@@ -90,8 +90,11 @@ export function createSandboxProvider(db: Database): PaymentProvider {
         return { outcome: 'refused', code: 'amount_too_large', message: 'More than was authorized' };
       }
       await db.query(
-        `update payments.sandbox_charges set status = 'succeeded', captured = $2, capture_key = $3
-         where reference = $1`,
+        `with charge as (
+           update payments.sandbox_charges set status = 'succeeded', captured = $2, capture_key = $3
+           where reference = $1 returning reference)
+         insert into payments.sandbox_captures (idempotency_key, reference, amount)
+         select $3, reference, $2 from charge`,
         [charge.reference, request.amount, request.idempotencyKey],
       );
       return approvedResult(charge.reference);
