@@ -144,7 +144,7 @@ export class ServiceHost implements OperatedHost {
           }),
           maxInFlight: settings.messaging.maxInFlight,
           ackWaitMs: settings.messaging.ackWaitMs,
-          batchDeliveries: db.dialect === 'pglite',
+          batchDeliveries: db.dialect === 'pglite' ? 'all' : 'set-based',
         }),
       });
     }

@@ -5,7 +5,7 @@ import type { Clock } from './kernel/clock.js';
 import type { IdGenerator } from './kernel/ids.js';
 import type { Logger } from './kernel/logger.js';
 import type { DeclaredSettings } from './kernel/settings-schema.js';
-import type { MessageHandler, MessageObserver } from './messaging/consumer.js';
+import type { MessageHandler, MessageObserver } from './messaging/handler.js';
 import type { Outbox } from './messaging/outbox.js';
 import type { Metrics } from './observability/metrics.js';
 

@@ -7,12 +7,8 @@ import { systemClock } from '../../src/platform/kernel/clock.js';
 import { AppError } from '../../src/platform/kernel/errors.js';
 import { randomIds } from '../../src/platform/kernel/ids.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
-import {
-  ConsumerGroup,
-  defineHandler,
-  exponentialBackoff,
-  type MessageHandler,
-} from '../../src/platform/messaging/consumer.js';
+import { ConsumerGroup, exponentialBackoff } from '../../src/platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../src/platform/messaging/handler.js';
 import { DeadLetterStore } from '../../src/platform/messaging/dead-letters.js';
 import { Deferral } from '../../src/platform/messaging/deferral.js';
 import { LocalBus } from '../../src/platform/messaging/local-bus.js';
@@ -102,7 +98,7 @@ describeEachEngine('the consumer runner', (open) => {
       retry: exponentialBackoff({ maxDeliveries: 3, baseMs: 5, maxMs: 20 }),
       maxInFlight: 4,
       ackWaitMs: 30_000,
-      batchDeliveries: db.dialect === 'pglite',
+      batchDeliveries: db.dialect === 'pglite' ? 'all' : 'set-based',
     });
     await group.start([probeHandler(state)]);
   });

@@ -1,76 +1,26 @@
-import semver from 'semver';
-import {
-  Envelope as EnvelopeSchema,
-  acceptedRange,
-  violationsOf,
-  type Envelope,
-  type MessageContract,
-  type PayloadOf,
-  type SchemaViolation,
-  type ServiceId,
-} from '../../../contracts/index.js';
-import type { Database, Sql } from '../db/database.js';
+import type { Envelope, ServiceId } from '../../../contracts/index.js';
+import type { Database } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
 import { busConsumerName } from './bus-consumers.js';
 import type { Logger } from '../kernel/logger.js';
-import { inProcessSpan } from '../observability/message-spans.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
+import {
+  handlerConsumer,
+  observerConsumer,
+  type AdmittedMessage,
+  type Consumer,
+} from './consumer-runners.js';
 import type { DeadLetterStore } from './dead-letters.js';
 import { Deferral } from './deferral.js';
+import type { MessageHandler, MessageObserver } from './handler.js';
 import { claimInboxSlots } from './inbox.js';
 import { park, parkedAwaiting, unparkAll } from './parking.js';
-import type { Outbox, UnitOfWorkOutcome } from './outbox.js';
-import { actorOf, type UnitOfWork } from './unit-of-work.js';
+import type { Outbox } from './outbox.js';
+import { isContention, type RetryPolicy } from './retry.js';
 
-export interface IncomingMessage<C extends MessageContract> {
-  readonly envelope: Envelope<PayloadOf<C>>;
-  readonly payload: PayloadOf<C>;
-}
-
-/** Turns data of an older, otherwise rejected version into the current shape. */
-export interface Upcaster<C extends MessageContract> {
-  /** Semver range of the versions it reads. */
-  readonly from: string;
-  upcast(data: unknown): PayloadOf<C>;
-}
-
-export interface MessageHandler<C extends MessageContract = MessageContract> {
-  /** Stable name: part of the durable consumer name and of the inbox key. Renaming it replays history. */
-  readonly name: string;
-  readonly contract: C;
-  readonly upcasters?: readonly Upcaster<C>[];
-  handle(message: IncomingMessage<C>, uow: UnitOfWork): Promise<void>;
-}
-
-/** Sees every message of the domain, whatever its version; used for audit trails and timelines. */
-export interface MessageObserver {
-  readonly name: string;
-  readonly channels: readonly string[];
-  /** Records the messages that arrived together, in one statement where it can. */
-  record(envelopes: readonly Envelope[], uow: UnitOfWork): Promise<void>;
-}
-
-/** Checks a handler against its contract's payload type, then widens it for the runner's list. */
-export const defineHandler = <C extends MessageContract>(handler: MessageHandler<C>): MessageHandler =>
-  handler;
-
-export interface RetryPolicy {
-  readonly maxDeliveries: number;
-  backoffMs(deliveryCount: number): number;
-}
-
-export const exponentialBackoff = (options: {
-  maxDeliveries: number;
-  baseMs: number;
-  maxMs: number;
-}): RetryPolicy => ({
-  maxDeliveries: options.maxDeliveries,
-  backoffMs: (deliveryCount) => {
-    const exponential = Math.min(options.baseMs * 2 ** (deliveryCount - 1), options.maxMs);
-    return Math.round(exponential * (0.8 + Math.random() * 0.4));
-  },
-});
+export type { MessageObserver } from './handler.js';
+export { exponentialBackoff } from './retry.js';
 
 export interface ConsumerGroupOptions {
   readonly service: ServiceId;
@@ -85,40 +35,19 @@ export interface ConsumerGroupOptions {
   readonly maxInFlight: number;
   readonly ackWaitMs: number;
   /**
-   * Handle the deliveries that arrive together in one transaction. It pays on a single-connection
-   * database (PGlite), where transactions run one at a time anyway; on a pool, concurrent batches
-   * would lock rows in different orders and deadlock, so there each message has its own transaction.
+   * Which consumers handle the deliveries that arrive together in one transaction. Batch handlers
+   * always do: their statements are set-based and lock rows in sorted order. 'all' batches the
+   * others too, which pays on a single-connection database (PGlite), where transactions run one at
+   * a time anyway; on a pool their concurrent batches would lock rows in different orders and
+   * deadlock, so 'set-based' gives each of their messages its own transaction.
    */
-  readonly batchDeliveries: boolean;
+  readonly batchDeliveries: 'all' | 'set-based';
 }
 
 interface QueuedDelivery {
   readonly delivery: Delivery;
   readonly payload: unknown;
   readonly settled: () => void;
-}
-
-const originOf = (envelope: Envelope) => ({
-  correlationId: envelope.correlationid,
-  causationId: envelope.id,
-  traceparent: envelope.traceparent,
-  ...actorOf(envelope),
-});
-
-type Admission = { admitted: true; payload: unknown } | { admitted: false; reason: string };
-
-/** A handler or observer, reduced to what the runner needs. */
-interface Consumer {
-  readonly name: string;
-  readonly channels: readonly string[];
-  admit(envelope: Envelope): Admission;
-  /** Runs the admitted, first-seen messages in the caller's transaction, each in its own unit of work or all in one. */
-  run(tx: Sql, messages: readonly AdmittedMessage[]): Promise<UnitOfWorkOutcome<void>[]>;
-}
-
-interface AdmittedMessage {
-  readonly envelope: Envelope;
-  readonly payload: unknown;
 }
 
 type Outcome = 'handled' | 'duplicate' | 'gone';
@@ -152,8 +81,11 @@ export class ConsumerGroup {
     handlers: readonly MessageHandler[],
     observers: readonly MessageObserver[] = [],
   ): Promise<void> {
-    for (const handler of handlers) this.#register(this.#handlerConsumer(handler));
-    for (const observer of observers) this.#register(this.#observerConsumer(observer));
+    const context = { service: this.#options.service, outbox: this.#options.outbox, bus: this.#options.bus };
+    for (const handler of handlers)
+      this.#register(handlerConsumer(context, this.consumerName(handler.name), handler));
+    for (const observer of observers)
+      this.#register(observerConsumer(context, this.consumerName(observer.name), observer));
     for (const consumer of this.#consumers.values()) {
       this.#subscriptions.push(
         await this.#options.bus.subscribe({
@@ -205,61 +137,6 @@ export class ConsumerGroup {
     this.#consumers.set(consumer.name, consumer);
   }
 
-  #handlerConsumer(handler: MessageHandler): Consumer {
-    const { service } = this.#options;
-    const range = acceptedRange(handler.contract, service);
-    if (!range) {
-      throw new Error(
-        `${service} handles ${handler.contract.id} but the registry does not list it as a consumer`,
-      );
-    }
-    const name = this.consumerName(handler.name);
-    return {
-      name,
-      channels: [handler.contract.channel],
-      admit: (envelope) => admitMessage(handler, range, envelope),
-      run: async (tx, messages) => {
-        const outcomes: UnitOfWorkOutcome<void>[] = [];
-        for (const { envelope, payload } of messages) {
-          outcomes.push(
-            await inProcessSpan({ ...this.#options, consumer: name, envelope, payload }, () =>
-              this.#options.outbox.within(tx, originOf(envelope), (uow) =>
-                handler.handle({ envelope, payload }, uow),
-              ),
-            ),
-          );
-        }
-        return outcomes;
-      },
-    };
-  }
-
-  #observerConsumer(observer: MessageObserver): Consumer {
-    const name = this.consumerName(observer.name);
-    return {
-      name,
-      channels: observer.channels,
-      admit: (envelope) => {
-        const violations = violationsOf(EnvelopeSchema, envelope);
-        return violations.length
-          ? { admitted: false, reason: describe('invalid envelope', violations) }
-          : { admitted: true, payload: envelope.data };
-      },
-      run: async (tx, messages) => {
-        const [first] = messages;
-        if (!first) return [];
-        const envelopes = messages.map(({ envelope }) => envelope);
-        return [
-          await inProcessSpan({ ...this.#options, consumer: name, ...first }, () =>
-            this.#options.outbox.within(tx, originOf(first.envelope), (uow) =>
-              observer.record(envelopes, uow),
-            ),
-          ),
-        ];
-      },
-    };
-  }
-
   /** Dead-letters what cannot be admitted; queues the rest to be handled with the deliveries of this tick. */
   async #accept(consumer: Consumer, delivery: Delivery): Promise<void> {
     const admission = consumer.admit(delivery.envelope);
@@ -267,7 +144,7 @@ export class ConsumerGroup {
       await this.#deadLetter(consumer, delivery, admission.reason);
       return;
     }
-    if (!this.#options.batchDeliveries) {
+    if (this.#options.batchDeliveries === 'set-based' && !consumer.setBased) {
       await this.#settle(consumer, delivery, admission.payload);
       return;
     }
@@ -340,7 +217,7 @@ export class ConsumerGroup {
         await this.#deadLetter(consumer, delivery, `rejected: ${error.code}: ${reason}`);
         return;
       }
-      if (delivery.deliveryCount >= retry.maxDeliveries) {
+      if (delivery.deliveryCount >= retry.maxDeliveries && !isContention(error)) {
         await this.#deadLetter(
           consumer,
           delivery,
@@ -368,7 +245,7 @@ export class ConsumerGroup {
    */
   async #execute(
     consumer: Consumer,
-    messages: readonly { envelope: Envelope; payload: unknown }[],
+    messages: readonly AdmittedMessage[],
     fromParking = false,
   ): Promise<Outcome[]> {
     const { db, schema, outbox } = this.#options;
@@ -383,7 +260,7 @@ export class ConsumerGroup {
       // Deleting as it goes: of two messages with one key in the batch, only the first is applied.
       const firstSeen = unparked.filter(({ envelope }) => fresh.delete(envelope.idempotencykey));
       return {
-        work: await consumer.run(tx, firstSeen),
+        work: firstSeen.length > 0 ? [await consumer.run(tx, firstSeen)] : [],
         outcomes: messages.map(({ envelope }): Outcome =>
           firstSeen.some((m) => m.envelope === envelope)
             ? 'handled'
@@ -449,38 +326,4 @@ export class ConsumerGroup {
     await delivery.term();
     this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome: 'dead_lettered' });
   }
-}
-
-function admitMessage(handler: MessageHandler, range: string, envelope: Envelope): Admission {
-  const envelopeViolations = violationsOf(EnvelopeSchema, envelope);
-  if (envelopeViolations.length > 0)
-    return { admitted: false, reason: describe('invalid envelope', envelopeViolations) };
-  const { contract } = handler;
-  if (envelope.type !== contract.id) {
-    return {
-      admitted: false,
-      reason: `unexpected message type ${envelope.type} on the ${contract.id} consumer`,
-    };
-  }
-  let payload: unknown = envelope.data;
-  if (!semver.satisfies(envelope.dataversion, range)) {
-    const upcaster = handler.upcasters?.find((candidate) =>
-      semver.satisfies(envelope.dataversion, candidate.from),
-    );
-    if (!upcaster) {
-      return {
-        admitted: false,
-        reason: `${contract.id} version ${envelope.dataversion} is outside the accepted range ${range} and no upcaster reads it`,
-      };
-    }
-    payload = upcaster.upcast(payload);
-  }
-  const violations = violationsOf(contract.schema, payload);
-  if (violations.length > 0)
-    return { admitted: false, reason: describe(`invalid ${contract.id} payload`, violations) };
-  return { admitted: true, payload };
-}
-
-function describe(what: string, violations: readonly SchemaViolation[]): string {
-  return `${what}: ${violations.map((violation) => `${violation.field || '/'} ${violation.message}`).join('; ')}`;
 }

@@ -13,7 +13,8 @@ const digestOf = (envelope: Envelope) =>
  * Records that `consumer` handled these messages, inside the handler's transaction, and returns
  * the idempotency keys seen for the first time: the unique key, not a prior read, decides what is
  * a duplicate. The key, not the envelope id, names the intent: the same message sent again under a
- * new id is applied once; another message under a used key is refused.
+ * new id is applied once; another message under a used key is refused. Slots are claimed in key
+ * order, so batches claiming overlapping keys at once wait for each other without deadlocking.
  */
 export async function claimInboxSlots(
   tx: Sql,
@@ -25,6 +26,7 @@ export async function claimInboxSlots(
   const rows = await tx.query<{ idempotency_key: string }>(
     `insert into ${schema}.inbox (consumer, idempotency_key, type, digest)
      select $1, key, type, digest from unnest($2::text[], $3::text[], $4::text[]) as m (key, type, digest)
+     order by key
      on conflict do nothing returning idempotency_key`,
     [
       consumer,

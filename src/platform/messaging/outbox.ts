@@ -64,28 +64,45 @@ export class Outbox {
   }
 
   /** Runs `work` inside a transaction the caller owns; the caller calls `committed` after the commit. */
-  async within<T>(
+  within<T>(
     tx: Sql,
     origin: MessageOrigin,
     work: (uow: UnitOfWork) => Promise<T>,
   ): Promise<UnitOfWorkOutcome<T>> {
+    return this.withinEach(tx, [origin], ([uow]) => work(uow as UnitOfWork));
+  }
+
+  /**
+   * Runs `work` with one unit of work per origin, all in the caller's transaction: each emits with
+   * its own origin, and what they all emit is written in one statement.
+   */
+  async withinEach<T>(
+    tx: Sql,
+    origins: readonly MessageOrigin[],
+    work: (uows: readonly UnitOfWork[]) => Promise<T>,
+  ): Promise<UnitOfWorkOutcome<T>> {
     const now = this.#clock.now();
-    const collector = new MessageCollector(
-      { service: this.#service, clock: this.#clock, ids: this.#ids, messagingSystem: this.#messagingSystem },
-      origin,
-      now,
-    );
     const resumed: string[] = [];
-    const result = await work({
-      sql: tx,
-      now,
-      origin,
-      emit: (contract, payload, options) => collector.emit(contract, payload, options),
-      resume: (awaited) => {
-        resumed.push(awaited);
-      },
-    });
-    const { messages } = collector;
+    const deps = {
+      service: this.#service,
+      clock: this.#clock,
+      ids: this.#ids,
+      messagingSystem: this.#messagingSystem,
+    };
+    const collectors = origins.map((origin) => new MessageCollector(deps, origin, now));
+    const result = await work(
+      origins.map((origin, index) => ({
+        sql: tx,
+        now,
+        origin,
+        emit: (contract, payload, options) =>
+          (collectors[index] as MessageCollector).emit(contract, payload, options),
+        resume: (awaited) => {
+          resumed.push(awaited);
+        },
+      })),
+    );
+    const messages = collectors.flatMap((collector) => collector.messages);
     if (this.#bus) await this.#bus.publishWithin(tx, messages);
     else await this.#append(tx, messages);
     return { result, resumed, channels: new Set(this.#bus ? messages.map((m) => m.channel) : []) };

@@ -1,10 +1,11 @@
 import { AddInventory, type PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { receiveStock } from '../domain/index.js';
 import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
 import { emitAdjusted } from './events.js';
+import { directStore } from '../infrastructure/stock-store.js';
 import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
 import { stockView, type StockView } from './stock-view.js';
 
@@ -21,7 +22,11 @@ export async function addInventory(
   await ensureStockLevel(uow.sql, productId, warehouseId, uow.now);
   const stock = await lockStockOf(uow.sql, [productId]);
   const received = receiveStock(requireLevel(stock, productId, warehouseId), command.quantity);
-  await recordStockChange(uow, { before: stock, after: [received], reason: 'restock' });
+  await recordStockChange(uow, directStore(uow.sql, uow.now), {
+    before: stock,
+    after: [received],
+    reason: 'restock',
+  });
   emitAdjusted(uow, ids, {
     level: received,
     adjustedQuantity: command.quantity,

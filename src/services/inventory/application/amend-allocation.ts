@@ -5,12 +5,12 @@ import {
   type PayloadOf,
 } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { amendableState, applyAmendment, planAmendment, type QuantityChange } from '../domain/index.js';
-import { lockStockOf, updateOrderAllocation } from '../infrastructure/stock-repository.js';
 import { adjustedByOrder, emitAdjusted, emitSoldOut } from './events.js';
 import { requireAllocation } from './reserve-inventory.js';
+import { directStore } from '../infrastructure/stock-store.js';
 import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
 
 /**
@@ -24,7 +24,8 @@ export async function amendAllocation(
 ): Promise<void> {
   const orderId = event.orderId;
   const timestamp = uow.now.toISOString();
-  const allocation = await requireAllocation(uow, orderId, 'amended');
+  const store = directStore(uow.sql, uow.now);
+  const allocation = await requireAllocation(store, orderId, 'amended');
   const state = amendableState(allocation);
 
   const changes: QuantityChange[] = event.amendedItems.map((item) => ({
@@ -32,10 +33,7 @@ export async function amendAllocation(
     oldQuantity: item.oldQuantity,
     newQuantity: item.newQuantity,
   }));
-  const stock = await lockStockOf(
-    uow.sql,
-    changes.map((change) => change.productId),
-  );
+  const stock = await store.lockStockOf(changes.map((change) => change.productId));
   const plan = planAmendment({ state, current: allocation.allocations, changes, stock });
   if (plan.kind === 'short') {
     uow.emit(InventoryAmendmentRejected, { orderId, shortages: plan.shortages, timestamp });
@@ -43,8 +41,8 @@ export async function amendAllocation(
   }
 
   const changed = applyAmendment(stock, plan);
-  await recordStockChange(uow, { before: stock, after: changed, reason: 'order_amended', orderId });
-  await updateOrderAllocation(uow.sql, { ...allocation, allocations: plan.resulting }, uow.now);
+  await recordStockChange(uow, store, { before: stock, after: changed, reason: 'order_amended', orderId });
+  await store.saveOrderAllocation({ ...allocation, allocations: plan.resulting }, allocation);
   uow.emit(InventoryAmendmentApplied, { orderId, added: plan.added, removed: plan.removed, timestamp });
   if (state === 'deducted') {
     const adjustments = [

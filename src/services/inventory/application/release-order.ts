@@ -1,6 +1,5 @@
 import { InventoryReleased, OrderCancelled, type PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import {
   applyRelease,
@@ -9,14 +8,10 @@ import {
   tombstone,
   type OrderAllocation,
 } from '../domain/index.js';
-import {
-  lockOrderAllocation,
-  lockStockOf,
-  saveOrderAllocation,
-  updateOrderAllocation,
-} from '../infrastructure/stock-repository.js';
+import type { StockStore } from '../infrastructure/stock-store.js';
 import { adjustedByOrder, emitAdjusted } from './events.js';
 import { allocationFact } from './reserve-inventory.js';
+import { stockBatchHandler } from './stock-batch.js';
 import { recordStockChange, requireLevel } from './stock-changes.js';
 
 /**
@@ -25,20 +20,21 @@ import { recordStockChange, requireLevel } from './stock-changes.js';
  */
 export async function releaseOrder(
   uow: UnitOfWork,
+  store: StockStore,
   ids: IdGenerator,
   event: Pick<PayloadOf<typeof OrderCancelled>, 'orderId'>,
 ): Promise<void> {
   const orderId = event.orderId;
-  const allocation = await lockOrderAllocation(uow.sql, orderId);
+  const allocation = await store.lockOrderAllocation(orderId);
   switch (onCancellation(allocation)) {
     case 'release':
-      if (allocation) await release(uow, allocation);
+      if (allocation) await release(uow, store, allocation);
       return;
     case 'restock':
-      if (allocation) await restock(uow, ids, allocation);
+      if (allocation) await restock(uow, store, ids, allocation);
       return;
     case 'tombstone':
-      await saveOrderAllocation(uow.sql, tombstone(orderId), allocation, uow.now);
+      await store.saveOrderAllocation(tombstone(orderId), allocation);
       uow.resume(allocationFact(orderId));
       return;
     case 'none':
@@ -46,15 +42,12 @@ export async function releaseOrder(
   }
 }
 
-async function release(uow: UnitOfWork, allocation: OrderAllocation): Promise<void> {
+async function release(uow: UnitOfWork, store: StockStore, allocation: OrderAllocation): Promise<void> {
   const { orderId, reservationId, allocations } = allocation;
-  const stock = await lockStockOf(
-    uow.sql,
-    allocations.map((line) => line.productId),
-  );
+  const stock = await store.lockStockOf(allocations.map((line) => line.productId));
   const changed = applyRelease(stock, allocations);
-  await recordStockChange(uow, { before: stock, after: changed, reason: 'order_released', orderId });
-  await updateOrderAllocation(uow.sql, { ...allocation, state: 'released' }, uow.now);
+  await recordStockChange(uow, store, { before: stock, after: changed, reason: 'order_released', orderId });
+  await store.saveOrderAllocation({ ...allocation, state: 'released' }, allocation);
   // An amendment may have taken every line to zero: then nothing was held and there is nothing to announce.
   if (allocations.length === 0 || reservationId === null) return;
   uow.emit(InventoryReleased, {
@@ -66,15 +59,17 @@ async function release(uow: UnitOfWork, allocation: OrderAllocation): Promise<vo
   });
 }
 
-async function restock(uow: UnitOfWork, ids: IdGenerator, allocation: OrderAllocation): Promise<void> {
+async function restock(
+  uow: UnitOfWork,
+  store: StockStore,
+  ids: IdGenerator,
+  allocation: OrderAllocation,
+): Promise<void> {
   const { orderId, allocations } = allocation;
-  const stock = await lockStockOf(
-    uow.sql,
-    allocations.map((line) => line.productId),
-  );
+  const stock = await store.lockStockOf(allocations.map((line) => line.productId));
   const changed = applyRestock(stock, allocations);
-  await recordStockChange(uow, { before: stock, after: changed, reason: 'order_restocked', orderId });
-  await updateOrderAllocation(uow.sql, { ...allocation, state: 'restocked' }, uow.now);
+  await recordStockChange(uow, store, { before: stock, after: changed, reason: 'order_restocked', orderId });
+  await store.saveOrderAllocation({ ...allocation, state: 'restocked' }, allocation);
   for (const line of allocations) {
     emitAdjusted(uow, ids, {
       level: requireLevel(changed, line.productId, line.warehouseId),
@@ -87,10 +82,9 @@ async function restock(uow: UnitOfWork, ids: IdGenerator, allocation: OrderAlloc
 }
 
 export const releaseOrderHandler = (ids: IdGenerator) =>
-  defineHandler({
+  stockBatchHandler({
     name: 'release-order',
     contract: OrderCancelled,
-    handle: async ({ payload }, uow) => {
-      await releaseOrder(uow, ids, payload);
-    },
+    orderIdOf: (event) => event.orderId,
+    step: (uow, store, event) => releaseOrder(uow, store, ids, event),
   });

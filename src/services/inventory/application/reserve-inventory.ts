@@ -6,7 +6,6 @@ import {
   type PayloadOf,
 } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
 import { Deferral } from '../../../platform/messaging/deferral.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import {
@@ -16,8 +15,9 @@ import {
   type OrderAllocation,
   type RequestedLine,
 } from '../domain/index.js';
-import { lockOrderAllocation, lockStockOf, saveOrderAllocation } from '../infrastructure/stock-repository.js';
+import type { StockStore } from '../infrastructure/stock-store.js';
 import { emitSoldOut } from './events.js';
+import { stockBatchHandler } from './stock-batch.js';
 import { recordStockChange, withChanges } from './stock-changes.js';
 
 /** The order's allocation exists: its confirmation or amendment, parked until then, can run. */
@@ -26,6 +26,7 @@ export const allocationFact = (orderId: string): string => `order-allocation:${o
 /** Holds every line of the order, all or none, in the warehouses the allocation rule picks. */
 export async function reserveInventory(
   uow: UnitOfWork,
+  store: StockStore,
   ids: IdGenerator,
   command: PayloadOf<typeof ReserveInventory>,
 ): Promise<void> {
@@ -36,7 +37,7 @@ export async function reserveInventory(
   }));
   const timestamp = uow.now.toISOString();
 
-  const existing = await lockOrderAllocation(uow.sql, orderId);
+  const existing = await store.lockOrderAllocation(orderId);
   switch (onReservation(existing)) {
     case 'refuse':
       uow.emit(InventoryReservationFailed, { orderId, reason: 'order_cancelled', shortages: [], timestamp });
@@ -48,12 +49,12 @@ export async function reserveInventory(
   }
 
   const productIds = lines.map((line) => line.productId);
-  const stock = await lockStockOf(uow.sql, productIds);
+  const stock = await store.lockStockOf(productIds);
   const result = allocate(lines, stock);
 
   if (result.kind === 'short') {
     const refused: OrderAllocation = { orderId, reservationId: null, state: 'refused', allocations: [] };
-    await saveOrderAllocation(uow.sql, refused, existing, uow.now);
+    await store.saveOrderAllocation(refused, existing);
     uow.resume(allocationFact(orderId));
     const stocked = new Set(stock.map((level) => level.productId));
     const unknown = productIds.some((productId) => !stocked.has(productId));
@@ -76,15 +77,10 @@ export async function reserveInventory(
   }
 
   const changed = applyReservation(stock, result.allocations);
-  await recordStockChange(uow, { before: stock, after: changed, reason: 'order_reserved', orderId });
+  await recordStockChange(uow, store, { before: stock, after: changed, reason: 'order_reserved', orderId });
   const reservationId = ids.next();
   const { allocations } = result;
-  await saveOrderAllocation(
-    uow.sql,
-    { orderId, reservationId, state: 'reserved', allocations },
-    existing,
-    uow.now,
-  );
+  await store.saveOrderAllocation({ orderId, reservationId, state: 'reserved', allocations }, existing);
   uow.resume(allocationFact(orderId));
   uow.emit(InventoryReserved, { orderId, reservationId, allocations, timestamp });
   emitSoldOut(uow, withChanges(stock, changed), productIds, orderId);
@@ -95,11 +91,11 @@ export async function reserveInventory(
  * (they travel on other streams): then it waits, parked, until the reservation has been handled.
  */
 export async function requireAllocation(
-  uow: UnitOfWork,
+  store: Pick<StockStore, 'lockOrderAllocation'>,
   orderId: string,
   what: 'confirmed' | 'amended',
 ): Promise<OrderAllocation> {
-  const allocation = await lockOrderAllocation(uow.sql, orderId);
+  const allocation = await store.lockOrderAllocation(orderId);
   if (allocation) return allocation;
   throw new Deferral(
     allocationFact(orderId),
@@ -108,10 +104,10 @@ export async function requireAllocation(
 }
 
 export const reserveInventoryHandler = (ids: IdGenerator) =>
-  defineHandler({
+  stockBatchHandler({
     name: 'reserve-inventory',
     contract: ReserveInventory,
-    handle: async ({ payload }, uow) => {
-      await reserveInventory(uow, ids, payload);
-    },
+    orderIdOf: (command) => command.orderId,
+    productsOf: (command) => command.lines.map((line) => line.productId),
+    step: (uow, store, command) => reserveInventory(uow, store, ids, command),
   });

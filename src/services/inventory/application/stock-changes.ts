@@ -1,11 +1,7 @@
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { available, type StockLevel } from '../domain/index.js';
-import {
-  appendMovements,
-  updateStockLevels,
-  type Movement,
-  type MovementReason,
-} from '../infrastructure/stock-repository.js';
+import type { Movement, MovementReason } from '../infrastructure/stock-repository.js';
+import type { StockStore } from '../infrastructure/stock-store.js';
 
 const keyOf = (level: { productId: string; warehouseId: string }) =>
   `${level.productId}/${level.warehouseId}`;
@@ -25,6 +21,7 @@ export interface StockChange {
  */
 export async function recordStockChange(
   uow: UnitOfWork,
+  store: StockStore,
   { before, after, reason, orderId }: StockChange,
 ): Promise<void> {
   const previous = new Map(before.map((level) => [keyOf(level), level]));
@@ -46,8 +43,8 @@ export async function recordStockChange(
       at: uow.now,
     });
   }
-  await updateStockLevels(uow.sql, after, uow.now);
-  await appendMovements(uow.sql, movements);
+  await store.updateStockLevels(after);
+  await store.appendMovements(movements);
 }
 
 /** `stock` with the levels in `changed` replacing theirs (and added when new). */

@@ -1,10 +1,11 @@
 import { UpdateInventory, type PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { changeStock, emptyStock } from '../domain/index.js';
 import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
 import { emitAdjusted, emitSoldOut } from './events.js';
+import { directStore } from '../infrastructure/stock-store.js';
 import { levelIn, recordStockChange, withChanges } from './stock-changes.js';
 import { stockView, type StockView } from './stock-view.js';
 
@@ -27,7 +28,11 @@ export async function updateInventory(
   const stock = await lockStockOf(uow.sql, [productId]);
   const level = levelIn(stock, productId, warehouseId) ?? emptyStock(productId, warehouseId);
   const changed = changeStock(level, quantityChange);
-  await recordStockChange(uow, { before: stock, after: [changed], reason: 'manual_update' });
+  await recordStockChange(uow, directStore(uow.sql, uow.now), {
+    before: stock,
+    after: [changed],
+    reason: 'manual_update',
+  });
   emitAdjusted(uow, ids, {
     level: changed,
     adjustedQuantity: quantityChange,

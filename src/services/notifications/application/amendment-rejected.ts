@@ -1,5 +1,5 @@
 import { OrderAmendmentRejected } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import {
   createEmailNotification,
   productNameIn,

@@ -1,5 +1,5 @@
 import { InventoryAdjusted, type PayloadOf } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, type HandlerDependencies } from './notify.js';
 
 type Adjustment = PayloadOf<typeof InventoryAdjusted>;

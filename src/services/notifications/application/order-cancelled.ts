@@ -1,5 +1,5 @@
 import { OrderCancelled } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, requireCustomerOrder, type HandlerDependencies } from './notify.js';
 
 /** Emails the customer that the order was cancelled, with its total and the reason given. */

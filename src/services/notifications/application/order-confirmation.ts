@@ -1,5 +1,5 @@
 import { OrderConfirmed } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, requireCustomerOrder, type HandlerDependencies } from './notify.js';
 
 /** Emails the customer that the order is confirmed, with its lines and total as confirmed. */

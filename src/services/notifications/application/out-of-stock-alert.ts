@@ -1,5 +1,5 @@
 import { OutOfStock } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, type HandlerDependencies } from './notify.js';
 
 /** Alerts the inventory team that a product ran out, or that an order asked for more than there is. */

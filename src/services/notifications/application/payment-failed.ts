@@ -1,5 +1,5 @@
 import { PaymentFailed } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, requireCustomerOrder, type HandlerDependencies } from './notify.js';
 
 /** Tells the customer their payment failed for good, in the provider's words. */

@@ -1,5 +1,5 @@
 import { PaymentProcessed } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, requireCustomerOrder, type HandlerDependencies } from './notify.js';
 
 /** Tells the customer their payment went through (the catalog's "customer notified of payment"). */

@@ -1,5 +1,5 @@
 import { PaymentRefunded } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, requireCustomerOrder, type HandlerDependencies } from './notify.js';
 
 /** Tells the customer money was given back: refunded, or a hold released. */

@@ -1,5 +1,5 @@
 import { OrderPlaced } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { rememberOrder, upsertRecipient } from '../infrastructure/notification-store.js';
 import { orderPlacedFact } from './notify.js';
 

@@ -1,5 +1,5 @@
 import { UserSubscriptionStarted } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { createEmailNotification, type HandlerDependencies } from './notify.js';
 
 /** Welcomes the new subscriber, with the price, the period and the next payment date. */

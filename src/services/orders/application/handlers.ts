@@ -6,7 +6,7 @@ import {
   InventoryReserved,
   PlaceOrder,
 } from '../../../../contracts/index.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler } from '../../../platform/messaging/handler.js';
 import { changeOrder } from './change-order.js';
 import { paymentOutcomeHandlers } from './payment-outcomes.js';
 import { placeOrder } from './place-order.js';

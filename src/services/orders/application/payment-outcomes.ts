@@ -5,7 +5,7 @@ import {
   PaymentFailed,
   PaymentProcessed,
 } from '../../../../contracts/index.js';
-import { defineHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler } from '../../../platform/messaging/handler.js';
 import { changeOrder } from './change-order.js';
 
 /** The payment is authorized: the order is confirmed, and inventory takes its stock. */

@@ -1,5 +1,5 @@
 import { OrderCancelled } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { lockPaymentOfOrder, rememberCancellation } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
 import type { Bell } from '../../../platform/kernel/bell.js';

@@ -1,6 +1,6 @@
 import { RequestPayment } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { centsOf, decide, evolve, type Payment } from '../domain/index.js';
 import { cancellationOf, lockPaymentOfOrder } from '../infrastructure/payment-repository.js';
 import { commit } from './change-payment.js';

@@ -1,5 +1,5 @@
 import { CancelSubscription, type PayloadOf } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import {
   decide,

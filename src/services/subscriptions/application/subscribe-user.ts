@@ -1,6 +1,6 @@
 import { SubscribeUser, type PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/consumer.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Subscription } from '../domain/index.js';
 import { scheduleOperation } from '../infrastructure/provider-operations.js';
