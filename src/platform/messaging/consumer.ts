@@ -11,7 +11,7 @@ import {
 } from '../../../contracts/index.js';
 import type { Database, Sql } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
-import { busConsumerName } from './bus-consumers.js';
+import { busConsumerName, channelsLeftToObserve } from './bus-consumers.js';
 import type { Logger } from '../kernel/logger.js';
 import { inProcessSpan } from '../observability/message-spans.js';
 import type { Metrics } from '../observability/metrics.js';
@@ -43,7 +43,11 @@ export interface MessageHandler<C extends MessageContract = MessageContract> {
   handle(message: IncomingMessage<C>, uow: UnitOfWork): Promise<void>;
 }
 
-/** Sees every message of the domain, whatever its version; used for audit trails and timelines. */
+/**
+ * Sees every message of its channels, whatever its version; used for audit trails and timelines. A
+ * message that a handler of its service takes is recorded in that handler's transaction; only the
+ * other channels get a bus consumer of the observer's own, so the bus delivers no message twice.
+ */
 export interface MessageObserver {
   readonly name: string;
   readonly channels: readonly string[];
@@ -152,8 +156,15 @@ export class ConsumerGroup {
     handlers: readonly MessageHandler[],
     observers: readonly MessageObserver[] = [],
   ): Promise<void> {
-    for (const handler of handlers) this.#register(this.#handlerConsumer(handler));
-    for (const observer of observers) this.#register(this.#observerConsumer(observer));
+    const watchers = observers.map((observer) => ({ observer, consumer: this.#observerConsumer(observer) }));
+    const watching = (channel: string) =>
+      watchers.filter(({ observer }) => observer.channels.includes(channel)).map(({ consumer }) => consumer);
+    for (const handler of handlers)
+      this.#register(this.#handlerConsumer(handler, watching(handler.contract.channel)));
+    for (const { observer, consumer } of watchers) {
+      const channels = channelsLeftToObserve(observer.channels, handlers);
+      if (channels.length > 0) this.#register({ ...consumer, channels });
+    }
     for (const consumer of this.#consumers.values()) {
       this.#subscriptions.push(
         await this.#options.bus.subscribe({
@@ -205,7 +216,8 @@ export class ConsumerGroup {
     this.#consumers.set(consumer.name, consumer);
   }
 
-  #handlerConsumer(handler: MessageHandler): Consumer {
+  /** `watchers` record the messages it handles, in its transaction: the bus need not deliver them twice. */
+  #handlerConsumer(handler: MessageHandler, watchers: readonly Consumer[]): Consumer {
     const { service } = this.#options;
     const range = acceptedRange(handler.contract, service);
     if (!range) {
@@ -229,6 +241,7 @@ export class ConsumerGroup {
             ),
           );
         }
+        for (const watcher of watchers) outcomes.push(...(await watcher.run(tx, messages)));
         return outcomes;
       },
     };
