@@ -7,7 +7,8 @@ import { AppError, ContractViolation } from '../../src/platform/kernel/errors.js
 import { randomIds } from '../../src/platform/kernel/ids.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import type { Delivery, MessageBus, SubscriptionOptions } from '../../src/platform/messaging/bus.js';
-import { ConsumerGroup, defineHandler, exponentialBackoff } from '../../src/platform/messaging/consumer.js';
+import { ConsumerGroup, exponentialBackoff } from '../../src/platform/messaging/consumer.js';
+import { defineHandler } from '../../src/platform/messaging/handler.js';
 import { DeadLetterStore } from '../../src/platform/messaging/dead-letters.js';
 import { Deferral } from '../../src/platform/messaging/deferral.js';
 import { Outbox } from '../../src/platform/messaging/outbox.js';
@@ -110,7 +111,7 @@ describe('the consumer runner decides each delivery', () => {
     const { db } = testDb;
     await migrate(db, schema, messagingTables(schema));
     deadLetters = new DeadLetterStore(db, schema);
-    const groupOf = (batchDeliveries: boolean) =>
+    const groupOf = (batchDeliveries: 'all' | 'set-based') =>
       new ConsumerGroup({
         service: 'NotificationService',
         schema,
@@ -131,8 +132,8 @@ describe('the consumer runner decides each delivery', () => {
         ackWaitMs: 30_000,
         batchDeliveries,
       });
-    group = groupOf(false);
-    batched = groupOf(true);
+    group = groupOf('set-based');
+    batched = groupOf('all');
     await group.start([handler('decisions')]);
     await batched.start([handler('decisions-batched')]);
   });

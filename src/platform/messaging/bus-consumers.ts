@@ -10,8 +10,22 @@ export interface BusConsumerDeclaration {
 export const busConsumerName = (service: ServiceId, name: string): string => `${service}-${name}`;
 
 /**
+ * The channels an observer needs a bus consumer of its own for: those none of its service's
+ * handlers takes. A message a handler takes is shown to the observer in the handler's transaction,
+ * so the bus delivers it once, not once more for the observer.
+ */
+export function channelsLeftToObserve(
+  observed: readonly string[],
+  handlers: readonly { readonly contract: { readonly channel: string } }[],
+): string[] {
+  const handled = new Set(handlers.map((handler) => handler.contract.channel));
+  return observed.filter((channel) => !handled.has(channel));
+}
+
+/**
  * The bus consumers a service subscribes: one per handler (its contract's channel) and one per
- * observer (the channels it watches). What the consumer group runs and what NATS permissions allow.
+ * observer (the channels it watches that no handler takes, if any). What the consumer group runs
+ * and what NATS permissions allow.
  */
 export function busConsumersOf(
   service: ServiceId,
@@ -23,9 +37,9 @@ export function busConsumersOf(
       name: busConsumerName(service, handler.name),
       channels: [handler.contract.channel],
     })),
-    ...observers.map((observer) => ({
-      name: busConsumerName(service, observer.name),
-      channels: observer.channels,
-    })),
+    ...observers.flatMap((observer) => {
+      const channels = channelsLeftToObserve(observer.channels, handlers);
+      return channels.length === 0 ? [] : [{ name: busConsumerName(service, observer.name), channels }];
+    }),
   ];
 }

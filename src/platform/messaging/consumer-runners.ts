@@ -35,7 +35,13 @@ const originOf = (envelope: Envelope) => ({
   ...actorOf(envelope),
 });
 
-export function handlerConsumer(context: RunnerContext, name: string, handler: MessageHandler): Consumer {
+/** `watchers` record the messages it handles, in its transaction: the bus need not deliver them twice. */
+export function handlerConsumer(
+  context: RunnerContext,
+  name: string,
+  handler: MessageHandler,
+  watchers: readonly Consumer[] = [],
+): Consumer {
   const { service, outbox } = context;
   const range = acceptedRange(handler.contract, service);
   if (!range) {
@@ -48,10 +54,11 @@ export function handlerConsumer(context: RunnerContext, name: string, handler: M
   return {
     name,
     channels: [handler.contract.channel],
-    setBased: 'handleBatch' in handler,
+    // A watcher's statements are not written to lock in a global order.
+    setBased: 'handleBatch' in handler && watchers.length === 0,
     admit: (envelope) => admitMessage(handler, range, envelope),
-    run: (tx, messages) =>
-      outbox.withinEach(
+    run: async (tx, messages) => {
+      const handled = await outbox.withinEach(
         tx,
         messages.map(({ envelope }) => originOf(envelope)),
         async (uows) => {
@@ -66,7 +73,19 @@ export function handlerConsumer(context: RunnerContext, name: string, handler: M
           }
           for (const { message, uow } of items) await span(message, () => handler.handle(message, uow));
         },
-      ),
+      );
+      const outcomes = [handled];
+      for (const watcher of watchers) outcomes.push(await watcher.run(tx, messages));
+      return merged(outcomes);
+    },
+  };
+}
+
+function merged(outcomes: readonly UnitOfWorkOutcome<void>[]): UnitOfWorkOutcome<void> {
+  return {
+    result: undefined,
+    resumed: outcomes.flatMap((outcome) => outcome.resumed),
+    channels: new Set(outcomes.flatMap((outcome) => [...outcome.channels])),
   };
 }
 

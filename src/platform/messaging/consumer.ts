@@ -1,7 +1,7 @@
 import type { Envelope, ServiceId } from '../../../contracts/index.js';
 import type { Database } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
-import { busConsumerName } from './bus-consumers.js';
+import { busConsumerName, channelsLeftToObserve } from './bus-consumers.js';
 import type { Logger } from '../kernel/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { Delivery, MessageBus, Subscription } from './bus.js';
@@ -82,10 +82,20 @@ export class ConsumerGroup {
     observers: readonly MessageObserver[] = [],
   ): Promise<void> {
     const context = { service: this.#options.service, outbox: this.#options.outbox, bus: this.#options.bus };
-    for (const handler of handlers)
-      this.#register(handlerConsumer(context, this.consumerName(handler.name), handler));
-    for (const observer of observers)
-      this.#register(observerConsumer(context, this.consumerName(observer.name), observer));
+    const watchers = observers.map((observer) => ({
+      observer,
+      consumer: observerConsumer(context, this.consumerName(observer.name), observer),
+    }));
+    const watching = (channel: string) =>
+      watchers.filter(({ observer }) => observer.channels.includes(channel)).map(({ consumer }) => consumer);
+    for (const handler of handlers) {
+      const name = this.consumerName(handler.name);
+      this.#register(handlerConsumer(context, name, handler, watching(handler.contract.channel)));
+    }
+    for (const { observer, consumer } of watchers) {
+      const channels = channelsLeftToObserve(observer.channels, handlers);
+      if (channels.length > 0) this.#register({ ...consumer, channels });
+    }
     for (const consumer of this.#consumers.values()) {
       this.#subscriptions.push(
         await this.#options.bus.subscribe({

@@ -47,7 +47,11 @@ export interface BatchMessageHandler<C extends MessageContract = MessageContract
 export type MessageHandler<C extends MessageContract = MessageContract> =
   SingleMessageHandler<C> | BatchMessageHandler<C>;
 
-/** Sees every message of the domain, whatever its version; used for audit trails and timelines. */
+/**
+ * Sees every message of its channels, whatever its version; used for audit trails and timelines. A
+ * message that a handler of its service takes is recorded in that handler's transaction; only the
+ * other channels get a bus consumer of the observer's own, so the bus delivers no message twice.
+ */
 export interface MessageObserver {
   readonly name: string;
   readonly channels: readonly string[];

@@ -26,9 +26,14 @@ const UNAVAILABLE_PAUSE_MS = 100;
 /** A delivery whose handler crashed the runner itself comes back after this long. */
 const RUNNER_FAILURE_DELAY_MS = 1_000;
 
+/** Of the capacity, the share that must be free before pulling again while deliveries are in flight. */
+const REFILL_SHARE = 4;
+
 /**
- * Pulls one durable consumer's messages, never asking for more than the free capacity, so that
- * no message waits in this process while its ack wait runs.
+ * Pulls one durable consumer's messages in batches, never asking for more than the free capacity,
+ * so that no message waits in this process while its ack wait runs. While deliveries are in flight
+ * it waits until a quarter of the capacity is free: refilling each slot as it frees would cost a
+ * pull request per message.
  */
 export class JetStreamPuller {
   readonly #options: JetStreamPullerOptions;
@@ -66,11 +71,12 @@ export class JetStreamPuller {
 
   async #run(): Promise<void> {
     const { js, plan, maxInFlight, logger } = this.#options;
+    const smallestPull = Math.ceil(maxInFlight / REFILL_SHARE);
     let consumer: Consumer | undefined;
     let failures = 0;
     while (!this.#stopped()) {
       const capacity = maxInFlight - this.#inFlight.size;
-      if (capacity <= 0) {
+      if (capacity < smallestPull && this.#inFlight.size > 0) {
         await this.#settled.wait(PULL_EXPIRES_MS);
         continue;
       }
