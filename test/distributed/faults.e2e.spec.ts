@@ -81,18 +81,21 @@ describeDistributed(
     it('loses nothing and applies nothing twice when PostgreSQL drops every service connection mid-load', async () => {
       const ourDatabases = domain!.databaseNames;
       const admin = await domain!.database('orders');
+      const dropped: number[] = [];
       await survives('every service connection terminated, three times 300 ms apart', async () => {
         for (let round = 0; round < 3; round++) {
-          const [dropped] = await admin.query<{ dropped: number }>(
+          const [terminated] = await admin.query<{ dropped: number }>(
             `select count(*)::int as dropped from (
              select pg_terminate_backend(pid) from pg_stat_activity
              where datname = any ($1::text[]) and application_name like 'orders-domain-%' and pid <> pg_backend_pid()
            ) terminated`,
             [ourDatabases],
           );
-          assert.ok((dropped?.dropped ?? 0) > 0, 'some service connections were dropped');
+          dropped.push(terminated?.dropped ?? 0);
           await new Promise((resolve) => setTimeout(resolve, 300));
         }
+        // A round may find no connection: the pools reconnect only when a service next needs one.
+        assert.ok(dropped[0]! > 0, `service connections were dropped (per round: ${dropped.join(', ')})`);
       });
     });
   },
