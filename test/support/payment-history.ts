@@ -1,14 +1,10 @@
-import { decide } from '../../src/services/payments/domain/decide.js';
 import type { OperationOutcome, PaymentCommand } from '../../src/services/payments/domain/commands.js';
-import type { PaymentEvent } from '../../src/services/payments/domain/events.js';
-import { evolve } from '../../src/services/payments/domain/evolve.js';
-import { operationIds, type Payment } from '../../src/services/payments/domain/payment.js';
-import { deciderSpec } from './decider-spec.js';
+import { operationIds } from '../../src/services/payments/domain/payment.js';
+import { outcome, succeeded } from './payment-histories.js';
+
+export { at, history, now, outcome, spec, succeeded } from './payment-histories.js';
 
 /** A payment of 5000 cents and the commands that take it through its life, for payment decider specs. */
-export const now = new Date('2026-07-04T14:48:00.000Z');
-export const at = now.toISOString();
-export const spec = deciderSpec({ decide, evolve }, now);
 
 export const paymentId = '7e6d5c4b-3a29-4817-a6f5-e4d3c2b1a098';
 export const orderCharge = operationIds.orderCharge(paymentId);
@@ -26,7 +22,6 @@ export const initiate: Extract<PaymentCommand, { type: 'InitiatePayment' }> = {
   token: 'tok_paypal',
   currency: 'eur',
 };
-export const succeeded = (reference: string): OperationOutcome => ({ kind: 'succeeded', reference });
 export const refused: OperationOutcome = {
   kind: 'refused',
   code: 'do_not_honor',
@@ -39,11 +34,6 @@ export const exhausted: OperationOutcome = {
   message: 'No answer.',
   attempts: 5,
 };
-export const outcome = (operationId: string, result: OperationOutcome): PaymentCommand => ({
-  type: 'RecordOutcome',
-  operationId,
-  outcome: result,
-});
 export const adjustTo = (amendment: number, previousAmount: number, amount: number): PaymentCommand => ({
   type: 'AdjustPayment',
   amendment,
@@ -52,18 +42,6 @@ export const adjustTo = (amendment: number, previousAmount: number, amount: numb
 });
 export const capture: PaymentCommand = { type: 'CapturePayment', amount: 5000 };
 export const cancel: PaymentCommand = { type: 'CancelPayment' };
-
-/** The events of a history of commands, each decided on the state the previous ones left. */
-export function history(...commands: PaymentCommand[]): PaymentEvent[] {
-  const events: PaymentEvent[] = [];
-  let state: Payment | undefined;
-  for (const command of commands) {
-    const decided = decide(state, command, now);
-    events.push(...decided);
-    state = decided.reduce<Payment | undefined>(evolve, state);
-  }
-  return events;
-}
 
 export const authorizedSteps: PaymentCommand[] = [initiate, outcome(authorizeOrder, succeeded('pi_1'))];
 export const capturedSteps: PaymentCommand[] = [
