@@ -189,11 +189,13 @@ describe('cancellation, exactly', () => {
       });
   });
 
-  it('ignores an outcome for an operation it never queued', () => {
-    spec
-      .given(history(...authorizedSteps))
-      .when(outcome('not-an-operation', succeeded('pi_9')))
-      .thenNothingHappened();
+  it('ignores an outcome for an operation it never queued, even while another is pending', () => {
+    for (const steps of [authorizedSteps, authorizing]) {
+      spec
+        .given(history(...steps))
+        .when(outcome('not-an-operation', succeeded('pi_9')))
+        .thenNothingHappened();
+    }
   });
 });
 
@@ -272,6 +274,67 @@ describe('adjustment guards', () => {
       .given(history(...raisedSteps, adjustTo(2, 7000, 1000)))
       .when(outcome(refundOf(amendmentCharge(1)), succeeded('re_1')))
       .then([{ type: 'RefundSucceeded', refundId: refundOf(amendmentCharge(1)), reference: 're_1', at }]);
+  });
+
+  it('answers each rise with the charge of its own amendment, not an earlier one', () => {
+    const secondRise = operationIds.authorize(amendmentCharge(2));
+    spec
+      .given(history(...raisedSteps))
+      .when(adjustTo(2, 7000, 7500))
+      .then([
+        { type: 'AdjustmentRequested', amendment: 2, previousAmount: 7000, amount: 7500, at },
+        {
+          type: 'OperationQueued',
+          operation: {
+            kind: 'authorize',
+            operationId: secondRise,
+            chargeId: amendmentCharge(2),
+            amount: 500,
+            purpose: { kind: 'amendment', amendment: 2 },
+            capture: true,
+          },
+          at,
+        },
+      ]);
+    spec
+      .given(history(...raisedSteps, adjustTo(2, 7000, 7500)))
+      .when(outcome(secondRise, succeeded('pi_3')))
+      .then([
+        { type: 'ChargeAuthorized', chargeId: amendmentCharge(2), reference: 'pi_3', captured: true, at },
+        { type: 'AdjustmentSettled', amendment: 2, charged: 500, refunded: 0, at },
+      ]);
+  });
+
+  it('fails a fall when one of its refunds fails, though another succeeded first', () => {
+    const refundOf = (chargeId: string) => operationIds.refund(chargeId, 'order_amended', 2);
+    spec
+      .given(
+        history(
+          ...raisedSteps,
+          adjustTo(2, 7000, 1000),
+          outcome(refundOf(amendmentCharge(1)), succeeded('re_1')),
+        ),
+      )
+      .when(outcome(refundOf(orderCharge), refused))
+      .then([
+        {
+          type: 'RefundFailed',
+          refundId: refundOf(orderCharge),
+          reason: 'declined',
+          code: 'do_not_honor',
+          message: 'Refused.',
+          attempts: 1,
+          at,
+        },
+        {
+          type: 'AdjustmentFailed',
+          amendment: 2,
+          reason: 'declined',
+          code: 'do_not_honor',
+          message: 'Refused.',
+          at,
+        },
+      ]);
   });
 
   it('fails the adjustment when a refund of the fall fails, with the reason the provider gave', () => {
