@@ -51,8 +51,6 @@ export interface OrdersRunResult {
   readonly views: readonly OrderView[];
 }
 
-const finalStatuses = new Set(['completed', 'rejected', 'cancelled']);
-
 /** Places orders like real clients, waits until every one is final, then reads what happened to each. */
 export async function runOrders(
   system: SystemUnderTest,
@@ -239,5 +237,3 @@ function summarise(
     views,
   };
 }
-
-export const isFinal = (status: string) => finalStatuses.has(status);

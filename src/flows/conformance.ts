@@ -13,12 +13,7 @@ import { FlowGraph } from './flow-graph.js';
 
 export type {
   ObservedMessage,
-  DepartureKind,
   Departure,
-  Verdict,
-  PathEntry,
-  Awaited,
-  FlowRun,
   ConformanceReport,
   ConformanceInput,
 } from './conformance-report.js';

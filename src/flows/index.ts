@@ -3,7 +3,7 @@ import { flowCheckMigrations } from './flow-check-migrations.js';
 import { departureCounter, FlowConformanceWorker } from './flow-conformance-worker.js';
 import { timelineObserver } from './timeline-observer.js';
 
-export { countDepartingFlows, findFlowCheck, type FlowCheck } from './flow-check-repository.js';
+export { countDepartingFlows, findFlowCheck } from './flow-check-repository.js';
 export {
   flowConformanceView,
   FlowConformanceView,

@@ -2,7 +2,7 @@ import type { OperationOutcome, PaymentCommand } from '../../src/services/paymen
 import { operationIds } from '../../src/services/payments/domain/payment.js';
 import { outcome, succeeded } from './payment-histories.js';
 
-export { at, history, now, outcome, spec, succeeded } from './payment-histories.js';
+export { at, history, outcome, spec, succeeded } from './payment-histories.js';
 
 /** A payment of 5000 cents and the commands that take it through its life, for payment decider specs. */
 

@@ -151,12 +151,6 @@ export function ownerScope(request: FastifyRequest): string | undefined {
   return grant === 'own' ? principal.subject : undefined;
 }
 
-/** A customer asking for another's thing learns nothing: it is "not found", as if it did not exist. */
-export function ensureVisible(request: FastifyRequest, ownerId: string, notFound: () => Error): void {
-  const scope = ownerScope(request);
-  if (scope !== undefined && scope !== ownerId) throw notFound();
-}
-
 /** A customer may act only for themselves: placing an order or subscription for someone else is refused. */
 export function ensureActsForSelf(request: FastifyRequest, claimedId: string, field: string): void {
   const scope = ownerScope(request);

@@ -4,7 +4,6 @@ import { databaseSettings } from '../db/settings.js';
 import { edgeSettings, serverSettings, sheddingSettings } from '../http/settings.js';
 import { messagingSettings, natsSettings } from '../messaging/settings.js';
 import { loggingSettings } from '../observability/settings.js';
-import { SettingsError } from './settings-error.js';
 import { readSettings, type Env } from './settings-schema.js';
 
 /** The settings of the process itself. */
@@ -37,8 +36,6 @@ export type Settings = StaticDecode<typeof platformSettings> & {
   /** What the settings were read from: each service reads its own declared settings from it. */
   readonly environment: Env;
 };
-
-export { SettingsError };
 
 export function loadSettings(env: Env = process.env): Settings {
   const settings = readSettings(platformSettings, env);

@@ -1,20 +1,6 @@
-export {
-  allocate,
-  type Allocation,
-  type AllocationResult,
-  type RequestedLine,
-  type Shortage,
-} from './allocation.js';
-export {
-  applyAmendment,
-  planAmendment,
-  type AllocationState,
-  type AmendmentPlan,
-  type AmendmentRequest,
-  type PlannedAmendment,
-  type QuantityChange,
-} from './amendment.js';
-export { inventoryRules, type InventoryViolationCode } from './errors.js';
+export { allocate, type Allocation, type RequestedLine } from './allocation.js';
+export { applyAmendment, planAmendment, type QuantityChange } from './amendment.js';
+export { inventoryRules } from './errors.js';
 export { applyDeduction, applyRelease, applyReservation, applyRestock } from './stock-movements.js';
 export { available, changeStock, emptyStock, receiveStock, type StockLevel } from './stock.js';
 export {
@@ -24,5 +10,4 @@ export {
   onReservation,
   tombstone,
   type OrderAllocation,
-  type OrderAllocationState,
 } from './order-allocation.js';

@@ -106,8 +106,6 @@ export type Subscription =
   | CancellingSubscription
   | CancelledSubscription;
 
-export type SubscriptionStatus = Subscription['status'];
-
 /** When the subscription renews and is charged next; none once it will not renew. */
 export function renewsAt(subscription: Subscription): string | undefined {
   switch (subscription.status) {
