@@ -53,6 +53,17 @@ const orderStatus = async ({ baseUrl, token }: RunningProcess, orderId: string) 
     ).json()) as { status: string }
   ).status;
 
+/** Places an order in the running process, and waits until it completes. */
+async function placeCompletedOrder(running: RunningProcess): Promise<string> {
+  const orderId = await placeOrder(running);
+  await until(
+    'the order completes',
+    async () => (await orderStatus(running, orderId)) === 'completed',
+    patiently,
+  );
+  return orderId;
+}
+
 describe('exporting traces over OTLP/HTTP to a collector on a local port', () => {
   let receiver: OtlpReceiver;
   before(async () => {
@@ -75,12 +86,7 @@ describe('exporting traces over OTLP/HTTP to a collector on a local port', () =>
           OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=otlp-test',
         },
         async (running) => {
-          const orderId = await placeOrder(running);
-          await until(
-            'the order completes',
-            async () => (await orderStatus(running, orderId)) === 'completed',
-            patiently,
-          );
+          const orderId = await placeCompletedOrder(running);
           await until(
             'the order is received as one trace of four services',
             () =>
@@ -110,12 +116,7 @@ describe('exporting traces over OTLP/HTTP to a collector on a local port', () =>
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
       async (running) => {
-        const orderId = await placeOrder(running);
-        await until(
-          'the order completes',
-          async () => (await orderStatus(running, orderId)) === 'completed',
-          patiently,
-        );
+        await placeCompletedOrder(running);
         // Ten export intervals: a running exporter would have posted by now.
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       },
