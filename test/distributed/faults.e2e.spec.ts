@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { until } from '../support/until.js';
 import { startDistributedDomain, type DistributedDomain } from './support/domain.js';
 import {
   describeDistributed,
@@ -8,7 +9,7 @@ import {
 } from './support/infrastructure.js';
 import {
   assertSettledConsistently,
-  finalStatuses,
+  finalCount,
   placeAll,
   stockProducts,
   untilAllFinal,
@@ -109,21 +110,17 @@ async function untilProgress(
   timeoutMs: number,
 ): Promise<number> {
   const started = Date.now();
-  const finished = async () => {
-    const [row] = await orders.query<{ final: number }>(
-      'select count(*)::int as final from orders.orders where order_id = any ($1::uuid[]) and status = any ($2::text[])',
-      [ids, finalStatuses],
-    );
-    return row?.final ?? 0;
-  };
-  const before = await finished();
-  for (;;) {
-    const now = await finished().catch(() => before);
-    if (now > before || now === ids.length) return Date.now() - started;
-    if (Date.now() - started > timeoutMs)
-      assert.fail(`no order was finished within ${timeoutMs} ms of the fault`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  const before = await finalCount(orders, ids);
+  await until(
+    'an order finished after the fault',
+    async () => {
+      const now = await finalCount(orders, ids);
+      return now > before || now === ids.length;
+    },
+    // The fault may still refuse the look itself.
+    { timeoutMs, everyMs: 25, retryOnError: true },
+  );
+  return Date.now() - started;
 }
 
 async function untilStored(
@@ -131,14 +128,15 @@ async function untilStored(
   ids: readonly string[],
   count: number,
 ): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const [row] = await orders.query<{ stored: number }>(
-      'select count(*)::int as stored from orders.orders where order_id = any ($1::uuid[])',
-      [ids],
-    );
-    if ((row?.stored ?? 0) >= count) return;
-    if (Date.now() > deadline) assert.fail(`fewer than ${count} orders stored after 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await until(
+    `${count} orders stored`,
+    async () => {
+      const [row] = await orders.query<{ stored: number }>(
+        'select count(*)::int as stored from orders.orders where order_id = any ($1::uuid[])',
+        [ids],
+      );
+      return (row?.stored ?? 0) >= count;
+    },
+    { timeoutMs: 60_000 },
+  );
 }

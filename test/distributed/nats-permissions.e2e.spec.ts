@@ -10,13 +10,13 @@ import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nkeyAuthenticator, type NatsConnection } from '@nats-io/transport-node';
 import { authorizationFileOf, seedFileOf } from '../../src/hosts/distributed/nats-identities.js';
 import { inboxPrefixOf } from '../../src/platform/messaging/nats-permissions.js';
-import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startDistributedDomain, type DistributedDomain } from './support/domain.js';
 import {
   describeDistributed,
   startPrivateNatsServer,
   type PrivateNatsServer,
 } from './support/infrastructure.js';
+import { placeStockedOrder } from './support/load.js';
 
 const run = promisify(execFile);
 const namespace = `perm${randomUUID().slice(0, 8)}`;
@@ -99,18 +99,9 @@ describeDistributed(
     });
 
     it('runs an order end to end with every service on its own credential', async () => {
-      const productId = randomUUID();
-      const stocked = await domain!.request({
-        method: 'POST',
-        url: '/inventory/add',
-        payload: stockBody(productId, 5),
-      });
-      assert.equal(stocked.statusCode, 200, stocked.body);
-      const body = placeOrderBody([{ productId, quantity: 2 }]);
-      const placed = await domain!.request({ method: 'POST', url: '/orders', payload: body });
-      assert.equal(placed.statusCode, 202, placed.body);
+      const orderId = await placeStockedOrder(domain!, 2);
       await domain!.settled(60_000);
-      const order = await domain!.request({ method: 'GET', url: `/orders/${body.orderId}` });
+      const order = await domain!.request({ method: 'GET', url: `/orders/${orderId}` });
       assert.equal((JSON.parse(order.body) as { status: string }).status, 'completed', order.body);
     });
   },

@@ -62,18 +62,19 @@ describe('the embedded runtime survives being killed mid-burst', () => {
     assert.ok(accepted.length >= 40, `only ${accepted.length} orders were accepted before the kill`);
 
     running = await startEmbeddedProcess(env);
-    const deadline = Date.now() + 60_000;
     const statuses = new Map<string, string>();
-    for (;;) {
-      const stored = await allOrders();
-      for (const order of stored) statuses.set(order.orderId, order.status);
-      const unsettled = [...statuses.values()].filter((status) => !finalStatuses.has(status)).length;
-      const missing = accepted.filter((orderId) => !statuses.has(orderId));
-      assert.deepEqual(missing, [], 'every accepted order is stored');
-      if (unsettled === 0) break;
-      assert.ok(Date.now() < deadline, `${unsettled} orders still unsettled after restart`);
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+    let unsettled = 0;
+    await until(
+      () => `every order settled after restart (${unsettled} were not)`,
+      async () => {
+        for (const order of await allOrders()) statuses.set(order.orderId, order.status);
+        const missing = accepted.filter((orderId) => !statuses.has(orderId));
+        assert.deepEqual(missing, [], 'every accepted order is stored');
+        unsettled = [...statuses.values()].filter((status) => !finalStatuses.has(status)).length;
+        return unsettled === 0;
+      },
+      { timeoutMs: 60_000, everyMs: 200 },
+    );
 
     const completed = [...statuses]
       .filter(([, status]) => status === 'completed')

@@ -1,38 +1,14 @@
-import { after, before } from 'node:test';
-import { domainServices } from '../../src/hosts/domain-services.js';
-import { describeEachEngine, type TestDatabase } from '../support/databases.js';
-import { startTestHost, type TestHost } from '../support/host.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
+import { describeEachEngine } from '../support/databases.js';
+import { domainPerSuite } from '../support/embedded-domain.js';
 import { orderPlacementTests, type DomainUnderTest } from './order-placement.suite.js';
 
 describeEachEngine('placing orders through the whole domain', (open) => {
-  let testDb: TestDatabase;
-  let smtp: TestSmtpServer;
-  let domain: TestHost;
-
-  before(async () => {
-    testDb = await open();
-    smtp = await startTestSmtpServer();
-    domain = await startTestHost({
-      db: testDb.db,
-      modules: domainServices,
-      env: { SMTP_URL: smtp.url, CONSUMER_MAX_IN_FLIGHT: '16' },
-    });
-  });
-
-  after(async () => {
-    await domain.stop();
-    await smtp.stop();
-    await testDb.dispose();
-  });
+  const { host, db, smtp } = domainPerSuite(open, { smtp: true, env: { CONSUMER_MAX_IN_FLIGHT: '16' } });
 
   const embedded: DomainUnderTest = {
-    request: (options) => domain.inject(options),
-    settled: (timeoutMs) => domain.settled(timeoutMs),
-    inventoryQuery: (sql) => testDb.db.query(sql),
+    request: (options) => host().inject(options),
+    settled: (timeoutMs) => host().settled(timeoutMs),
+    inventoryQuery: (sql) => db().query(sql),
   };
-  orderPlacementTests(
-    () => embedded,
-    () => smtp,
-  );
+  orderPlacementTests(() => embedded, smtp);
 });

@@ -57,6 +57,20 @@ export function poisonMessageTests(domain: () => PoisonDomain): void {
         ),
       { timeoutMs: 30_000, everyMs: 100 },
     );
+  /** The message ends as a dead letter with a reason that matches, and the product's stock stays `onHand`. */
+  const deadLetteredApplyingNothing = async (
+    messageId: string,
+    reason: RegExp,
+    productId: string,
+    unchanged: number,
+  ) => {
+    const letter = await deadLetterOf(messageId);
+    assert.equal(letter.consumer, consumer);
+    assert.match(letter.reason, reason);
+    await domain().settled(30_000);
+    assert.equal(await onHand(productId), unchanged);
+    return letter;
+  };
   /** Replays the letter: the message as stored is still refused, with the same reason, and still applies nothing. */
   const replayStillRefused = async (letter: DeadLetterView, reason: RegExp) => {
     const answer = await domain().request({
@@ -86,11 +100,7 @@ export function poisonMessageTests(domain: () => PoisonDomain): void {
       return;
     }
     const reason = /\/data\/warehouseId must be well-formed Unicode text without NUL/;
-    const letter = await deadLetterOf(poison.id);
-    assert.equal(letter.consumer, consumer);
-    assert.match(letter.reason, reason);
-    await domain().settled(30_000);
-    assert.equal(await onHand(productId), 5);
+    const letter = await deadLetteredApplyingNothing(poison.id, reason, productId, 5);
     await replayStillRefused(letter, reason);
     assert.equal(await onHand(productId), 5);
   });
@@ -100,11 +110,7 @@ export function poisonMessageTests(domain: () => PoisonDomain): void {
     const future = addition(productId, 3, { dataversion: '9.0.0' });
     await send(future);
     const reason = /AddInventory version 9\.0\.0 is outside the accepted range 0\.0\.x/;
-    const letter = await deadLetterOf(future.id);
-    assert.equal(letter.consumer, consumer);
-    assert.match(letter.reason, reason);
-    await domain().settled(30_000);
-    assert.equal(await onHand(productId), 5);
+    const letter = await deadLetteredApplyingNothing(future.id, reason, productId, 5);
     await replayStillRefused(letter, reason);
     assert.equal(await onHand(productId), 5);
   });
@@ -118,11 +124,7 @@ export function poisonMessageTests(domain: () => PoisonDomain): void {
     const reused = addition(productId, 7, { idempotencykey: first.idempotencykey });
     await send(reused);
     const reason = /MESSAGING\.IDEMPOTENCY_KEY_REUSED: idempotency key .* was applied to another message/;
-    const letter = await deadLetterOf(reused.id);
-    assert.equal(letter.consumer, consumer);
-    assert.match(letter.reason, reason);
-    await domain().settled(30_000);
-    assert.equal(await onHand(productId), 8);
+    const letter = await deadLetteredApplyingNothing(reused.id, reason, productId, 8);
     const replay = await domain().request({
       method: 'POST',
       url: `/admin/dead-letters/${letter.service}/${letter.id}/replay`,
@@ -137,11 +139,7 @@ export function poisonMessageTests(domain: () => PoisonDomain): void {
     const { specversion: _specversion, source: _source, ...malformed } = addition(productId, 3);
     await send(malformed);
     const reason = /invalid envelope.*specversion/;
-    const letter = await deadLetterOf(malformed.id);
-    assert.equal(letter.consumer, consumer);
-    assert.match(letter.reason, reason);
-    await domain().settled(30_000);
-    assert.equal(await onHand(productId), 5);
+    const letter = await deadLetteredApplyingNothing(malformed.id, reason, productId, 5);
     await replayStillRefused(letter, reason);
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import {
   AddInventory,
   CancelSubscription,
@@ -9,11 +9,10 @@ import {
   UpdateInventory,
   type Envelope,
 } from '../../contracts/index.js';
-import { domainServices } from '../../src/hosts/domain-services.js';
-import { describeEachEngine, type TestDatabase } from '../support/databases.js';
+import { describeEachEngine } from '../support/databases.js';
 import { assertEachEffectOnce, type Effects, type Expected, type Outcome } from '../support/effects.js';
 import { envelopeFor } from '../support/envelopes.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { domainPerSuite } from '../support/embedded-domain.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { subscribeUserBody } from '../support/subscriptions.js';
 
@@ -22,21 +21,10 @@ import { subscribeUserBody } from '../support/subscriptions.js';
  * handler, the whole history of the bus is delivered again and nothing may change.
  */
 describeEachEngine('delivering every message a second time', (open) => {
-  let testDb: TestDatabase;
-  let domain: TestHost;
-
-  before(async () => {
-    testDb = await open();
-    domain = await startTestHost({ db: testDb.db, modules: domainServices });
-  });
-
-  after(async () => {
-    await domain.stop();
-    await testDb.dispose();
-  });
+  const { host, db } = domainPerSuite(open);
 
   const post = async (url: string, payload: object) => {
-    const response = await domain.inject({ method: 'POST', url, payload });
+    const response = await host().inject({ method: 'POST', url, payload });
     assert.ok(response.statusCode < 300, `${url}: ${response.body}`);
   };
 
@@ -50,14 +38,14 @@ describeEachEngine('delivering every message a second time', (open) => {
     const rejected = placeOrderBody([{ productId: scarce, quantity: 5 }]);
     const cancelled = placeOrderBody([{ productId: plenty, quantity: 1 }]);
     for (const body of [completed, rejected, cancelled]) await post('/orders', body);
-    await domain.settled();
+    await host().settled();
     await post(`/orders/${completed.orderId}/amendments`, { items: [{ itemId: plenty, quantity: 3 }] });
-    await domain.settled();
+    await host().settled();
     await post(`/orders/${completed.orderId}/amendments`, { items: [{ itemId: plenty, quantity: 500 }] });
     await post(`/orders/${cancelled.orderId}/cancel`, { reason: 'changed my mind' });
     const warehouseId = randomUUID();
     const placedByMessage = placeOrderBody([{ productId: plenty, quantity: 1 }]);
-    await domain.bus.publish([
+    await host().bus.publish([
       {
         channel: AddInventory.channel,
         envelope: envelopeFor(AddInventory, { ...stockBody(scarce, 4, warehouseId) }),
@@ -67,31 +55,31 @@ describeEachEngine('delivering every message a second time', (open) => {
         envelope: envelopeFor(PlaceOrder, placedByMessage),
       },
     ]);
-    await domain.settled();
+    await host().settled();
     const update = {
       productId: scarce,
       quantityChange: -1,
       warehouseId,
       timestamp: new Date().toISOString(),
     };
-    await domain.bus.publish([
+    await host().bus.publish([
       { channel: UpdateInventory.channel, envelope: envelopeFor(UpdateInventory, update) },
     ]);
-    await domain.settled();
+    await host().settled();
     const subscription = subscribeUserBody();
-    await domain.bus.publish([
+    await host().bus.publish([
       { channel: SubscribeUser.channel, envelope: envelopeFor(SubscribeUser, subscription) },
     ]);
-    await domain.settled();
+    await host().settled();
     const cancellation = {
       subscriptionId: subscription.subscriptionId,
       userId: subscription.userId,
       timestamp: new Date().toISOString(),
     };
-    await domain.bus.publish([
+    await host().bus.publish([
       { channel: CancelSubscription.channel, envelope: envelopeFor(CancelSubscription, cancellation) },
     ]);
-    await domain.settled();
+    await host().settled();
     const paid = { authorize: 1, capture: 1, 'provider authorization': 1, 'provider capture': 1 };
     return new Map<string, Outcome | Effects>([
       // Its rise charged at once (a second authorization, captured with it); its second amendment refused.
@@ -122,8 +110,7 @@ describeEachEngine('delivering every message a second time', (open) => {
 
   /** Everything the handlers change, in a comparable form. */
   async function snapshot() {
-    const { db } = testDb;
-    const rows = (sql: string) => db.query(sql);
+    const rows = (sql: string) => db().query(sql);
     return {
       orders: await rows('select order_id, status, state from orders.orders order by order_id'),
       timeline: await rows(
@@ -166,7 +153,7 @@ describeEachEngine('delivering every message a second time', (open) => {
   }
 
   async function duplicateDeliveries(): Promise<number> {
-    const { values } = await domain.host.metrics.messagesHandled.get();
+    const { values } = await host().host.metrics.messagesHandled.get();
     return values
       .filter((value) => value.labels.outcome === 'duplicate')
       .reduce((sum, value) => sum + value.value, 0);
@@ -174,9 +161,7 @@ describeEachEngine('delivering every message a second time', (open) => {
 
   it('changes nothing when the whole history is delivered again', async () => {
     const expected = await exerciseEveryHandler();
-    await assertEachEffectOnce(() => Promise.resolve(testDb.db), expected, [
-      { db: testDb.db, table: 'bus.messages' },
-    ]);
+    await assertEachEffectOnce(() => Promise.resolve(db()), expected, [{ db: db(), table: 'bus.messages' }]);
     const first = await snapshot();
     assert.equal(first.orders.length, 4);
     assert.ok(first.payments.length > 0 && first.providerCharges.length > 0, 'payments were taken');
@@ -188,24 +173,24 @@ describeEachEngine('delivering every message a second time', (open) => {
       new Set(['completed', 'rejected', 'cancelled']),
     );
 
-    const history = await testDb.db.query<{ channel: string; envelope: Envelope }>(
+    const history = await db().query<{ channel: string; envelope: Envelope }>(
       'select channel, envelope from bus.messages order by seq',
     );
-    const handled = await testDb.db.query<{ n: number }>(
+    const handled = await db().query<{ n: number }>(
       `select (select count(*) from orders.inbox) + (select count(*) from inventory.inbox) + (select count(*) from notifications.inbox) as n`,
     );
     assert.ok(history.length > 30, `only ${history.length} messages in the history`);
-    await testDb.db.query('delete from bus.messages where seq not in (select seq from bus.pending)');
+    await db().query('delete from bus.messages where seq not in (select seq from bus.pending)');
     const duplicatesBefore = await duplicateDeliveries();
-    await domain.bus.publish(history);
-    await domain.settled();
+    await host().bus.publish(history);
+    await host().settled();
     assert.ok(
       (await duplicateDeliveries()) - duplicatesBefore >= history.length,
       'every message was delivered again',
     );
 
     assert.deepEqual(await snapshot(), first);
-    const handledAgain = await testDb.db.query<{ n: number }>(
+    const handledAgain = await db().query<{ n: number }>(
       `select (select count(*) from orders.inbox) + (select count(*) from inventory.inbox) + (select count(*) from notifications.inbox) as n`,
     );
     assert.deepEqual(handledAgain, handled);

@@ -113,8 +113,8 @@ async function placeShed(served: Served, from: string, status: 503 | 429, code: 
 
 /** Blocks the event loop, which is also the server's, for `ms`. */
 function busyWait(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until);
+  const end = performance.now() + ms;
+  while (performance.now() < end);
 }
 
 describe('load shedding by requests in flight', () => {

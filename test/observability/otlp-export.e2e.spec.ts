@@ -6,6 +6,7 @@ import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.j
 import { placeOrderBody, stockBody } from '../support/orders.js';
 import { startEmbeddedProcess, type RunningProcess } from '../support/process.js';
 import { assertOneTraceForOrder } from '../support/traces.js';
+import { until } from '../support/until.js';
 
 /**
  * The embedded runtime as a user starts it, configured by the OTEL_* variables alone, on a
@@ -42,24 +43,8 @@ async function placeOrder({ baseUrl, token }: RunningProcess): Promise<string> {
   return order.orderId;
 }
 
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let lastError: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const result = await probe();
-      if (result !== undefined) return result;
-    } catch (error) {
-      lastError = error;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${what} within ${timeoutMs} ms: ${String(lastError)}`);
-}
+/** A process starting and exporting in the background: a look that fails is a look too early. */
+const patiently = { timeoutMs: 30_000, everyMs: 100, retryOnError: true } as const;
 
 const orderStatus = async ({ baseUrl, token }: RunningProcess, orderId: string) =>
   (
@@ -67,6 +52,17 @@ const orderStatus = async ({ baseUrl, token }: RunningProcess, orderId: string) 
       await fetch(`${baseUrl}/orders/${orderId}`, { headers: { authorization: `Bearer ${token}` } })
     ).json()) as { status: string }
   ).status;
+
+/** Places an order in the running process, and waits until it completes. */
+async function placeCompletedOrder(running: RunningProcess): Promise<string> {
+  const orderId = await placeOrder(running);
+  await until(
+    'the order completes',
+    async () => (await orderStatus(running, orderId)) === 'completed',
+    patiently,
+  );
+  return orderId;
+}
 
 describe('exporting traces over OTLP/HTTP to a collector on a local port', () => {
   let receiver: OtlpReceiver;
@@ -90,12 +86,15 @@ describe('exporting traces over OTLP/HTTP to a collector on a local port', () =>
           OTEL_RESOURCE_ATTRIBUTES: 'deployment.environment.name=otlp-test',
         },
         async (running) => {
-          const orderId = await placeOrder(running);
-          await until('the order completes', async () =>
-            (await orderStatus(running, orderId)) === 'completed' ? true : undefined,
-          );
-          await until('the order is received as one trace of four services', () =>
-            assertOneTraceForOrder(receiver.spans, orderId, { rootService: 'OrdersService', minServices: 4 }),
+          const orderId = await placeCompletedOrder(running);
+          await until(
+            'the order is received as one trace of four services',
+            () =>
+              assertOneTraceForOrder(receiver.spans, orderId, {
+                rootService: 'OrdersService',
+                minServices: 4,
+              }),
+            patiently,
           );
         },
       );
@@ -117,10 +116,7 @@ describe('exporting traces over OTLP/HTTP to a collector on a local port', () =>
         OTEL_BSP_SCHEDULE_DELAY: '100',
       },
       async (running) => {
-        const orderId = await placeOrder(running);
-        await until('the order completes', async () =>
-          (await orderStatus(running, orderId)) === 'completed' ? true : undefined,
-        );
+        await placeCompletedOrder(running);
         // Ten export intervals: a running exporter would have posted by now.
         await new Promise((resolve) => setTimeout(resolve, 1_000));
       },

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, it } from 'node:test';
 import { startDistributedDomain, type DistributedDomain } from '../distributed/support/domain.js';
 import { describeDistributed } from '../distributed/support/infrastructure.js';
+import { placeStockedOrder } from '../distributed/support/load.js';
 import { startOtlpReceiver, type OtlpReceiver } from '../support/otlp-receiver.js';
-import { placeOrderBody, stockBody } from '../support/orders.js';
 import { assertOneTraceForOrder } from '../support/traces.js';
+import { until } from '../support/until.js';
 
 describeDistributed('one trace per order [distributed: a process per service, the gateway in front]', () => {
   let receiver: OtlpReceiver;
@@ -27,22 +27,13 @@ describeDistributed('one trace per order [distributed: a process per service, th
   });
 
   it('records an order placed through the gateway as one trace of the gateway and four services', async () => {
-    const productId = randomUUID();
-    const stocked = await domain!.request({
-      method: 'POST',
-      url: '/inventory/add',
-      payload: stockBody(productId, 5),
-    });
-    assert.equal(stocked.statusCode, 200, stocked.body);
-    const body = placeOrderBody([{ productId, quantity: 1 }]);
-    const placed = await domain!.request({ method: 'POST', url: '/orders', payload: body });
-    assert.equal(placed.statusCode, 202, placed.body);
+    const orderId = await placeStockedOrder(domain!, 1);
     await domain!.settled();
 
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      try {
-        const trace = assertOneTraceForOrder(receiver.spans, body.orderId, {
+    await until(
+      'the order is received as one trace of the gateway and four services',
+      () => {
+        const trace = assertOneTraceForOrder(receiver.spans, orderId, {
           rootService: 'gateway',
           minServices: 5,
         });
@@ -57,11 +48,10 @@ describeDistributed('one trace per order [distributed: a process per service, th
           'the pg instrumentation records the statements of a service',
         );
         assert.ok(trace.some((span) => span.attributes['messaging.system'] === 'nats'));
-        return;
-      } catch (error) {
-        if (Date.now() > deadline) throw error;
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    }
+        return true;
+      },
+      // Spans arrive in batches: assertions on them fail until the last batch is in.
+      { timeoutMs: 20_000, everyMs: 200, retryOnError: true },
+    );
   });
 });

@@ -17,6 +17,7 @@ import { messagingTables } from '../../src/platform/messaging/tables.js';
 import { Metrics } from '../../src/platform/observability/metrics.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
 import { envelopeFor } from '../support/envelopes.js';
+import { until } from '../support/until.js';
 
 const schema = 'probe';
 type Behaviour = 'apply' | 'throw' | 'refuse' | 'emit-then-throw' | 'await-ready';
@@ -111,11 +112,7 @@ describeEachEngine('the consumer runner', (open) => {
 
   async function deliver(...envelopes: Envelope[]): Promise<void> {
     await bus.publish(envelopes.map((envelope) => ({ channel: OrderPlaced.channel, envelope })));
-    const deadline = Date.now() + 10_000;
-    while ((await bus.pendingCount(consumer)) > 0) {
-      assert.ok(Date.now() < deadline, 'the consumer did not drain');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until('the consumer drained', async () => (await bus.pendingCount(consumer)) === 0, { everyMs: 5 });
   }
 
   const effectsOf = async (envelope: Envelope) =>
@@ -251,11 +248,7 @@ describeEachEngine('the consumer runner', (open) => {
     await outbox.run({ correlationId: 'probe' }, async (uow) => {
       uow.resume('probe:ready');
     });
-    const deadline = Date.now() + 10_000;
-    while ((await effectsOf(message)) === 0) {
-      assert.ok(Date.now() < deadline, 'the parked message never ran');
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
+    await until('the parked message ran', async () => (await effectsOf(message)) > 0, { everyMs: 5 });
     // A second wake-up, and time for a second run (many bus polls) to show if there is one.
     await outbox.run({ correlationId: 'probe' }, async (uow) => {
       uow.resume('probe:ready');

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import type { Envelope } from '../../contracts/index.js';
-import { domainServices } from '../../src/hosts/domain-services.js';
 import { tokenFor } from '../support/auth.js';
-import { describeEachEngine, type TestDatabase } from '../support/databases.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { describeEachEngine } from '../support/databases.js';
+import { domainPerSuite } from '../support/embedded-domain.js';
 import { placeOrderBody, stockBody } from '../support/orders.js';
-import { startTestSmtpServer, type TestSmtpServer } from '../support/smtp-server.js';
 import { subscribeUserBody } from '../support/subscriptions.js';
 
 interface TimelineEntry {
@@ -16,27 +14,13 @@ interface TimelineEntry {
 }
 
 describeEachEngine('the actor travels with every message of a flow', (open) => {
-  let testDb: TestDatabase;
-  let smtp: TestSmtpServer;
-  let domain: TestHost;
-
-  before(async () => {
-    testDb = await open();
-    smtp = await startTestSmtpServer();
-    domain = await startTestHost({ db: testDb.db, modules: domainServices, env: { SMTP_URL: smtp.url } });
-  });
-
-  after(async () => {
-    await domain.stop();
-    await smtp.stop();
-    await testDb.dispose();
-  });
+  const { host, db } = domainPerSuite(open, { smtp: true });
 
   it('carries the customer who placed an order on every message, the workers’ included', async () => {
     const customerId = randomUUID();
     const customer = `Bearer ${await tokenFor({ sub: customerId, role: 'customer' })}`;
     const productId = randomUUID();
-    const stocked = await domain.inject({
+    const stocked = await host().inject({
       method: 'POST',
       url: '/inventory/add',
       payload: stockBody(productId, 5),
@@ -44,16 +28,16 @@ describeEachEngine('the actor travels with every message of a flow', (open) => {
     assert.equal(stocked.statusCode, 200, stocked.body);
     const body = placeOrderBody([{ productId, quantity: 2 }]);
     const order = { ...body, customer: { ...body.customer, customerId } };
-    const placed = await domain.inject({
+    const placed = await host().inject({
       method: 'POST',
       url: '/orders',
       headers: { authorization: customer },
       payload: order,
     });
     assert.equal(placed.statusCode, 202, placed.body);
-    await domain.settled();
+    await host().settled();
 
-    const view = await domain.inject({ method: 'GET', url: `/orders/${order.orderId}` });
+    const view = await host().inject({ method: 'GET', url: `/orders/${order.orderId}` });
     const { status, timeline } = view.json<{ status: string; timeline: TimelineEntry[] }>();
     assert.equal(status, 'completed');
     const types = timeline.map((entry) => entry.type);
@@ -70,7 +54,7 @@ describeEachEngine('the actor travels with every message of a flow', (open) => {
 
     // The envelopes as they travelled on the bus, beyond what the timeline keeps.
     const envelopes = (
-      await testDb.db.query<{ envelope: Envelope }>(
+      await db().query<{ envelope: Envelope }>(
         `select envelope from bus.messages where envelope->>'correlationid' = (
            select envelope->>'correlationid' from bus.messages
            where envelope->>'type' = 'OrderPlaced' and envelope->>'subject' = $1)
@@ -90,17 +74,17 @@ describeEachEngine('the actor travels with every message of a flow', (open) => {
   it('carries the user who subscribed on what the subscription worker publishes', async () => {
     const userId = randomUUID();
     const body = subscribeUserBody({ userId });
-    const subscribed = await domain.inject({
+    const subscribed = await host().inject({
       method: 'POST',
       url: '/subscriptions',
       headers: { authorization: `Bearer ${await tokenFor({ sub: userId, role: 'customer' })}` },
       payload: body,
     });
     assert.equal(subscribed.statusCode, 202, subscribed.body);
-    await domain.settled();
+    await host().settled();
 
     const envelopes = (
-      await testDb.db.query<{ envelope: Envelope }>(
+      await db().query<{ envelope: Envelope }>(
         `select envelope from bus.messages where envelope->>'subject' = $1 order by seq`,
         [body.subscriptionId],
       )

@@ -23,32 +23,20 @@ import {
 import { until } from '../../../test/support/until.js';
 
 describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
-  const {
-    start,
-    host,
-    send,
-    emitted,
-    emittedData,
-    levels,
-    stockOf,
-    allocationOf,
-    deadLetters,
-    assertLedgerBalances,
-    stockedProduct,
-  } = inventorySpec(open);
+  const inventory = inventorySpec(open);
 
   it('takes the reserved units of a confirmed order off the shelf, announcing one adjustment per warehouse', async () => {
-    await start();
-    const { product, w1, w2 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
     const order = id();
     const lines = [{ productId: product, quantity: 6 }];
-    await send(ReserveInventory, reservation(order, lines));
+    await inventory.send(ReserveInventory, reservation(order, lines));
 
-    await send(OrderConfirmed, confirmation(order, lines));
+    await inventory.send(OrderConfirmed, confirmation(order, lines));
 
-    assert.deepEqual(await stockOf(product), { [w1]: [0, 0], [w2]: [2, 0] });
-    assert.equal((await allocationOf(order))?.state, 'deducted');
-    const fulfilled = (await emitted(InventoryAdjusted)).filter(
+    assert.deepEqual(await inventory.stockOf(product), { [w1]: [0, 0], [w2]: [2, 0] });
+    assert.equal((await inventory.allocationOf(order))?.state, 'deducted');
+    const fulfilled = (await inventory.emitted(InventoryAdjusted)).filter(
       (e) => e.data.adjustment_reason === 'order_fulfilled',
     );
     assert.deepEqual(
@@ -78,24 +66,26 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
     );
     for (const envelope of fulfilled) assert.equal(envelope.id, envelope.data.event_id);
 
-    await send(OrderConfirmed, confirmation(order, lines));
+    await inventory.send(OrderConfirmed, confirmation(order, lines));
     assert.equal(
-      (await emittedData(InventoryAdjusted)).filter((e) => e.adjustment_reason === 'order_fulfilled').length,
+      (await inventory.emittedData(InventoryAdjusted)).filter(
+        (e) => e.adjustment_reason === 'order_fulfilled',
+      ).length,
       2,
       'a second confirmation deducts nothing',
     );
-    await assertLedgerBalances();
+    await inventory.assertLedgerBalances();
   });
 
   it('parks a confirmation that overtakes its reservation until the reservation lands', async () => {
-    await start();
-    const { product } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product } = await inventory.stockedProduct(5, 3);
     const order = id();
     const lines = [{ productId: product, quantity: 2 }];
     const confirmed = envelopeFor(OrderConfirmed, confirmation(order, lines));
-    await host().bus.publish([{ channel: OrderConfirmed.channel, envelope: confirmed }]);
+    await inventory.host().bus.publish([{ channel: OrderConfirmed.channel, envelope: confirmed }]);
     // The confirmation has been tried, and parked (there is no allocation yet), before the reservation is sent.
-    const { messagesHandled } = host().host.metrics;
+    const { messagesHandled } = inventory.host().host.metrics;
     await until('the confirmation is parked', async () =>
       (await messagesHandled.get()).values.some(
         ({ labels, value }) =>
@@ -103,60 +93,67 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
       ),
     );
 
-    await send(ReserveInventory, reservation(order, lines));
+    await inventory.send(ReserveInventory, reservation(order, lines));
 
-    assert.equal((await allocationOf(order))?.state, 'deducted');
-    assert.deepEqual(await deadLetters(), []);
-    await assertLedgerBalances();
+    assert.equal((await inventory.allocationOf(order))?.state, 'deducted');
+    assert.deepEqual(await inventory.deadLetters(), []);
+    await inventory.assertLedgerBalances();
   });
 
   it('dead-letters a confirmation of an order whose reservation it refused: there is nothing to deduct', async () => {
-    await start();
-    const { product } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product } = await inventory.stockedProduct(5, 3);
     const order = id();
-    await send(ReserveInventory, reservation(order, [{ productId: product, quantity: 99 }]));
-    const confirmed = await send(OrderConfirmed, confirmation(order, [{ productId: product, quantity: 99 }]));
-    const [letter] = await deadLetters();
+    await inventory.send(ReserveInventory, reservation(order, [{ productId: product, quantity: 99 }]));
+    const confirmed = await inventory.send(
+      OrderConfirmed,
+      confirmation(order, [{ productId: product, quantity: 99 }]),
+    );
+    const [letter] = await inventory.deadLetters();
     assert.equal(letter?.messageId, confirmed.id);
     assert.match(letter.reason, /^rejected: INVENTORY.NOTHING_RESERVED: /);
   });
 
   it('leaves a tombstone for an order cancelled before its reservation, and refuses the late reservation with order_cancelled', async () => {
-    await start();
-    const { product } = await stockedProduct(5, 3);
-    const before = await levels();
+    await inventory.start();
+    const { product } = await inventory.stockedProduct(5, 3);
+    const before = await inventory.levels();
     const order = id();
     const lines = [{ productId: product, quantity: 2 }];
 
-    await send(OrderCancelled, cancellation(order, lines));
-    assert.deepEqual(await allocationOf(order), { state: 'cancelled', reservationId: null, allocations: [] });
+    await inventory.send(OrderCancelled, cancellation(order, lines));
+    assert.deepEqual(await inventory.allocationOf(order), {
+      state: 'cancelled',
+      reservationId: null,
+      allocations: [],
+    });
 
-    await send(ReserveInventory, reservation(order, lines));
+    await inventory.send(ReserveInventory, reservation(order, lines));
 
-    assert.deepEqual(await emitted(InventoryReserved), []);
-    const failed = await emittedData(InventoryReservationFailed);
+    assert.deepEqual(await inventory.emitted(InventoryReserved), []);
+    const failed = await inventory.emittedData(InventoryReservationFailed);
     assert.deepEqual(
       failed.map(({ timestamp: _, ...event }) => event),
       [{ orderId: order, reason: 'order_cancelled', shortages: [] }],
     );
-    assert.deepEqual(await levels(), before);
-    assert.deepEqual(await emitted(OutOfStock), []);
+    assert.deepEqual(await inventory.levels(), before);
+    assert.deepEqual(await inventory.emitted(OutOfStock), []);
   });
 
   it('gives back the held units of an order cancelled after its reservation', async () => {
-    await start();
-    const { product, w1, w2 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
     const order = id();
     const lines = [{ productId: product, quantity: 7 }];
-    await send(ReserveInventory, reservation(order, lines));
-    const [reserved] = await emittedData(InventoryReserved);
+    await inventory.send(ReserveInventory, reservation(order, lines));
+    const [reserved] = await inventory.emittedData(InventoryReserved);
 
-    await send(OrderCancelled, cancellation(order, lines));
+    await inventory.send(OrderCancelled, cancellation(order, lines));
 
-    assert.deepEqual(await stockOf(product), { [w1]: [5, 0], [w2]: [3, 0] });
-    assert.equal((await allocationOf(order))?.state, 'released');
+    assert.deepEqual(await inventory.stockOf(product), { [w1]: [5, 0], [w2]: [3, 0] });
+    assert.equal((await inventory.allocationOf(order))?.state, 'released');
     assert.deepEqual(
-      (await emittedData(InventoryReleased)).map(({ timestamp: _, ...event }) => event),
+      (await inventory.emittedData(InventoryReleased)).map(({ timestamp: _, ...event }) => event),
       [
         {
           orderId: order,
@@ -166,28 +163,35 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
         },
       ],
     );
-    assert.deepEqual(await emitted(InventoryAdjusted).then((all) => all.filter((e) => e.data.order_id)), []);
+    assert.deepEqual(
+      await inventory.emitted(InventoryAdjusted).then((all) => all.filter((e) => e.data.order_id)),
+      [],
+    );
 
-    await send(OrderCancelled, cancellation(order, lines));
-    await send(ReserveInventory, reservation(order, lines));
-    assert.equal((await emitted(InventoryReleased)).length, 1, 'a second cancellation gives back nothing');
-    assert.equal((await emittedData(InventoryReservationFailed))[0]?.reason, 'order_cancelled');
-    await assertLedgerBalances();
+    await inventory.send(OrderCancelled, cancellation(order, lines));
+    await inventory.send(ReserveInventory, reservation(order, lines));
+    assert.equal(
+      (await inventory.emitted(InventoryReleased)).length,
+      1,
+      'a second cancellation gives back nothing',
+    );
+    assert.equal((await inventory.emittedData(InventoryReservationFailed))[0]?.reason, 'order_cancelled');
+    await inventory.assertLedgerBalances();
   });
 
   it('puts the units of an order cancelled after fulfilment back on hand where they were taken', async () => {
-    await start();
-    const { product, w1, w2 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
     const order = id();
     const lines = [{ productId: product, quantity: 7 }];
-    await send(ReserveInventory, reservation(order, lines));
-    await send(OrderConfirmed, confirmation(order, lines));
+    await inventory.send(ReserveInventory, reservation(order, lines));
+    await inventory.send(OrderConfirmed, confirmation(order, lines));
 
-    await send(OrderCancelled, cancellation(order, lines));
+    await inventory.send(OrderCancelled, cancellation(order, lines));
 
-    assert.deepEqual(await stockOf(product), { [w1]: [5, 0], [w2]: [3, 0] });
-    assert.equal((await allocationOf(order))?.state, 'restocked');
-    const restocked = (await emittedData(InventoryAdjusted)).filter(
+    assert.deepEqual(await inventory.stockOf(product), { [w1]: [5, 0], [w2]: [3, 0] });
+    assert.equal((await inventory.allocationOf(order))?.state, 'restocked');
+    const restocked = (await inventory.emittedData(InventoryAdjusted)).filter(
       (e) => e.adjustment_reason === 'order_cancelled',
     );
     assert.deepEqual(
@@ -203,7 +207,7 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
         [w2, 2, 3, 3, order],
       ],
     );
-    assert.deepEqual(await emitted(InventoryReleased), []);
-    await assertLedgerBalances();
+    assert.deepEqual(await inventory.emitted(InventoryReleased), []);
+    await inventory.assertLedgerBalances();
   });
 });

@@ -6,60 +6,54 @@ import { envelopeFor } from '../../../test/support/envelopes.js';
 import { id, reservation, inventorySpec } from '../../../test/support/inventory.js';
 
 describeEachEngine('InventoryService: stock invariants under concurrency', (open) => {
-  const {
-    start,
-    host,
-    sql,
-    addStock,
-    emittedData,
-    levels,
-    deadLetters,
-    assertLedgerBalances,
-    stockedProduct,
-  } = inventorySpec(open);
+  const inventory = inventorySpec(open);
 
   it('lets the database itself refuse a level holding more than is on hand, or less than nothing', async () => {
-    await start();
-    const { product, w1 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1 } = await inventory.stockedProduct(5, 3);
     const violation = (constraint: string) => (error: unknown) =>
       error instanceof Error && error.message.includes(constraint);
     await assert.rejects(
-      sql('update inventory.stock set reserved = 6 where product_id = $1 and warehouse_id = $2', [
+      inventory.sql('update inventory.stock set reserved = 6 where product_id = $1 and warehouse_id = $2', [
         product,
         w1,
       ]),
       violation('stock_reserved_within_on_hand'),
     );
     await assert.rejects(
-      sql('update inventory.stock set on_hand = -1, reserved = -2 where product_id = $1', [product]),
+      inventory.sql('update inventory.stock set on_hand = -1, reserved = -2 where product_id = $1', [
+        product,
+      ]),
       violation('stock_'),
     );
     await assert.rejects(
-      sql(`insert into inventory.order_allocations (order_id, state) values ($1, 'pending')`, [id()]),
+      inventory.sql(`insert into inventory.order_allocations (order_id, state) values ($1, 'pending')`, [
+        id(),
+      ]),
       violation('order_allocations_state_check'),
     );
   });
 
   it('never oversells: 200 concurrent reservations for 50 units each get exactly one outcome and hold at most 50', async () => {
     // On PostgreSQL the handlers run concurrently on several connections; PGlite has one connection.
-    await start({ CONSUMER_MAX_IN_FLIGHT: '16' });
+    await inventory.start({ CONSUMER_MAX_IN_FLIGHT: '16' });
     const product = id();
     const [w1, w2] = [id(), id()];
-    await addStock(product, w1, 30);
-    await addStock(product, w2, 20);
+    await inventory.addStock(product, w1, 30);
+    await inventory.addStock(product, w2, 20);
     const orders = Array.from({ length: 200 }, (_, index) => ({ orderId: id(), quantity: (index % 3) + 1 }));
 
-    await host().bus.publish(
+    await inventory.host().bus.publish(
       orders.map(({ orderId, quantity }) => ({
         channel: ReserveInventory.channel,
         envelope: envelopeFor(ReserveInventory, reservation(orderId, [{ productId: product, quantity }])),
       })),
     );
-    await host().settled(120_000);
+    await inventory.host().settled(120_000);
 
     const requested = new Map(orders.map((order) => [order.orderId, order.quantity]));
-    const reserved = await emittedData(InventoryReserved);
-    const failed = await emittedData(InventoryReservationFailed);
+    const reserved = await inventory.emittedData(InventoryReserved);
+    const failed = await inventory.emittedData(InventoryReservationFailed);
     const outcomes = [...reserved, ...failed].map((event) => event.orderId).sort();
     assert.deepEqual(outcomes, [...requested.keys()].sort(), 'every order got exactly one outcome');
 
@@ -73,7 +67,7 @@ describeEachEngine('InventoryService: stock invariants under concurrency', (open
         'an order is held in full',
       );
     }
-    const final = await levels(product);
+    const final = await inventory.levels(product);
     const heldInStock = final.reduce((sum, l) => sum + l.reserved, 0);
     assert.equal(heldInStock, heldByEvents);
     assert.ok(heldInStock <= 50, `held ${heldInStock} of 50`);
@@ -97,14 +91,14 @@ describeEachEngine('InventoryService: stock invariants under concurrency', (open
     }
     assert.ok(reserved.length > 0 && failed.length > 0);
 
-    const states = await sql<{ state: string; count: number }>(
+    const states = await inventory.sql<{ state: string; count: number }>(
       'select state, count(*)::int as count from inventory.order_allocations group by state order by state',
     );
     assert.deepEqual(states, [
       { state: 'refused', count: failed.length },
       { state: 'reserved', count: reserved.length },
     ]);
-    assert.deepEqual(await deadLetters(), []);
-    await assertLedgerBalances();
+    assert.deepEqual(await inventory.deadLetters(), []);
+    await inventory.assertLedgerBalances();
   });
 });

@@ -6,33 +6,22 @@ import { id, reservation, inventorySpec } from '../../../test/support/inventory.
 import { thenProblem } from '../../../test/support/service-spec.js';
 
 describeEachEngine('InventoryService: stock over HTTP', (open) => {
-  const {
-    start,
-    host,
-    send,
-    addStock,
-    emitted,
-    emittedData,
-    levels,
-    stockOf,
-    assertLedgerBalances,
-    stockedProduct,
-  } = inventorySpec(open);
+  const inventory = inventorySpec(open);
 
   it('adds units over HTTP, answering the stock per warehouse and in total, and announces each addition', async () => {
-    await start();
+    await inventory.start();
     const [product, w1, w2] = [id(), id(), id()];
 
-    const first = await host().inject({
+    const first = await inventory.host().inject({
       method: 'POST',
       url: '/inventory/add',
       payload: { productId: product, warehouseId: w1, quantity: 10, timestamp: new Date().toISOString() },
     });
     assert.equal(first.statusCode, 200, first.body);
-    await addStock(product, w2, 4);
-    await addStock(product, w1, 1);
+    await inventory.addStock(product, w2, 4);
+    await inventory.addStock(product, w1, 1);
 
-    const got = await host().inject({ method: 'GET', url: `/inventory/${product}` });
+    const got = await inventory.host().inject({ method: 'GET', url: `/inventory/${product}` });
     assert.equal(got.statusCode, 200);
     const [low, high] = [w1, w2].sort();
     const byId = {
@@ -53,8 +42,8 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
       totals: { onHand: 10, reserved: 0, available: 10 },
     });
 
-    await host().settled();
-    const adjusted = await emitted(InventoryAdjusted);
+    await inventory.host().settled();
+    const adjusted = await inventory.emitted(InventoryAdjusted);
     assert.deepEqual(
       adjusted.map(({ data }) => [
         data.warehouse_id,
@@ -74,14 +63,14 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
       assert.equal(envelope.data.adjusted_by, 'http');
       assert.equal(envelope.data.order_id, undefined);
     }
-    await assertLedgerBalances();
+    await inventory.assertLedgerBalances();
   });
 
   it('corrects units over HTTP up and down, announcing each correction as a manual update', async () => {
-    await start();
-    const { product, w1 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1 } = await inventory.stockedProduct(5, 3);
 
-    const up = await host().inject({
+    const up = await inventory.host().inject({
       method: 'POST',
       url: '/inventory/update',
       payload: {
@@ -92,7 +81,7 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
       },
     });
     assert.equal(up.statusCode, 200, up.body);
-    const down = await host().inject({
+    const down = await inventory.host().inject({
       method: 'POST',
       url: '/inventory/update',
       payload: {
@@ -105,8 +94,8 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
     assert.equal(down.statusCode, 200, down.body);
     assert.deepEqual(down.json<{ totals: unknown }>().totals, { onHand: 6, reserved: 0, available: 6 });
 
-    await host().settled();
-    const manual = (await emittedData(InventoryAdjusted)).filter(
+    await inventory.host().settled();
+    const manual = (await inventory.emittedData(InventoryAdjusted)).filter(
       (e) => e.adjustment_reason === 'manual_update',
     );
     assert.deepEqual(
@@ -116,26 +105,26 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
         [-6, 3, 3, 'http'],
       ],
     );
-    assert.deepEqual(await emitted(OutOfStock), [], 'units are left over the warehouses');
-    await assertLedgerBalances();
+    assert.deepEqual(await inventory.emitted(OutOfStock), [], 'units are left over the warehouses');
+    await inventory.assertLedgerBalances();
   });
 
   it('announces OutOfStock when a correction takes the last available units of a product', async () => {
-    await start();
-    const { product, w1, w2 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
     for (const [warehouseId, quantityChange] of [
       [w1, -5],
       [w2, -3],
     ] as const) {
-      const response = await host().inject({
+      const response = await inventory.host().inject({
         method: 'POST',
         url: '/inventory/update',
         payload: { productId: product, warehouseId, quantityChange, timestamp: new Date().toISOString() },
       });
       assert.equal(response.statusCode, 200, response.body);
     }
-    await host().settled();
-    const outOfStock = await emittedData(OutOfStock);
+    await inventory.host().settled();
+    const outOfStock = await inventory.emittedData(OutOfStock);
     assert.equal(outOfStock.length, 1, 'only when the total reaches 0');
     assert.deepEqual(
       { ...outOfStock[0], timestamp: undefined },
@@ -144,13 +133,13 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
   });
 
   it('refuses with 409 INVENTORY.BELOW_RESERVED to remove units held for orders, naming the numbers', async () => {
-    await start();
+    await inventory.start();
     const product = id();
     const warehouse = id();
-    await addStock(product, warehouse, 10);
-    await send(ReserveInventory, reservation(id(), [{ productId: product, quantity: 8 }]));
+    await inventory.addStock(product, warehouse, 10);
+    await inventory.send(ReserveInventory, reservation(id(), [{ productId: product, quantity: 8 }]));
 
-    const response = await host().inject({
+    const response = await inventory.host().inject({
       method: 'POST',
       url: '/inventory/update',
       payload: {
@@ -163,18 +152,19 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
 
     const problem = thenProblem(response, 409, 'INVENTORY.BELOW_RESERVED');
     assert.match(problem.detail, /by -5 would leave 5 on hand, below the 8 reserved/);
-    assert.deepEqual(await stockOf(product), { [warehouse]: [10, 8] });
+    assert.deepEqual(await inventory.stockOf(product), { [warehouse]: [10, 8] });
     assert.equal(
-      (await emittedData(InventoryAdjusted)).filter((e) => e.adjustment_reason === 'manual_update').length,
+      (await inventory.emittedData(InventoryAdjusted)).filter((e) => e.adjustment_reason === 'manual_update')
+        .length,
       0,
     );
   });
 
   it('refuses with 409 INVENTORY.WOULD_GO_NEGATIVE to remove more than is on hand, or from a level it does not know', async () => {
-    await start();
-    const { product, w1 } = await stockedProduct(5, 3);
+    await inventory.start();
+    const { product, w1 } = await inventory.stockedProduct(5, 3);
     const update = (productId: string, warehouseId: string, quantityChange: number) =>
-      host().inject({
+      inventory.host().inject({
         method: 'POST',
         url: '/inventory/update',
         payload: { productId, warehouseId, quantityChange, timestamp: new Date().toISOString() },
@@ -187,15 +177,15 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
     const unknownProduct = id();
     const unknown = await update(unknownProduct, w1, -1);
     thenProblem(unknown, 409, 'INVENTORY.WOULD_GO_NEGATIVE');
-    assert.deepEqual(await levels(unknownProduct), [], 'no level was created for it');
+    assert.deepEqual(await inventory.levels(unknownProduct), [], 'no level was created for it');
     assert.equal(
-      (await host().inject({ method: 'GET', url: `/inventory/${unknownProduct}` })).statusCode,
+      (await inventory.host().inject({ method: 'GET', url: `/inventory/${unknownProduct}` })).statusCode,
       404,
     );
   });
 
   it('answers 400 problem+json naming the field for a body that breaks the command schema, and changes nothing', async () => {
-    await start();
+    await inventory.start();
     const product = id();
     const valid = { productId: product, warehouseId: id(), quantity: 3, timestamp: new Date().toISOString() };
     const cases: [string, Record<string, unknown>, string][] = [
@@ -207,35 +197,35 @@ describeEachEngine('InventoryService: stock over HTTP', (open) => {
       ['/inventory/update', { ...valid, quantity: undefined, quantityChange: 0 }, '/quantityChange'],
     ];
     for (const [url, payload, field] of cases) {
-      const response = await host().inject({ method: 'POST', url, payload });
+      const response = await inventory.host().inject({ method: 'POST', url, payload });
       const { errors = [] } = thenProblem(response, 400, 'REQUEST.INVALID');
       assert.ok(
         errors.some((error) => error.field === field && error.location === 'body'),
         `${field} in ${JSON.stringify(errors)} for ${url} ${JSON.stringify(payload)}`,
       );
     }
-    const malformed = await host().inject({
+    const malformed = await inventory.host().inject({
       method: 'POST',
       url: '/inventory/add',
       headers: { 'content-type': 'application/json' },
       payload: '{"productId":',
     });
     assert.equal(malformed.statusCode, 400);
-    assert.deepEqual(await levels(), []);
+    assert.deepEqual(await inventory.levels(), []);
   });
 
   it('answers 404 INVENTORY.UNKNOWN_PRODUCT for a product it holds no stock of, and 400 for an id that is no uuid', async () => {
-    await start();
-    const unknown = await host().inject({ method: 'GET', url: `/inventory/${id()}` });
+    await inventory.start();
+    const unknown = await inventory.host().inject({ method: 'GET', url: `/inventory/${id()}` });
     thenProblem(unknown, 404, 'INVENTORY.UNKNOWN_PRODUCT');
 
-    const invalid = await host().inject({ method: 'GET', url: '/inventory/not-a-uuid' });
+    const invalid = await inventory.host().inject({ method: 'GET', url: '/inventory/not-a-uuid' });
     thenProblem(invalid, 400, 'REQUEST.INVALID');
   });
 
   it('documents the routes in OpenAPI under the inventory tag', async () => {
-    await start();
-    const spec = (await host().inject({ method: 'GET', url: '/openapi.json' })).json<{
+    await inventory.start();
+    const spec = (await inventory.host().inject({ method: 'GET', url: '/openapi.json' })).json<{
       paths: Record<
         string,
         Record<string, { tags: string[]; summary: string; responses: Record<string, unknown> }>

@@ -12,7 +12,7 @@ import { describeEachEngine, type TestDatabase } from '../../../test/support/dat
 import { envelopeFor } from '../../../test/support/envelopes.js';
 import { startTestHost, type TestHost } from '../../../test/support/host.js';
 import { paymentService } from './index.js';
-import { until as eventually } from '../../../test/support/until.js';
+import { until } from '../../../test/support/until.js';
 
 interface PaymentRow {
   status: string;
@@ -114,8 +114,12 @@ describeEachEngine('PaymentService on its own', (open) => {
   });
 
   /** Polls the payment of the order until it holds. */
-  async function until(orderId: string, what: string, holds: (row: PaymentRow) => boolean): Promise<void> {
-    await eventually(what, async () => {
+  async function untilPayment(
+    orderId: string,
+    what: string,
+    holds: (row: PaymentRow) => boolean,
+  ): Promise<void> {
+    await until(what, async () => {
       const [row] = await paymentsOf(orderId);
       return row !== undefined && holds(row);
     });
@@ -124,7 +128,7 @@ describeEachEngine('PaymentService on its own', (open) => {
   it('releases an authorization that the provider confirms only after the order was cancelled', async () => {
     const payment = request('tok_timeout');
     await publish(RequestPayment, payment);
-    await until(payment.orderId, 'the payment exists', () => true);
+    await untilPayment(payment.orderId, 'the payment exists', () => true);
     let [row] = await paymentsOf(payment.orderId);
     // Recorded with the reschedule, in one transaction: the call is over and left in doubt.
     const unanswered = () =>
@@ -133,15 +137,11 @@ describeEachEngine('PaymentService on its own', (open) => {
          where o.payment_id = $1 and a.outcome = 'unknown' and o.in_doubt`,
         [row!.payment_id],
       );
-    const deadline = Date.now() + 10_000;
-    while ((await unanswered()).length === 0) {
-      assert.ok(Date.now() < deadline, 'the authorization went unanswered');
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await until('the authorization went unanswered', async () => (await unanswered()).length > 0);
     assert.equal(row?.status, 'authorizing');
 
     await publish(OrderCancelled, cancelled(payment));
-    await until(
+    await untilPayment(
       payment.orderId,
       'the cancellation is recorded',
       (each) => each.state.cancellation !== undefined,

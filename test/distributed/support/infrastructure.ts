@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { describeNeeding, probeNats, probePostgres, type Absence } from '../../support/services.js';
+import { until } from '../../support/until.js';
 
 export { postgresUrl, sharedNatsUrl } from '../../support/services.js';
 
@@ -128,23 +129,25 @@ async function launchNats(
       stdio: 'ignore',
     },
   );
-  const deadline = Date.now() + 10_000;
-  for (;;) {
+  const answers = async () => {
     try {
       const nc = await connect({ servers: url, timeout: 500 });
       await (await jetstreamManager(nc)).getAccountInfo();
       await nc.close();
-      return server;
+      return true;
     } catch (error) {
       // A server that asks for credentials is up: its refusal of an anonymous client says so.
-      if (configFile && error instanceof Error && /authorization/i.test(error.message)) return server;
-      if (Date.now() > deadline) {
-        server.kill('SIGKILL');
-        throw new Error(`nats-server on port ${port} did not come up: ${String(error)}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (configFile && error instanceof Error && /authorization/i.test(error.message)) return true;
+      throw error;
     }
+  };
+  try {
+    await until(`nats-server on port ${port} comes up`, answers, { everyMs: 100, retryOnError: true });
+  } catch (error) {
+    server.kill('SIGKILL');
+    throw error;
   }
+  return server;
 }
 
 function freePort(): Promise<number> {

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Database } from '../../../src/platform/db/database.js';
 import { assertEachEffectOnce, type Outcome } from '../../support/effects.js';
 import { placeOrderBody, stockBody } from '../../support/orders.js';
+import { until } from '../../support/until.js';
 import type { DistributedDomain } from './domain.js';
 
 export const finalStatuses = ['completed', 'rejected', 'cancelled'] as const;
@@ -45,6 +46,16 @@ export async function stockProducts(
   );
 }
 
+/** Stocks a new product with five units, then places an order of `quantity` of it; resolves with its id. */
+export async function placeStockedOrder(domain: DistributedDomain, quantity: number): Promise<string> {
+  const productId = randomUUID();
+  await stockProducts(domain, new Map([[productId, 5]]));
+  const body = placeOrderBody([{ productId, quantity }]);
+  const placed = await domain.request({ method: 'POST', url: '/orders', payload: body });
+  assert.equal(placed.statusCode, 202, placed.body);
+  return body.orderId;
+}
+
 /**
  * Places every order at once, as a client that retries until each is accepted: the order id
  * makes a repeat safe, so a request lost to a fault is simply sent again. Resolves with how many
@@ -77,6 +88,15 @@ export async function placeAll(
   return { retried };
 }
 
+/** How many of the orders are in a final state. */
+export async function finalCount(orders: Database, orderIds: readonly string[]): Promise<number> {
+  const [row] = await orders.query<{ final: number }>(
+    `select count(*)::int as final from orders.orders where order_id = any ($1::uuid[]) and status = any ($2::text[])`,
+    [orderIds, finalStatuses],
+  );
+  return row?.final ?? 0;
+}
+
 /** Polls until every order is in a final state; resolves with how long that took. */
 export async function untilAllFinal(
   orders: Database,
@@ -84,17 +104,16 @@ export async function untilAllFinal(
   timeoutMs: number,
 ): Promise<number> {
   const started = Date.now();
-  for (;;) {
-    const [row] = await orders.query<{ final: number }>(
-      `select count(*)::int as final from orders.orders where order_id = any ($1::uuid[]) and status = any ($2::text[])`,
-      [orderIds, finalStatuses],
-    );
-    if (row?.final === orderIds.length) return Date.now() - started;
-    if (Date.now() - started > timeoutMs) {
-      assert.fail(`${orderIds.length - (row?.final ?? 0)} orders were not final after ${timeoutMs} ms`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  let final = 0;
+  await until(
+    () => `every order final (${orderIds.length - final} were not)`,
+    async () => {
+      final = await finalCount(orders, orderIds);
+      return final === orderIds.length;
+    },
+    { timeoutMs, everyMs: 100 },
+  );
+  return Date.now() - started;
 }
 
 /**

@@ -35,38 +35,47 @@ interface ProviderHarness {
   requestLost(): string;
 }
 
+/** A charge of 59.98 USD, to be captured later, under new ids and a new idempotency key. */
+const charge = (overrides: Partial<PrepareRequest> = {}): PrepareRequest => ({
+  paymentId: randomUUID(),
+  orderId: randomUUID(),
+  chargeId: randomUUID(),
+  amount: 5998,
+  currency: 'usd',
+  capture: false,
+  idempotencyKey: `${randomUUID()}:authorize`,
+  ...overrides,
+});
+
+/** Prepares the charge with the provider; resolves with the provider's reference to it. */
+async function preparedBy(provider: PaymentProvider, request: PrepareRequest): Promise<string> {
+  const result = await provider.prepare(request);
+  assert.equal(result.outcome, 'prepared');
+  return result.reference;
+}
+
+/** A prepared charge, with the calls that authorize it with `token` and look that authorization up. */
+async function preparedCharge(provider: PaymentProvider, token: string, request = charge()) {
+  const reference = await preparedBy(provider, request);
+  const { amount, idempotencyKey } = request;
+  return {
+    reference,
+    authorize: () => provider.authorize({ reference, token, amount, idempotencyKey }),
+    lookUp: () => provider.lookup({ kind: 'authorize', reference, idempotencyKey }),
+  };
+}
+
 /**
  * What every provider must do for the payment service to be correct with it: the same suite runs
  * against the sandbox and against Stripe (through the SDK, pointed at the local fake).
  */
 function providerContract(harness: () => ProviderHarness): void {
   const provider = () => harness().provider;
-  const charge = (overrides: Partial<PrepareRequest> = {}): PrepareRequest => ({
-    paymentId: randomUUID(),
-    orderId: randomUUID(),
-    chargeId: randomUUID(),
-    amount: 5998,
-    currency: 'usd',
-    capture: false,
-    idempotencyKey: `${randomUUID()}:authorize`,
-    ...overrides,
-  });
-
-  async function prepared(request: PrepareRequest): Promise<string> {
-    const result = await provider().prepare(request);
-    assert.equal(result.outcome, 'prepared');
-    return result.reference;
-  }
+  const prepared = (request: PrepareRequest) => preparedBy(provider(), request);
 
   async function authorized(token = harness().approving(), request = charge()) {
-    const reference = await prepared(request);
-    const result = await provider().authorize({
-      reference,
-      token,
-      amount: request.amount,
-      idempotencyKey: request.idempotencyKey,
-    });
-    assert.deepEqual(result, { outcome: 'succeeded', reference, summary: 'Approved' });
+    const { reference, authorize } = await preparedCharge(provider(), token, request);
+    assert.deepEqual(await authorize(), { outcome: 'succeeded', reference, summary: 'Approved' });
     return { reference, request };
   }
 
@@ -107,60 +116,25 @@ function providerContract(harness: () => ProviderHarness): void {
   });
 
   it('refuses a declined payment method for good, and says so when asked later', async () => {
-    const request = charge();
-    const reference = await prepared(request);
-    const result = await provider().authorize({
-      reference,
-      token: harness().declining(),
-      amount: request.amount,
-      idempotencyKey: request.idempotencyKey,
-    });
+    const { authorize, lookUp } = await preparedCharge(provider(), harness().declining());
+    const result = await authorize();
     assert.ok(result.outcome === 'refused', `refused, not ${result.outcome}`);
     assert.match(result.code, /decline/);
-    const looked = await provider().lookup({
-      kind: 'authorize',
-      reference,
-      idempotencyKey: request.idempotencyKey,
-    });
-    assert.equal(looked.outcome, 'refused');
+    assert.equal((await lookUp()).outcome, 'refused');
   });
 
   it('reports a busy provider as unavailable, and the same call goes through afterwards', async () => {
-    const request = charge();
-    const reference = await prepared(request);
-    const token = harness().busy(1);
-    const call = () =>
-      provider().authorize({
-        reference,
-        token,
-        amount: request.amount,
-        idempotencyKey: request.idempotencyKey,
-      });
-    await assert.rejects(call(), ProviderUnavailable);
-    assert.deepEqual(
-      await provider().lookup({ kind: 'authorize', reference, idempotencyKey: request.idempotencyKey }),
-      { outcome: 'not_found' },
-    );
-    assert.equal((await call()).outcome, 'succeeded');
+    const { authorize, lookUp } = await preparedCharge(provider(), harness().busy(1));
+    await assert.rejects(authorize(), ProviderUnavailable);
+    assert.deepEqual(await lookUp(), { outcome: 'not_found' });
+    assert.equal((await authorize()).outcome, 'succeeded');
   });
 
   it('reports a lost answer as unknown; a lookup finds the authorization, and a retry does not repeat it', async () => {
-    const request = charge();
-    const reference = await prepared(request);
-    const token = harness().answerLost();
-    const call = () =>
-      provider().authorize({
-        reference,
-        token,
-        amount: request.amount,
-        idempotencyKey: request.idempotencyKey,
-      });
-    await assert.rejects(call(), ProviderOutcomeUnknown);
-    assert.deepEqual(
-      await provider().lookup({ kind: 'authorize', reference, idempotencyKey: request.idempotencyKey }),
-      { outcome: 'succeeded', reference, summary: 'Approved' },
-    );
-    assert.deepEqual(await call(), { outcome: 'succeeded', reference, summary: 'Approved' });
+    const { reference, authorize, lookUp } = await preparedCharge(provider(), harness().answerLost());
+    await assert.rejects(authorize(), ProviderOutcomeUnknown);
+    assert.deepEqual(await lookUp(), { outcome: 'succeeded', reference, summary: 'Approved' });
+    assert.deepEqual(await authorize(), { outcome: 'succeeded', reference, summary: 'Approved' });
     assert.equal(
       (await provider().capture({ reference, amount: 5998, idempotencyKey: `${reference}:c` })).outcome,
       'succeeded',
@@ -170,22 +144,10 @@ function providerContract(harness: () => ProviderHarness): void {
   });
 
   it('reports a lost request as unknown; a lookup finds nothing done, and the call can be made again', async () => {
-    const request = charge();
-    const reference = await prepared(request);
-    const token = harness().requestLost();
-    const call = () =>
-      provider().authorize({
-        reference,
-        token,
-        amount: request.amount,
-        idempotencyKey: request.idempotencyKey,
-      });
-    await assert.rejects(call(), ProviderOutcomeUnknown);
-    assert.deepEqual(
-      await provider().lookup({ kind: 'authorize', reference, idempotencyKey: request.idempotencyKey }),
-      { outcome: 'not_found' },
-    );
-    assert.equal((await call()).outcome, 'succeeded');
+    const { authorize, lookUp } = await preparedCharge(provider(), harness().requestLost());
+    await assert.rejects(authorize(), ProviderOutcomeUnknown);
+    assert.deepEqual(await lookUp(), { outcome: 'not_found' });
+    assert.equal((await authorize()).outcome, 'succeeded');
   });
 
   it('releases an uncaptured authorization, after which nothing can be captured', async () => {
@@ -260,42 +222,17 @@ describeEachEngine('the sandbox provider', (open) => {
 
   it('declines a single-use token the second time it is used', async () => {
     const token = unique('tok_single_use');
-    const authorize = async () => {
-      const key = randomUUID();
-      const prepared = await sandbox.prepare({
-        paymentId: randomUUID(),
-        orderId: randomUUID(),
-        chargeId: randomUUID(),
-        amount: 100,
-        currency: 'usd',
-        capture: true,
-        idempotencyKey: key,
-      });
-      assert.equal(prepared.outcome, 'prepared');
-      return sandbox.authorize({ reference: prepared.reference, token, amount: 100, idempotencyKey: key });
-    };
+    const authorize = async () =>
+      (await preparedCharge(sandbox, token, charge({ amount: 100, capture: true }))).authorize();
     assert.equal((await authorize()).outcome, 'succeeded');
     assert.equal((await authorize()).outcome, 'refused');
   });
 
   it('books each capture it carries out once: a repeat under the same key replays it', async () => {
-    const key = randomUUID();
-    const prepared = await sandbox.prepare({
-      paymentId: randomUUID(),
-      orderId: randomUUID(),
-      chargeId: randomUUID(),
-      amount: 100,
-      currency: 'usd',
-      capture: false,
-      idempotencyKey: key,
-    });
-    assert.ok(prepared.outcome === 'prepared');
-    const { reference } = prepared;
-    const token = unique('tok_visa');
-    assert.equal(
-      (await sandbox.authorize({ reference, token, amount: 100, idempotencyKey: key })).outcome,
-      'succeeded',
-    );
+    const request = charge({ amount: 100 });
+    const key = request.idempotencyKey;
+    const { reference, authorize } = await preparedCharge(sandbox, unique('tok_visa'), request);
+    assert.equal((await authorize()).outcome, 'succeeded');
     const capture = (idempotencyKey: string) => sandbox.capture({ reference, amount: 100, idempotencyKey });
     assert.equal((await capture(`${key}:capture`)).outcome, 'succeeded');
     assert.equal((await capture(`${key}:capture`)).outcome, 'succeeded');
@@ -341,24 +278,13 @@ describe('the Stripe provider, against the local fake', () => {
   }));
 
   it('sends the same idempotency key on every retry of an operation', async () => {
-    const key = `${randomUUID()}:authorize`;
-    const prepared = await stripe.prepare({
-      paymentId: randomUUID(),
-      orderId: randomUUID(),
-      chargeId: randomUUID(),
-      amount: 1000,
-      currency: 'usd',
-      capture: false,
-      idempotencyKey: key,
-    });
-    assert.ok(prepared.outcome === 'prepared');
-    const { reference } = prepared;
+    const request = charge({ amount: 1000 });
+    const key = request.idempotencyKey;
+    const { reference, authorize } = await preparedCharge(stripe, 'pm_card_visa', request);
     fake.failNext('POST', confirm, { count: 2, status: 429 });
-    const call = () =>
-      stripe.authorize({ reference, token: 'pm_card_visa', amount: 1000, idempotencyKey: key });
-    await assert.rejects(call(), ProviderUnavailable);
-    await assert.rejects(call(), ProviderUnavailable);
-    assert.equal((await call()).outcome, 'succeeded');
+    await assert.rejects(authorize(), ProviderUnavailable);
+    await assert.rejects(authorize(), ProviderUnavailable);
+    assert.equal((await authorize()).outcome, 'succeeded');
     const keys = fake
       .requestsTo('POST', confirm)
       .filter((request) => request.params['id'] === reference)
@@ -367,22 +293,8 @@ describe('the Stripe provider, against the local fake', () => {
   });
 
   it('treats a Stripe server error as an unknown outcome, to be reconciled', async () => {
-    const key = `${randomUUID()}:authorize`;
-    const prepared = await stripe.prepare({
-      paymentId: randomUUID(),
-      orderId: randomUUID(),
-      chargeId: randomUUID(),
-      amount: 1000,
-      currency: 'usd',
-      capture: false,
-      idempotencyKey: key,
-    });
-    assert.ok(prepared.outcome === 'prepared');
-    const { reference } = prepared;
+    const { authorize } = await preparedCharge(stripe, 'pm_card_visa', charge({ amount: 1000 }));
     fake.failNext('POST', confirm, { count: 1, status: 500 });
-    await assert.rejects(
-      stripe.authorize({ reference, token: 'pm_card_visa', amount: 1000, idempotencyKey: key }),
-      ProviderOutcomeUnknown,
-    );
+    await assert.rejects(authorize(), ProviderOutcomeUnknown);
   });
 });
