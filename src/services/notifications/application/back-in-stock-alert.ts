@@ -1,6 +1,5 @@
 import { InventoryAdjusted, type PayloadOf } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
-import { createEmailNotification, type HandlerDependencies } from './notify.js';
+import { emailHandler } from './notify.js';
 
 type Adjustment = PayloadOf<typeof InventoryAdjusted>;
 
@@ -14,22 +13,21 @@ export function cameBackInStock(adjustment: Adjustment): boolean {
 }
 
 /** Alerts the inventory team when a warehouse has a product available again. */
-export const backInStockAlertHandler = (deps: HandlerDependencies): MessageHandler =>
-  defineHandler({
-    name: 'back-in-stock-alert',
-    contract: InventoryAdjusted,
-    async handle({ envelope, payload }, uow) {
-      if (!cameBackInStock(payload)) return;
-      await createEmailNotification(uow, envelope, deps, {
-        to: deps.alertsEmail,
-        content: {
-          type: 'back_in_stock_alert',
-          productId: payload.product_id,
-          warehouseId: payload.warehouse_id,
-          available: payload.available_quantity,
-          added: payload.adjusted_quantity,
-          reason: payload.adjustment_reason,
-        },
-      });
-    },
-  });
+export const backInStockAlertHandler = emailHandler({
+  name: 'back-in-stock-alert',
+  contract: InventoryAdjusted,
+  email(payload, deps) {
+    if (!cameBackInStock(payload)) return undefined;
+    return {
+      to: deps.alertsEmail,
+      content: {
+        type: 'back_in_stock_alert',
+        productId: payload.product_id,
+        warehouseId: payload.warehouse_id,
+        available: payload.available_quantity,
+        added: payload.adjusted_quantity,
+        reason: payload.adjustment_reason,
+      },
+    };
+  },
+});

@@ -1,6 +1,7 @@
-import type { Envelope } from '../../../../contracts/index.js';
+import type { Envelope, MessageContract, PayloadOf } from '../../../../contracts/index.js';
 import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import { Deferral } from '../../../platform/messaging/deferral.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { render, type NotificationContent } from '../domain/templates.js';
 import {
@@ -21,6 +22,13 @@ export interface HandlerDependencies {
   readonly bell: { ring(): void };
 }
 
+/** One email to create: its recipient, its facts, and the order it is about, if any. */
+export interface EmailNotification {
+  to: string;
+  content: NotificationContent;
+  orderId?: string | undefined;
+}
+
 /**
  * Creates the notification a message asks for, in the handler's transaction, rendered once and
  * stored as sent: later template changes never rewrite what a customer was told. A message
@@ -30,7 +38,7 @@ export async function createEmailNotification(
   uow: UnitOfWork,
   envelope: Envelope,
   deps: HandlerDependencies,
-  notification: { to: string; content: NotificationContent; orderId?: string | undefined },
+  notification: EmailNotification,
 ): Promise<void> {
   const { subject, text } = render(notification.content);
   const created = await insertNotification(uow.sql, {
@@ -77,3 +85,58 @@ export async function requireCustomerOrder(
 export function productNameIn(order: RememberedOrder, productId: string): string | undefined {
   return order.items.find((item) => item.productId === productId)?.productName;
 }
+
+/** A handler that turns each message of its contract into one email, or none when `email` returns none. */
+export const emailHandler =
+  <C extends MessageContract>(spec: {
+    readonly name: string;
+    readonly contract: C;
+    email(
+      payload: PayloadOf<C>,
+      deps: HandlerDependencies,
+      uow: UnitOfWork,
+    ): EmailNotification | undefined | Promise<EmailNotification | undefined>;
+  }) =>
+  (deps: HandlerDependencies): MessageHandler =>
+    defineHandler({
+      name: spec.name,
+      contract: spec.contract,
+      async handle({ envelope, payload }, uow) {
+        const email = await spec.email(payload, deps, uow);
+        if (email) await createEmailNotification(uow, envelope, deps, email);
+      },
+    });
+
+/** What every message about a customer's order names. */
+interface CustomerOrderIds {
+  readonly userId: string;
+  readonly orderId: string;
+}
+
+type OmitFromEach<Union, Key extends PropertyKey> = Union extends unknown ? Omit<Union, Key> : never;
+
+/** The contents addressed to the customer of an order, less the name and order id filled in for them. */
+type CustomerOrderContent = OmitFromEach<
+  Extract<NotificationContent, { customerName: string; orderId: string }>,
+  'customerName' | 'orderId'
+>;
+
+/**
+ * A handler that emails the customer about their order, addressed and named as OrderPlaced told
+ * them (deferred until then, see `requireCustomerOrder`); `content` gives the rest of the email.
+ */
+export const customerOrderEmailHandler = <C extends MessageContract>(spec: {
+  readonly name: string;
+  readonly contract: C & { readonly example: CustomerOrderIds };
+  content(payload: PayloadOf<C>, order: RememberedOrder): CustomerOrderContent;
+}) =>
+  emailHandler({
+    name: spec.name,
+    contract: spec.contract,
+    async email(payload: PayloadOf<C>, _deps, uow) {
+      const { userId, orderId }: CustomerOrderIds = payload;
+      const { recipient, order } = await requireCustomerOrder(uow, userId, orderId);
+      const content = { ...spec.content(payload, order), customerName: recipient.name, orderId };
+      return { to: recipient.email, orderId, content };
+    },
+  });

@@ -25,7 +25,8 @@ export interface RememberedOrder {
   totalAmount: number;
 }
 
-export interface NewNotification {
+/** What every notification is, from its creation on: one rendered email, maybe about an order. */
+interface NotificationFacts {
   notificationId: string;
   type: NotificationType;
   channel: 'email';
@@ -33,6 +34,9 @@ export interface NewNotification {
   subject: string;
   text: string;
   orderId: string | null;
+}
+
+export interface NewNotification extends NotificationFacts {
   sourceMessageId: string;
   correlationId: string;
   traceparent: string | undefined;
@@ -40,14 +44,7 @@ export interface NewNotification {
   createdAt: Date;
 }
 
-export interface StoredNotification {
-  notificationId: string;
-  type: NotificationType;
-  channel: 'email';
-  recipient: string;
-  subject: string;
-  text: string;
-  orderId: string | null;
+export interface StoredNotification extends NotificationFacts {
   status: NotificationStatus;
   attempts: number;
   lastError: string | null;
@@ -57,14 +54,7 @@ export interface StoredNotification {
 }
 
 /** A notification claimed by a dispatcher: `attempts` already counts the attempt about to be made. */
-export interface ClaimedNotification {
-  notificationId: string;
-  type: NotificationType;
-  channel: 'email';
-  recipient: string;
-  subject: string;
-  text: string;
-  orderId: string | null;
+export interface ClaimedNotification extends NotificationFacts {
   sourceMessageId: string;
   correlationId: string;
   traceparent: string | null;

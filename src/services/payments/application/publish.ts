@@ -14,13 +14,12 @@ import { fromCents, type Charge, type Payment, type PaymentEvent, type Refund } 
 /** Publishes what other services need to hear of a payment event (`payment` is the state after it). */
 export function publish(uow: UnitOfWork, payment: Payment, event: PaymentEvent): void {
   const { paymentId, orderId, userId } = payment;
+  const parties = { paymentId, userId, orderId };
   const timestamp = event.at;
   switch (event.type) {
     case 'PaymentInitiated':
       uow.emit(PaymentInitiated, {
-        paymentId,
-        userId,
-        orderId,
+        ...parties,
         amount: fromCents(event.amount),
         paymentMethod: event.method,
         timestamp,
@@ -45,9 +44,7 @@ export function publish(uow: UnitOfWork, payment: Payment, event: PaymentEvent):
       const charge = chargeOf(payment, event.chargeId);
       if (charge.purpose.kind !== 'order') return;
       uow.emit(PaymentComplete, {
-        paymentId,
-        userId,
-        orderId,
+        ...parties,
         amount: fromCents(charge.amount),
         providerReference: event.reference,
         timestamp,
@@ -59,9 +56,7 @@ export function publish(uow: UnitOfWork, payment: Payment, event: PaymentEvent):
       if (charge.purpose.kind !== 'order') return;
       const { stage, reason, code, message, attempts } = event;
       uow.emit(PaymentFailed, {
-        paymentId,
-        userId,
-        orderId,
+        ...parties,
         amount: fromCents(charge.amount),
         stage,
         reason,
@@ -88,14 +83,8 @@ export function publish(uow: UnitOfWork, payment: Payment, event: PaymentEvent):
       return;
     }
     case 'AdjustmentSettled': {
-      const adjustment = adjustmentOf(payment, event.amendment);
       uow.emit(PaymentAdjusted, {
-        paymentId,
-        userId,
-        orderId,
-        amendment: event.amendment,
-        previousAmount: fromCents(adjustment.previousAmount),
-        amount: fromCents(adjustment.amount),
+        ...adjustmentFacts(payment, event.amendment),
         charged: fromCents(event.charged),
         refunded: fromCents(event.refunded),
         timestamp,
@@ -103,15 +92,9 @@ export function publish(uow: UnitOfWork, payment: Payment, event: PaymentEvent):
       return;
     }
     case 'AdjustmentFailed': {
-      const adjustment = adjustmentOf(payment, event.amendment);
       const { reason, code, message } = event;
       uow.emit(PaymentAdjustmentFailed, {
-        paymentId,
-        userId,
-        orderId,
-        amendment: event.amendment,
-        previousAmount: fromCents(adjustment.previousAmount),
-        amount: fromCents(adjustment.amount),
+        ...adjustmentFacts(payment, event.amendment),
         reason,
         code,
         message,
@@ -136,6 +119,18 @@ function refundFacts(payment: Payment, refund: Refund) {
     amount: fromCents(refund.amount),
     method: refund.method,
     reason: refund.reason,
+  };
+}
+
+function adjustmentFacts(payment: Payment, amendment: number) {
+  const adjustment = adjustmentOf(payment, amendment);
+  return {
+    paymentId: payment.paymentId,
+    userId: payment.userId,
+    orderId: payment.orderId,
+    amendment,
+    previousAmount: fromCents(adjustment.previousAmount),
+    amount: fromCents(adjustment.amount),
   };
 }
 
