@@ -50,10 +50,25 @@ async function cpuSecondsOf(pid: number): Promise<number> {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
 
-async function memoryMbOf(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+/** Undefined when the process is gone: one that exits between two samples is not an error. */
+async function memoryMbOf(pid: number, field: 'VmHWM' | 'VmRSS'): Promise<number | undefined> {
+  let status: string;
+  try {
+    status = await readFile(`/proc/${pid}/status`, 'utf8');
+  } catch (error) {
+    if (isGone(error)) return undefined;
+    throw error;
+  }
   const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
   return kb ? Number(kb) / 1024 : 0;
+}
+
+const isGone = (error: unknown) =>
+  error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'ESRCH');
+
+/** The processes' figures by name, leaving out those that are gone. */
+function present(each: readonly (readonly [string, number | undefined])[]): Record<string, number> {
+  return Object.fromEntries(each.filter((entry): entry is [string, number] => entry[1] !== undefined));
 }
 
 interface Started {
@@ -137,8 +152,8 @@ export async function startEmbedded(
     metricsUrls: [address],
     pids: { embedded: pid },
     cpuSecondsByProcess: async () => ({ embedded: await cpuSecondsOf(pid) }),
-    peakRssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmHWM') }),
-    rssMb: async () => ({ embedded: await memoryMbOf(pid, 'VmRSS') }),
+    peakRssMb: async () => present([['embedded', await memoryMbOf(pid, 'VmHWM')]]),
+    rssMb: async () => present([['embedded', await memoryMbOf(pid, 'VmRSS')]]),
     stop: async () => {
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
@@ -238,7 +253,7 @@ async function memoryMbByProcess(
   const each = await Promise.all(
     processes.map(async (child) => [child.name, await memoryMbOf(child.pid, field)] as const),
   );
-  return Object.fromEntries(each);
+  return present(each);
 }
 
 /**

@@ -117,6 +117,14 @@ export async function findFlowCheck(sql: Sql, correlationId: string): Promise<Fl
   return row && toFlowCheck(row);
 }
 
+/** When the earliest check asked for comes due; undefined when none is. */
+export async function nextFlowCheckDue(sql: Sql): Promise<Date | undefined> {
+  const [row] = await sql.query<{ dueAt: Date | null }>(
+    'select min(due_at) as "dueAt" from orders.flow_checks',
+  );
+  return row?.dueAt ?? undefined;
+}
+
 /** Checks due by `until`. */
 export async function countDueFlowChecks(sql: Sql, until: Date): Promise<number> {
   const [row] = await sql.query<{ due: number }>(

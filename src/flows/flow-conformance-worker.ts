@@ -1,11 +1,16 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../platform/db/database.js';
-import { LeasedWorker } from '../platform/jobs/leased-worker.js';
+import { backstopPollMs, LeasedWorker } from '../platform/jobs/leased-worker.js';
 import { Bell } from '../platform/kernel/bell.js';
 import type { Clock } from '../platform/kernel/clock.js';
 import type { Logger } from '../platform/kernel/logger.js';
 import type { Departure } from './conformance.js';
-import { claimDueFlowChecks, countDueFlowChecks, saveFlowChecks } from './flow-check-repository.js';
+import {
+  claimDueFlowChecks,
+  countDueFlowChecks,
+  nextFlowCheckDue,
+  saveFlowChecks,
+} from './flow-check-repository.js';
 import { checkDelayMs, conformanceOf } from './order-flows.js';
 
 export type DepartureCounter = Counter<'flow' | 'kind'>;
@@ -24,7 +29,7 @@ export interface FlowConformanceOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly departures: DepartureCounter;
-  /** Longest idle wait between two looks for checks that came due with no message (a budget ran out). */
+  /** Longest idle wait between two looks for due checks on a shared database. */
   readonly pollMs?: number;
   /** Orders checked in one transaction. */
   readonly batchSize?: number;
@@ -48,7 +53,14 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
 
   constructor(options: FlowConformanceOptions) {
     const bell = new Bell();
-    super({ name: 'flow-conformance', logger: options.logger, bell, pollMs: options.pollMs ?? 1000 });
+    const pollMs = options.pollMs ?? 1000;
+    super({
+      name: 'flow-conformance',
+      logger: options.logger,
+      bell,
+      pollMs: backstopPollMs(options.db, pollMs),
+      maxFailurePauseMs: pollMs,
+    });
     this.#bell = bell;
     this.#options = { batchSize: 25, ...options };
   }
@@ -71,6 +83,12 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
 
   protected async work(outcome: Outcome): Promise<void> {
     this.#report(outcome);
+  }
+
+  /** A check also comes due with no message, when the step an order awaits runs out of time. */
+  protected async untilNextDue(): Promise<number | undefined> {
+    const dueAt = await nextFlowCheckDue(this.#options.db);
+    return dueAt && dueAt.getTime() - this.#options.clock.now().getTime();
   }
 
   protected override async idle(): Promise<boolean> {

@@ -25,6 +25,11 @@ export interface JobTable<Claimed> {
    */
   readonly claimDue: (sql: Sql, limit: number, leaseMs: number) => Promise<Claimed[]>;
   readonly countPending: (sql: Sql) => Promise<number>;
+  /**
+   * Milliseconds until the earliest pending job that is not due yet comes due (its retry time, or
+   * the end of another worker's lease), by the database's clock; undefined when none is pending.
+   */
+  readonly untilNextDue: (sql: Sql) => Promise<number | undefined>;
   /** Puts a pending job off by `delayMs`, remembering why, and lets it go. */
   readonly retryLater: (sql: Sql, id: string, retry: { delayMs: number; error: string }) => Promise<void>;
 }
@@ -42,6 +47,9 @@ export function jobTable<Claimed>(options: JobTableOptions): JobTable<Claimed> {
        for update skip locked
      )
      returning ${returning}`;
+  const nextDueSql = `select ceil(extract(epoch from min(greatest(next_attempt_at, lease_until)) - now()) * 1000)::float8 as ms
+     from ${table} job
+     where status = 'pending' ${alsoWhen ? `and ${alsoWhen}` : ''}`;
   return {
     claimDue: (sql, limit, leaseMs) => sql.query<Claimed>(claimSql, [limit, leaseMs]),
     countPending: async (sql) => {
@@ -49,6 +57,10 @@ export function jobTable<Claimed>(options: JobTableOptions): JobTable<Claimed> {
         `select count(*)::int as count from ${table} where status = 'pending'`,
       );
       return row?.count ?? 0;
+    },
+    untilNextDue: async (sql) => {
+      const [row] = await sql.query<{ ms: number | null }>(nextDueSql);
+      return row?.ms ?? undefined;
     },
     retryLater: async (sql, id, retry) => {
       await sql.query(

@@ -1,25 +1,44 @@
+import type { Database } from '../db/database.js';
 import type { Bell } from '../kernel/bell.js';
 import { backoffMs } from '../kernel/backoff.js';
 import type { Logger } from '../kernel/logger.js';
 import { Signal } from '../kernel/signal.js';
 import type { Worker } from '../service.js';
 
+const MIN_IDLE_WAIT_MS = 10;
+
+/**
+ * The `pollMs` of a worker on `db` whose jobs are rung for: on PGlite this process is the
+ * database's only writer and rings its workers itself, so looking without a ring is a mere
+ * backstop; on PostgreSQL other replicas write jobs too, and a ring may come before the commit it
+ * announces (a claim on another connection then misses the row), so it looks every `sharedPollMs`.
+ */
+export function backstopPollMs(db: Pick<Database, 'dialect'>, sharedPollMs: number): number {
+  return db.dialect === 'pglite' ? PGLITE_BACKSTOP_POLL_MS : sharedPollMs;
+}
+
+const PGLITE_BACKSTOP_POLL_MS = 60_000;
+
 export interface LeasedWorkerOptions {
   readonly name: string;
   readonly logger: Logger;
   /** Rung when there is new work. */
   readonly bell: Bell;
-  /** Longest idle wait between two looks for due work (work also comes due without a ring). */
+  /**
+   * Longest idle wait between two looks for due work: a backstop for work that comes without a
+   * ring, such as jobs another replica wrote (see `backstopPollMs`).
+   */
   readonly pollMs: number;
   /** The longest pause after failures in a row; the first is 100 ms, each next one twice as long. */
-  readonly maxFailurePauseMs?: number;
+  readonly maxFailurePauseMs: number;
 }
 
 /**
  * A background loop over work that replicas share: it claims a batch of due jobs (under a lease, or
  * row locks, that keep other replicas off them), works them all, and claims again; with nothing due
- * it waits for the bell, for the earliest retry it scheduled, or for `pollMs`. A failed round is
- * logged and tried again after a pause that grows with the failures in a row.
+ * it asks when the next job comes due and waits for that, for the bell or for `pollMs`, whichever
+ * comes first, so that an idle worker costs nothing between its jobs. A failed round is logged and
+ * tried again after a pause that grows with the failures in a row.
  */
 export abstract class LeasedWorker<Job> implements Worker {
   readonly name: string;
@@ -30,15 +49,13 @@ export abstract class LeasedWorker<Job> implements Worker {
   readonly #stopping = new Signal();
   #running = false;
   #loop: Promise<void> = Promise.resolve();
-  /** When the earliest retry this worker scheduled comes due (ms since epoch). */
-  #nextRetryAt = Number.POSITIVE_INFINITY;
 
   constructor(options: LeasedWorkerOptions) {
     this.name = options.name;
     this.logger = options.logger;
     this.#bell = options.bell;
     this.#pollMs = options.pollMs;
-    this.#maxFailurePauseMs = options.maxFailurePauseMs ?? options.pollMs;
+    this.#maxFailurePauseMs = options.maxFailurePauseMs;
   }
 
   /** Claims the jobs that are due now; none when there are none. */
@@ -46,6 +63,12 @@ export abstract class LeasedWorker<Job> implements Worker {
 
   /** Works one claimed job; the jobs of one claim are worked concurrently. */
   protected abstract work(job: Job): Promise<void>;
+
+  /**
+   * Milliseconds until the earliest job that is not due yet comes due, as the job table knows it
+   * (whoever scheduled it); undefined when nothing waits. Asked when a claim found nothing.
+   */
+  protected abstract untilNextDue(): Promise<number | undefined>;
 
   abstract backlog(): Promise<number>;
 
@@ -67,14 +90,13 @@ export abstract class LeasedWorker<Job> implements Worker {
     return this.#running;
   }
 
-  /** A job was put off by `delayMs`: the worker looks again when it comes due, if not sooner. */
-  protected retryIn(delayMs: number): void {
-    this.#nextRetryAt = Math.min(this.#nextRetryAt, Date.now() + delayMs);
-  }
-
-  /** Waits with nothing due: for the bell, the earliest retry or `pollMs`. True when the bell rang. */
-  protected idle(): Promise<boolean> {
-    return this.#bell.wait(this.#idleWaitMs());
+  /** Waits with nothing due: for the bell, the next job's due time or `pollMs`. True when the bell rang. */
+  protected async idle(): Promise<boolean> {
+    const untilDue = await this.untilNextDue();
+    // A job due already that the claim skipped (locked by another replica's claim) is looked at again
+    // shortly, not in a loop.
+    const waitMs = untilDue === undefined ? this.#pollMs : Math.max(untilDue, MIN_IDLE_WAIT_MS);
+    return this.#bell.wait(Math.min(this.#pollMs, waitMs));
   }
 
   /** Waits `ms`, unless the worker is stopped first. */
@@ -99,14 +121,5 @@ export abstract class LeasedWorker<Job> implements Worker {
         await this.#bell.wait(backoffMs(failures, { baseMs: 100, maxMs: this.#maxFailurePauseMs }));
       }
     }
-  }
-
-  #idleWaitMs(): number {
-    const untilRetry = this.#nextRetryAt - Date.now();
-    if (untilRetry <= 0) {
-      this.#nextRetryAt = Number.POSITIVE_INFINITY;
-      return 0;
-    }
-    return Math.min(this.#pollMs, untilRetry);
   }
 }

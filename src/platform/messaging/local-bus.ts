@@ -11,6 +11,7 @@ import type {
   SubscriptionOptions,
 } from './bus.js';
 import { ContractViolation } from '../kernel/errors.js';
+import { Alarm } from '../kernel/alarm.js';
 import { Signal } from '../kernel/signal.js';
 
 const migrations: Migration[] = [
@@ -44,13 +45,23 @@ export interface LocalBusOptions {
   /** How long a published id is remembered for de-duplication. */
   readonly dedupWindowMs: number;
   /**
-   * Longest wait between polls. Publishes and delayed redeliveries wake consumers by themselves;
-   * polling only catches what neither announces, such as a delivery whose ack-wait ran out.
+   * Longest wait between two claims of an idle subscription. Publishes wake it, and so does each
+   * delivery it handed out when it comes back (after a nak's delay, or an ack-wait that ran out);
+   * the poll is a backstop for what neither announces, such as another process on the database.
    */
   readonly pollIntervalMs: number;
 }
 
-const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 1000 };
+const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 30_000 };
+
+/** The pause before claiming again after a claim failed (the database away for a moment). */
+const CLAIM_FAILURE_PAUSE_MS = 1000;
+
+/**
+ * A redelivery is looked for this long after it is due by this process's clock, which counts
+ * milliseconds where the database's counts microseconds.
+ */
+const CLOCK_MARGIN_MS = 1;
 
 /**
  * The embedded runtime's broker: a durable log with per-consumer pending sets, kept in the same
@@ -177,6 +188,11 @@ export class LocalBus implements MessageBus {
   }
 }
 
+/** When a delivery's message is claimable again: undefined once it is acked or termed. */
+interface Comeback {
+  at: number | undefined;
+}
+
 interface ClaimedRow {
   seq: number;
   deliveries: number;
@@ -191,6 +207,11 @@ class LocalSubscription {
   readonly #wake = new Signal();
   /** Something may be waiting to be claimed; set by publishes that happen while the loop is busy. */
   #due = true;
+  /** Rings when a delivery handed out and not acked is claimable again. */
+  readonly #redeliveries = new Alarm(() => {
+    this.#due = true;
+    this.#wake.notify();
+  });
   readonly #inFlight = new Map<number, Promise<void>>();
   readonly #removals: { seq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
   #stopped = false;
@@ -217,6 +238,7 @@ class LocalSubscription {
     this.#wake.notify();
     await this.#loop;
     await Promise.allSettled(this.#inFlight.values());
+    this.#redeliveries.stop();
   }
 
   async #run(): Promise<void> {
@@ -226,7 +248,6 @@ class LocalSubscription {
         await this.#wake.wait(this.#pollIntervalMs);
         continue;
       }
-      // Without news, wait; the poll interval still brings redeliveries that come due by themselves.
       if (!this.#due) await this.#wake.wait(this.#pollIntervalMs);
       this.#due = false;
       let claimed: ClaimedRow[];
@@ -234,7 +255,7 @@ class LocalSubscription {
         claimed = await this.#claim(capacity);
       } catch {
         // The database is unavailable for a moment: try again after a pause.
-        await this.#wake.wait(this.#pollIntervalMs);
+        await this.#wake.wait(CLAIM_FAILURE_PAUSE_MS);
         this.#due = true;
         continue;
       }
@@ -262,13 +283,16 @@ class LocalSubscription {
   }
 
   #dispatch(row: ClaimedRow): void {
-    const delivery = this.#deliveryOf(row);
+    // Unless it is acked or termed, the message is claimable again when its ack-wait runs out.
+    const comeback: Comeback = { at: Date.now() + this.#options.ackWaitMs + CLOCK_MARGIN_MS };
+    const delivery = this.#deliveryOf(row, comeback);
     const handled = this.#options
       .handle(delivery)
       .catch(() => delivery.nak(1000))
       .catch(() => undefined)
       .finally(() => {
         this.#inFlight.delete(row.seq);
+        if (comeback.at !== undefined) this.#redeliveries.set(comeback.at);
         this.#wake.notify();
       });
     this.#inFlight.set(row.seq, handled);
@@ -298,7 +322,7 @@ class LocalSubscription {
     }
   }
 
-  #deliveryOf(row: ClaimedRow): Delivery {
+  #deliveryOf(row: ClaimedRow, comeback: Comeback): Delivery {
     const consumer = this.#options.consumer;
     let settled = false;
     const settleOnce = async (settle: () => Promise<unknown>) => {
@@ -306,7 +330,10 @@ class LocalSubscription {
       settled = true;
       await settle();
     };
-    const remove = () => this.#settleLater(row.seq);
+    const remove = async () => {
+      await this.#settleLater(row.seq);
+      comeback.at = undefined;
+    };
     return {
       envelope: row.envelope,
       get body() {
@@ -321,11 +348,7 @@ class LocalSubscription {
             `update bus.pending set visible_at = now() + $3 * interval '1 millisecond' where consumer = $1 and seq = $2`,
             [consumer, row.seq, delayMs],
           );
-          // Come back when the redelivery is due rather than polling for it.
-          setTimeout(() => {
-            this.#due = true;
-            this.#wake.notify();
-          }, delayMs + 1).unref();
+          comeback.at = Date.now() + delayMs + CLOCK_MARGIN_MS;
         }),
     };
   }

@@ -94,6 +94,11 @@ export class OutboxRelay extends LeasedWorker<readonly OutboxRow[]> {
     return this.#unpublished();
   }
 
+  /** Nothing is scheduled: a row is due once committed, and this process's commits ring. */
+  protected async untilNextDue(): Promise<undefined> {
+    return undefined;
+  }
+
   protected async work(rows: readonly OutboxRow[]): Promise<void> {
     const { db, schema, bus } = this.#options;
     const seqs = rows.map((row) => row.seq);

@@ -5,7 +5,7 @@ import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { backstopPollMs, LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,
@@ -13,6 +13,7 @@ import {
   markDelivered,
   markFailed,
   scheduleRetry,
+  untilNextDue,
   type ClaimedNotification,
 } from '../infrastructure/notification-store.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
@@ -46,7 +47,7 @@ export interface DispatcherOptions {
   readonly bell: Bell;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
-  /** Longest idle wait between two looks for due notifications (retries come due without a ring). */
+  /** Longest idle wait between two looks for due notifications on a shared database. */
   readonly pollMs?: number;
   readonly batchSize?: number;
   /** How long a claim keeps other dispatchers off a notification; longer than any send takes. */
@@ -72,7 +73,13 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
       maxRetryDelayMs: 3_600_000,
       ...options,
     };
-    super({ name: 'notification-dispatcher', ...withDefaults });
+    super({
+      name: 'notification-dispatcher',
+      logger: options.logger,
+      bell: options.bell,
+      pollMs: backstopPollMs(options.db, withDefaults.pollMs),
+      maxFailurePauseMs: withDefaults.pollMs,
+    });
     this.#options = withDefaults;
   }
 
@@ -88,6 +95,10 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
 
   protected claim(): Promise<ClaimedNotification[]> {
     return claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+  }
+
+  protected untilNextDue(): Promise<number | undefined> {
+    return untilNextDue(this.#options.db);
   }
 
   protected work(notification: ClaimedNotification): Promise<void> {
@@ -173,7 +184,6 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
     if (!isPermanent(error) && notification.attempts < maxAttempts) {
       const delayMs = backoffMs(notification.attempts, { baseMs: retryBaseMs, maxMs: maxRetryDelayMs });
       await scheduleRetry(db, notification.notificationId, { delayMs, error: reason });
-      this.retryIn(delayMs);
       logger.warn({ ...log, delayMs }, 'notification not sent, will retry');
       return;
     }

@@ -157,6 +157,7 @@ export async function claimDue(sql: Sql, limit: number, leaseMs: number): Promis
 }
 
 export const countPending = notificationJobs.countPending;
+export const untilNextDue = notificationJobs.untilNextDue;
 export const scheduleRetry = notificationJobs.retryLater;
 
 /** Records a delivery; false when the notification is no longer pending (another dispatcher settled it). */

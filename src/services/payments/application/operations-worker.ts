@@ -1,6 +1,11 @@
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { backstopPollMs, LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
-import { claimDue, countPending, type ClaimedOperation } from '../infrastructure/operation-store.js';
+import {
+  claimDue,
+  countPending,
+  untilNextDue,
+  type ClaimedOperation,
+} from '../infrastructure/operation-store.js';
 import { runOperation, type OperationDependencies } from './run-operation.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
@@ -8,7 +13,7 @@ export interface OperationsWorkerOptions extends Omit<OperationDependencies, 'le
   readonly bell: Bell;
   /** The longest a provider call may take before its outcome counts as unknown. */
   readonly callTimeoutMs: number;
-  /** Longest idle wait between two looks for due operations (retries come due without a ring). */
+  /** Longest idle wait between two looks for due operations on a shared database. */
   readonly pollMs?: number;
   readonly batchSize?: number;
 }
@@ -22,11 +27,13 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
   readonly #options: OperationDependencies & OperationsWorkerOptions & { batchSize: number };
 
   constructor(options: OperationsWorkerOptions) {
+    const pollMs = options.pollMs ?? 100;
     super({
       name: 'payment-operations',
       logger: options.logger,
       bell: options.bell,
-      pollMs: options.pollMs ?? 100,
+      pollMs: backstopPollMs(options.db, pollMs),
+      maxFailurePauseMs: pollMs,
     });
     // Longer than one provider call; renewed before each call, so a crashed worker's hold is short.
     this.#options = { batchSize: 16, ...options, leaseMs: options.callTimeoutMs + 5_000 };
@@ -38,6 +45,10 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
 
   protected claim(): Promise<ClaimedOperation[]> {
     return claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+  }
+
+  protected untilNextDue(): Promise<number | undefined> {
+    return untilNextDue(this.#options.db);
   }
 
   protected async work(operation: ClaimedOperation): Promise<void> {

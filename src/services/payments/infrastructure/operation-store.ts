@@ -108,6 +108,7 @@ const operationJobs = jobTable<ClaimedOperation>({
 
 export const claimDue = operationJobs.claimDue;
 export const countPending = operationJobs.countPending;
+export const untilNextDue = operationJobs.untilNextDue;
 
 /** Keeps other workers off the operation for the next call; a crashed worker's hold runs out soon. */
 export async function holdLease(db: Database, operationId: string, leaseMs: number): Promise<void> {

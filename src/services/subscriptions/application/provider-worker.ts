@@ -3,7 +3,7 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor } from '../../../platform/messaging/unit-of-work.js';
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { backstopPollMs, LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import type { ProviderReport } from '../domain/index.js';
 import {
@@ -11,6 +11,7 @@ import {
   countPendingOperations,
   finishOperation,
   scheduleOperationRetry,
+  untilNextOperationDue,
   type ClaimedOperation,
 } from '../infrastructure/provider-operations.js';
 import { changeSubscription } from './change-subscription.js';
@@ -27,7 +28,7 @@ export interface ProviderWorkerOptions {
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
   readonly maxRetryDelayMs?: number;
-  /** Longest idle wait between two looks for due operations (retries come due without a ring). */
+  /** Longest idle wait between two looks for due operations on a shared database. */
   readonly pollMs?: number;
   readonly batchSize?: number;
   /** How long a claim keeps other workers off an operation; longer than any provider call takes. */
@@ -53,7 +54,13 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
       maxRetryDelayMs: 600_000,
       ...options,
     };
-    super({ name: 'subscription-provider', bell: options.wakeUp, ...withDefaults });
+    super({
+      name: 'subscription-provider',
+      logger: options.logger,
+      bell: options.wakeUp,
+      pollMs: backstopPollMs(options.db, withDefaults.pollMs),
+      maxFailurePauseMs: withDefaults.pollMs,
+    });
     this.#options = withDefaults;
   }
 
@@ -63,6 +70,10 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
 
   protected claim(): Promise<ClaimedOperation[]> {
     return claimDueOperations(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+  }
+
+  protected untilNextDue(): Promise<number | undefined> {
+    return untilNextOperationDue(this.#options.db);
   }
 
   protected work(operation: ClaimedOperation): Promise<void> {
@@ -125,7 +136,6 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
     const delayMs = backoffMs(operation.attempts, { baseMs: retryBaseMs, maxMs: maxRetryDelayMs });
     const reason = describeError(error);
     await scheduleOperationRetry(db, operation.operationId, { delayMs, error: reason });
-    this.retryIn(delayMs);
     logger.warn(
       { operationId: operation.operationId, attempts: operation.attempts, delayMs, reason },
       'provider call failed, will retry',

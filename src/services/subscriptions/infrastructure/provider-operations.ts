@@ -56,6 +56,7 @@ const operationJobs = jobTable<ClaimedOperation>({
 
 export const claimDueOperations = operationJobs.claimDue;
 export const countPendingOperations = operationJobs.countPending;
+export const untilNextOperationDue = operationJobs.untilNextDue;
 export const scheduleOperationRetry = operationJobs.retryLater;
 
 /** Ends an operation; false when it is no longer pending (another worker recorded its answer). */
