@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../platform/db/database.js';
-import { backstopPollMs, LeasedWorker } from '../platform/jobs/leased-worker.js';
+import { LeasedWorker } from '../platform/jobs/leased-worker.js';
 import { Bell } from '../platform/kernel/bell.js';
 import type { Clock } from '../platform/kernel/clock.js';
 import type { Logger } from '../platform/kernel/logger.js';
@@ -58,7 +58,8 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
       name: 'flow-conformance',
       logger: options.logger,
       bell,
-      pollMs: backstopPollMs(options.db, pollMs),
+      pollMs: pollMs,
+      jobsIn: options.db,
       maxFailurePauseMs: pollMs,
     });
     this.#bell = bell;

@@ -7,16 +7,6 @@ import type { Worker } from '../service.js';
 
 const MIN_IDLE_WAIT_MS = 10;
 
-/**
- * The `pollMs` of a worker on `db` whose jobs are rung for: on PGlite this process is the
- * database's only writer and rings its workers itself, so looking without a ring is a mere
- * backstop; on PostgreSQL other replicas write jobs too, and a ring may come before the commit it
- * announces (a claim on another connection then misses the row), so it looks every `sharedPollMs`.
- */
-export function backstopPollMs(db: Pick<Database, 'dialect'>, sharedPollMs: number): number {
-  return db.dialect === 'pglite' ? PGLITE_BACKSTOP_POLL_MS : sharedPollMs;
-}
-
 const PGLITE_BACKSTOP_POLL_MS = 60_000;
 
 export interface LeasedWorkerOptions {
@@ -25,10 +15,16 @@ export interface LeasedWorkerOptions {
   /** Rung when there is new work. */
   readonly bell: Bell;
   /**
-   * Longest idle wait between two looks for due work: a backstop for work that comes without a
-   * ring, such as jobs another replica wrote (see `backstopPollMs`).
+   * Longest idle wait between two looks for due work on a database other replicas share: jobs they
+   * write ring no bell here, and a ring may come before the commit it announces (a claim on another
+   * connection then misses the row).
    */
   readonly pollMs: number;
+  /**
+   * The database of the jobs, when they are rung for. On PGlite this process is its only writer and
+   * rings for all it writes, so looking without a ring is a mere backstop (every minute).
+   */
+  readonly jobsIn?: Pick<Database, 'dialect'>;
   /** The longest pause after failures in a row; the first is 100 ms, each next one twice as long. */
   readonly maxFailurePauseMs: number;
 }
@@ -45,6 +41,7 @@ export abstract class LeasedWorker<Job> implements Worker {
   protected readonly logger: Logger;
   readonly #bell: Bell;
   readonly #pollMs: number;
+  readonly #jobsIn: Pick<Database, 'dialect'> | undefined;
   readonly #maxFailurePauseMs: number;
   readonly #stopping = new Signal();
   #running = false;
@@ -55,6 +52,7 @@ export abstract class LeasedWorker<Job> implements Worker {
     this.logger = options.logger;
     this.#bell = options.bell;
     this.#pollMs = options.pollMs;
+    this.#jobsIn = options.jobsIn;
     this.#maxFailurePauseMs = options.maxFailurePauseMs;
   }
 
@@ -95,8 +93,9 @@ export abstract class LeasedWorker<Job> implements Worker {
     const untilDue = await this.untilNextDue();
     // A job due already that the claim skipped (locked by another replica's claim) is looked at again
     // shortly, not in a loop.
-    const waitMs = untilDue === undefined ? this.#pollMs : Math.max(untilDue, MIN_IDLE_WAIT_MS);
-    return this.#bell.wait(Math.min(this.#pollMs, waitMs));
+    const pollMs = this.#jobsIn?.dialect === 'pglite' ? PGLITE_BACKSTOP_POLL_MS : this.#pollMs;
+    const waitMs = untilDue === undefined ? pollMs : Math.max(untilDue, MIN_IDLE_WAIT_MS);
+    return this.#bell.wait(Math.min(pollMs, waitMs));
   }
 
   /** Waits `ms`, unless the worker is stopped first. */

@@ -5,7 +5,7 @@ import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
-import { backstopPollMs, LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,
@@ -77,7 +77,8 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
       name: 'notification-dispatcher',
       logger: options.logger,
       bell: options.bell,
-      pollMs: backstopPollMs(options.db, withDefaults.pollMs),
+      pollMs: withDefaults.pollMs,
+      jobsIn: options.db,
       maxFailurePauseMs: withDefaults.pollMs,
     });
     this.#options = withDefaults;

@@ -1,4 +1,4 @@
-import { backstopPollMs, LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   claimDue,
@@ -32,7 +32,8 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
       name: 'payment-operations',
       logger: options.logger,
       bell: options.bell,
-      pollMs: backstopPollMs(options.db, pollMs),
+      pollMs: pollMs,
+      jobsIn: options.db,
       maxFailurePauseMs: pollMs,
     });
     // Longer than one provider call; renewed before each call, so a crashed worker's hold is short.

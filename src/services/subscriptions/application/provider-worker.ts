@@ -3,7 +3,7 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor } from '../../../platform/messaging/unit-of-work.js';
-import { backstopPollMs, LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import type { ProviderReport } from '../domain/index.js';
 import {
@@ -58,7 +58,8 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
       name: 'subscription-provider',
       logger: options.logger,
       bell: options.wakeUp,
-      pollMs: backstopPollMs(options.db, withDefaults.pollMs),
+      pollMs: withDefaults.pollMs,
+      jobsIn: options.db,
       maxFailurePauseMs: withDefaults.pollMs,
     });
     this.#options = withDefaults;
