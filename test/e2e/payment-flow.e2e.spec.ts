@@ -19,9 +19,16 @@ import {
   sandboxConfirmations,
 } from '../support/payments-client.js';
 
-/** 15 or 16 digits, spaces or dashes aside, passing the Luhn check: the shape of a card number. */
+const uuids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
+/**
+ * 15 or 16 digits, spaces or dashes aside, passing the Luhn check: the shape of a card number. The
+ * groups of a random UUID can be all digits and pass the check by chance, so UUIDs are left out.
+ */
 const cardNumbersIn = (text: string): string[] =>
-  (text.match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? []).filter(looksLikeCardNumber);
+  (text.replace(uuids, ' ').match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? []).filter(
+    looksLikeCardNumber,
+  );
 
 const cardFieldsIn = (text: string): string[] =>
   text.match(/"(?:cvc|cvv|cvc2|card_?number|pan)"\s*:/gi) ?? [];
