@@ -145,13 +145,7 @@ class FlowWalk {
         this.#record(message, null, 'tolerated');
         return;
       }
-      this.#depart({
-        key: `unexpected:${message.id}`,
-        kind: 'unexpected',
-        messageId: message.id,
-        steps: [],
-        detail: `${message.type} is not a step of ${this.#flowId}`,
-      });
+      this.#unexpected(message, [], `${message.type} is not a step of ${this.#flowId}`);
       this.#record(message, null, 'departs');
       return;
     }
@@ -161,24 +155,20 @@ class FlowWalk {
         .rivalsOf(anchorStep.id, next)
         .find((step) => this.#occurrencesOf(step).some((occurrence) => occurrence.anchor === anchor));
       if (rival) {
-        this.#depart({
-          key: `unexpected:${message.id}`,
-          kind: 'unexpected',
-          messageId: message.id,
-          steps: [next.id],
-          detail: `${message.type} came after ${anchorStep.message.id}, where ${rival.message.id} had already taken the other branch`,
-        });
+        this.#unexpected(
+          message,
+          [next.id],
+          `${message.type} came after ${anchorStep.message.id}, where ${rival.message.id} had already taken the other branch`,
+        );
       } else if (
         !next.repeats &&
         this.#occurrencesOf(next).some((occurrence) => occurrence.anchor === anchor)
       ) {
-        this.#depart({
-          key: `unexpected:${message.id}`,
-          kind: 'unexpected',
-          messageId: message.id,
-          steps: [next.id],
-          detail: `${message.type} came more than once after ${anchorStep.message.id}`,
-        });
+        this.#unexpected(
+          message,
+          [next.id],
+          `${message.type} came more than once after ${anchorStep.message.id}`,
+        );
       }
       this.#land(message, next, anchor);
       return;
@@ -195,13 +185,11 @@ class FlowWalk {
       this.#land(message, detour.target, anchor);
       return;
     }
-    this.#depart({
-      key: `unexpected:${message.id}`,
-      kind: 'unexpected',
-      messageId: message.id,
-      steps: [],
-      detail: `${message.type} does not follow ${anchorStep.message.id} in ${this.#flowId}`,
-    });
+    this.#unexpected(
+      message,
+      [],
+      `${message.type} does not follow ${anchorStep.message.id} in ${this.#flowId}`,
+    );
     this.#record(message, null, 'departs');
   }
 
@@ -262,6 +250,17 @@ class FlowWalk {
 
   #occurrencesOf(step: MessageStep): readonly Occurrence[] {
     return this.#occurrences.get(step.id) ?? [];
+  }
+
+  /** The message is not where the flow allows it; `steps` are those it would have taken. */
+  #unexpected(message: ObservedMessage, steps: readonly string[], detail: string): void {
+    this.#depart({
+      key: `unexpected:${message.id}`,
+      kind: 'unexpected',
+      messageId: message.id,
+      steps,
+      detail,
+    });
   }
 
   #depart(departure: Omit<Departure, 'flow'>): void {

@@ -53,14 +53,12 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
 
   constructor(options: FlowConformanceOptions) {
     const bell = new Bell();
-    const pollMs = options.pollMs ?? 1000;
     super({
       name: 'flow-conformance',
       logger: options.logger,
       bell,
-      pollMs: pollMs,
+      pollMs: options.pollMs ?? 1000,
       jobsIn: options.db,
-      maxFailurePauseMs: pollMs,
     });
     this.#bell = bell;
     this.#options = { batchSize: 25, ...options };

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api } from '../api';
 import { Json, Loading, ProblemNote } from '../components/Feedback';
 import { Mermaid } from '../components/Mermaid';
+import { Table } from '../components/Table';
 
 interface Registry {
   readonly domain: { name: string; version: string; summary: string };
@@ -45,28 +46,16 @@ export function Catalog() {
       </h1>
       <p>{domain.summary}</p>
       <h2>Services</h2>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Service</th>
-              <th scope="col">Version</th>
-              <th scope="col">Produces</th>
-              <th scope="col">Consumes</th>
-            </tr>
-          </thead>
-          <tbody>
-            {services.map((service) => (
-              <tr key={service.id}>
-                <td>{service.name}</td>
-                <td>{service.version}</td>
-                <td>{service.produces.join(', ')}</td>
-                <td>{service.consumes.join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Service', 'Version', 'Produces', 'Consumes']}>
+        {services.map((service) => (
+          <tr key={service.id}>
+            <td>{service.name}</td>
+            <td>{service.version}</td>
+            <td>{service.produces.join(', ')}</td>
+            <td>{service.consumes.join(', ')}</td>
+          </tr>
+        ))}
+      </Table>
       <h2>Messages</h2>
       {messages.map((message) => (
         <details key={message.id}>

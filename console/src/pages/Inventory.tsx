@@ -4,6 +4,8 @@ import { api, query } from '../api';
 import { Field } from '../components/Field';
 import { Loading, ProblemNote } from '../components/Feedback';
 import { useCommand } from '../components/useCommand';
+import { Pager } from '../components/Pager';
+import { Table } from '../components/Table';
 
 interface StockView {
   readonly productId: string;
@@ -31,67 +33,40 @@ export function Inventory() {
       <ProblemNote error={page.error} />
       {page.data && (
         <>
-          <div className="table-scroll">
-            <table>
-              <caption>Stock per product and warehouse</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Product</th>
-                  <th scope="col">Warehouse</th>
-                  <th scope="col">On hand</th>
-                  <th scope="col">Reserved</th>
-                  <th scope="col">Available</th>
+          <Table
+            columns={['Product', 'Warehouse', 'On hand', 'Reserved', 'Available']}
+            caption={'Stock per product and warehouse'}
+          >
+            {page.data.products.flatMap((product) =>
+              product.warehouses.map((level) => (
+                <tr
+                  key={`${product.productId}-${level.warehouseId}`}
+                  className={level.available === 0 ? 'out-of-stock' : undefined}
+                  data-product={product.productId}
+                  data-warehouse={level.warehouseId}
+                >
+                  <td>
+                    <code>{product.productId}</code>
+                  </td>
+                  <td>
+                    <code>{level.warehouseId.slice(0, 8)}</code>
+                  </td>
+                  <td data-column="onHand">{level.onHand}</td>
+                  <td data-column="reserved">{level.reserved}</td>
+                  <td data-column="available">
+                    {level.available}
+                    {level.available === 0 && <strong> out of stock</strong>}
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {page.data.products.flatMap((product) =>
-                  product.warehouses.map((level) => (
-                    <tr
-                      key={`${product.productId}-${level.warehouseId}`}
-                      className={level.available === 0 ? 'out-of-stock' : undefined}
-                      data-product={product.productId}
-                      data-warehouse={level.warehouseId}
-                    >
-                      <td>
-                        <code>{product.productId}</code>
-                      </td>
-                      <td>
-                        <code>{level.warehouseId.slice(0, 8)}</code>
-                      </td>
-                      <td data-column="onHand">{level.onHand}</td>
-                      <td data-column="reserved">{level.reserved}</td>
-                      <td data-column="available">
-                        {level.available}
-                        {level.available === 0 && <strong> out of stock</strong>}
-                      </td>
-                    </tr>
-                  )),
-                )}
-              </tbody>
-            </table>
-          </div>
-          <nav aria-label="Pages" className="toolbar">
-            <button
-              type="button"
-              className="secondary"
-              disabled={afters.length === 0}
-              onClick={() => {
-                setAfters(afters.slice(0, -1));
-              }}
-            >
-              Previous
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!page.data.nextAfter}
-              onClick={() => {
-                if (page.data.nextAfter) setAfters([...afters, page.data.nextAfter]);
-              }}
-            >
-              Next
-            </button>
-          </nav>
+              )),
+            )}
+          </Table>
+          <Pager
+            cursors={afters}
+            next={page.data.nextAfter}
+            onChange={setAfters}
+            labels={{ back: 'Previous', forward: 'Next' }}
+          />
         </>
       )}
     </section>

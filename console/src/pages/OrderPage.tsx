@@ -12,6 +12,7 @@ import {
   type OrderView,
   type PaymentView,
 } from './order-types';
+import { Table } from '../components/Table';
 
 /** While an order still moves, its page asks again every second; a settled order is left alone. */
 const followWhileMoving = (order: OrderView | undefined) => (order && isSettled(order) ? false : 1000);
@@ -69,34 +70,21 @@ export function OrderPage({ orderId }: { orderId: string }) {
       <OrderActions order={view} />
 
       <h2>Items</h2>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Item</th>
-              <th scope="col">Product</th>
-              <th scope="col">Quantity</th>
-              <th scope="col">Price</th>
-              <th scope="col">Total</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.items.map((item) => (
-              <tr key={item.itemId}>
-                <td>{item.name}</td>
-                <td>
-                  <a href={`${href('inventory')}?productId=${item.itemId}`}>
-                    <code>{item.itemId.slice(0, 8)}</code>
-                  </a>
-                </td>
-                <td>{item.quantity}</td>
-                <td>{item.price.toFixed(2)}</td>
-                <td>{item.total.toFixed(2)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['Item', 'Product', 'Quantity', 'Price', 'Total']}>
+        {view.items.map((item) => (
+          <tr key={item.itemId}>
+            <td>{item.name}</td>
+            <td>
+              <a href={`${href('inventory')}?productId=${item.itemId}`}>
+                <code>{item.itemId.slice(0, 8)}</code>
+              </a>
+            </td>
+            <td>{item.quantity}</td>
+            <td>{item.price.toFixed(2)}</td>
+            <td>{item.total.toFixed(2)}</td>
+          </tr>
+        ))}
+      </Table>
 
       <h2>Payment</h2>
       {payments.data?.payments.length === 0 && <p>No payment yet.</p>}
@@ -117,30 +105,18 @@ export function OrderPage({ orderId }: { orderId: string }) {
       </ul>
 
       <h2>Timeline</h2>
-      <div className="table-scroll">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">At</th>
-              <th scope="col">Message</th>
-              <th scope="col">By</th>
-              <th scope="col">Caused by</th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.timeline.map((entry) => (
-              <tr key={entry.messageId}>
-                <td>{when(entry.time)}</td>
-                <td>
-                  {entry.type} <small>v{entry.version}</small>
-                </td>
-                <td>{entry.source.split('/').at(-1)}</td>
-                <td>{causeOf(entry.causationId)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table columns={['At', 'Message', 'By', 'Caused by']}>
+        {view.timeline.map((entry) => (
+          <tr key={entry.messageId}>
+            <td>{when(entry.time)}</td>
+            <td>
+              {entry.type} <small>v{entry.version}</small>
+            </td>
+            <td>{entry.source.split('/').at(-1)}</td>
+            <td>{causeOf(entry.causationId)}</td>
+          </tr>
+        ))}
+      </Table>
 
       <h2>Observed path and documented flows</h2>
       <FlowSummary order={view} />

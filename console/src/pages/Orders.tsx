@@ -4,6 +4,8 @@ import { api, ApiProblem, query } from '../api';
 import { Field } from '../components/Field';
 import { describe, Loading, ProblemNote, Status, when } from '../components/Feedback';
 import { href, navigate } from '../router';
+import { Pager } from '../components/Pager';
+import { Table } from '../components/Table';
 
 interface OrderSummary {
   readonly orderId: string;
@@ -93,66 +95,41 @@ export function Orders({ params }: { params: URLSearchParams }) {
       <ProblemNote error={page.error} shownFields={['/customerId']} />
       {page.data && (
         <>
-          <div className="table-scroll">
-            <table>
-              <caption>
+          <Table
+            columns={['Order', 'Status', 'Customer', 'Total', 'Placed']}
+            caption={
+              <>
                 {page.data.orders.length} orders{customerId ? ` of customer ${customerId}` : ''}
                 {status ? `, ${status}` : ''}
-              </caption>
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Placed</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.data.orders.map((order) => (
-                  <tr key={order.orderId}>
-                    <td>
-                      <a href={href('orders', order.orderId)}>
-                        <code>{order.orderId}</code>
-                      </a>
-                    </td>
-                    <td>
-                      <Status value={order.status} />
-                    </td>
-                    <td>
-                      <a href={`${href('orders')}${query({ customerId: order.customerId })}`}>
-                        <code>{order.customerId.slice(0, 8)}</code>
-                      </a>
-                    </td>
-                    <td>{order.totalAmount.toFixed(2)}</td>
-                    <td>{when(order.placedAt)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <nav aria-label="Pages" className="toolbar">
-            <button
-              type="button"
-              className="secondary"
-              disabled={cursors.length === 0}
-              onClick={() => {
-                setCursors(cursors.slice(0, -1));
-              }}
-            >
-              Newer
-            </button>
-            <button
-              type="button"
-              className="secondary"
-              disabled={!page.data.nextCursor}
-              onClick={() => {
-                if (page.data.nextCursor) setCursors([...cursors, page.data.nextCursor]);
-              }}
-            >
-              Older
-            </button>
-          </nav>
+              </>
+            }
+          >
+            {page.data.orders.map((order) => (
+              <tr key={order.orderId}>
+                <td>
+                  <a href={href('orders', order.orderId)}>
+                    <code>{order.orderId}</code>
+                  </a>
+                </td>
+                <td>
+                  <Status value={order.status} />
+                </td>
+                <td>
+                  <a href={`${href('orders')}${query({ customerId: order.customerId })}`}>
+                    <code>{order.customerId.slice(0, 8)}</code>
+                  </a>
+                </td>
+                <td>{order.totalAmount.toFixed(2)}</td>
+                <td>{when(order.placedAt)}</td>
+              </tr>
+            ))}
+          </Table>
+          <Pager
+            cursors={cursors}
+            next={page.data.nextCursor}
+            onChange={setCursors}
+            labels={{ back: 'Newer', forward: 'Older' }}
+          />
         </>
       )}
     </section>

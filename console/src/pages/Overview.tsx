@@ -3,16 +3,7 @@ import { useEffect, useState } from 'react';
 import { authorization } from '../api';
 import { Loading } from '../components/Feedback';
 import { href } from '../router';
-
-interface OverviewFigures {
-  readonly at: string;
-  readonly ordersByStatus: Record<string, number>;
-  readonly ordersTotal: number;
-  readonly ordersPerSecond: number | null;
-  readonly backlog: number | null;
-  readonly openDeadLetters: number | null;
-  readonly departingFlows: number;
-}
+import type { OverviewFigures } from '../../../src/hosts/console/overview';
 
 /**
  * The figures the server pushes every second. EventSource cannot send a bearer token, so this one

@@ -1,5 +1,6 @@
 import { Status, when } from '../components/Feedback';
 import type { PaymentView } from './order-types';
+import { Table } from '../components/Table';
 
 /** A payment with every call made to the provider for it. */
 export function PaymentDetails({ payment }: { payment: PaymentView }) {
@@ -12,33 +13,22 @@ export function PaymentDetails({ payment }: { payment: PaymentView }) {
           payment <code>{payment.paymentId}</code>
         </small>
       </p>
-      <div className="table-scroll">
-        <table>
-          <caption>Every call to the payment provider</caption>
-          <thead>
-            <tr>
-              <th scope="col">Operation</th>
-              <th scope="col">Call</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Detail</th>
-              <th scope="col">At</th>
-            </tr>
-          </thead>
-          <tbody>
-            {payment.attempts.map((attempt) => (
-              <tr key={`${attempt.operationId}-${attempt.number}`}>
-                <td>{attempt.operation}</td>
-                <td>
-                  {attempt.action} #{attempt.number}
-                </td>
-                <td>{attempt.outcome}</td>
-                <td>{attempt.detail ?? ''}</td>
-                <td>{when(attempt.startedAt)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table
+        columns={['Operation', 'Call', 'Outcome', 'Detail', 'At']}
+        caption={'Every call to the payment provider'}
+      >
+        {payment.attempts.map((attempt) => (
+          <tr key={`${attempt.operationId}-${attempt.number}`}>
+            <td>{attempt.operation}</td>
+            <td>
+              {attempt.action} #{attempt.number}
+            </td>
+            <td>{attempt.outcome}</td>
+            <td>{attempt.detail ?? ''}</td>
+            <td>{when(attempt.startedAt)}</td>
+          </tr>
+        ))}
+      </Table>
       {payment.operations.some((operation) => operation.status === 'pending') && (
         <p>
           Still pending:{' '}

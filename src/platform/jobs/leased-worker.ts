@@ -1,4 +1,4 @@
-import type { Database } from '../db/database.js';
+import { unannouncedLookMs, type Database } from '../db/database.js';
 import type { Bell } from '../kernel/bell.js';
 import { backoffMs } from '../kernel/backoff.js';
 import type { Logger } from '../kernel/logger.js';
@@ -6,8 +6,6 @@ import { Signal } from '../kernel/signal.js';
 import type { Worker } from '../service.js';
 
 const MIN_IDLE_WAIT_MS = 10;
-
-const PGLITE_BACKSTOP_POLL_MS = 60_000;
 
 export interface LeasedWorkerOptions {
   readonly name: string;
@@ -25,8 +23,22 @@ export interface LeasedWorkerOptions {
    * rings for all it writes, so looking without a ring is a mere backstop (every minute).
    */
   readonly jobsIn?: Pick<Database, 'dialect'>;
-  /** The longest pause after failures in a row; the first is 100 ms, each next one twice as long. */
-  readonly maxFailurePauseMs: number;
+  /**
+   * The longest pause after failures in a row (`pollMs` unless given); the first is 100 ms, each next
+   * one twice as long.
+   */
+  readonly maxFailurePauseMs?: number;
+}
+
+/** What the owner of a job worker may tune; each worker brings its own defaults. */
+export interface LeasedJobOptions {
+  /** Longest idle wait between two looks for due jobs on a database other replicas share. */
+  readonly pollMs?: number;
+  readonly batchSize?: number;
+  /** How long a claim keeps other workers off a job; longer than any job takes. */
+  readonly leaseMs?: number;
+  /** The longest wait before a failed job is tried again. */
+  readonly maxRetryDelayMs?: number;
 }
 
 /**
@@ -53,7 +65,7 @@ export abstract class LeasedWorker<Job> implements Worker {
     this.#bell = options.bell;
     this.#pollMs = options.pollMs;
     this.#jobsIn = options.jobsIn;
-    this.#maxFailurePauseMs = options.maxFailurePauseMs;
+    this.#maxFailurePauseMs = options.maxFailurePauseMs ?? options.pollMs;
   }
 
   /** Claims the jobs that are due now; none when there are none. */
@@ -93,7 +105,7 @@ export abstract class LeasedWorker<Job> implements Worker {
     const untilDue = await this.untilNextDue();
     // A job due already that the claim skipped (locked by another replica's claim) is looked at again
     // shortly, not in a loop.
-    const pollMs = this.#jobsIn?.dialect === 'pglite' ? PGLITE_BACKSTOP_POLL_MS : this.#pollMs;
+    const pollMs = this.#jobsIn ? unannouncedLookMs(this.#jobsIn, this.#pollMs) : this.#pollMs;
     const waitMs = untilDue === undefined ? pollMs : Math.max(untilDue, MIN_IDLE_WAIT_MS);
     return this.#bell.wait(Math.min(pollMs, waitMs));
   }

@@ -4,9 +4,8 @@ import { defineHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { receiveStock } from '../domain/index.js';
 import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
-import { emitAdjusted } from './events.js';
-import { directStore } from '../infrastructure/stock-store.js';
-import { recordStockChange, requireLevel, withChanges } from './stock-changes.js';
+import { adjustStock } from './stock-adjustment.js';
+import { requireLevel } from './stock-changes.js';
 import { stockView, type StockView } from './stock-view.js';
 
 /** New units arrive in a warehouse; the product and warehouse need not be known yet. */
@@ -22,18 +21,14 @@ export async function addInventory(
   await ensureStockLevel(uow.sql, productId, warehouseId, uow.now);
   const stock = await lockStockOf(uow.sql, [productId]);
   const received = receiveStock(requireLevel(stock, productId, warehouseId), command.quantity);
-  await recordStockChange(uow, directStore(uow.sql, uow.now), {
-    before: stock,
-    after: [received],
+  const after = await adjustStock(uow, ids, {
+    stock,
+    adjusted: received,
+    quantity: command.quantity,
     reason: 'restock',
+    by: source,
   });
-  emitAdjusted(uow, ids, {
-    level: received,
-    adjustedQuantity: command.quantity,
-    reason: 'restock',
-    adjustedBy: source,
-  });
-  return stockView(productId, withChanges(stock, [received]));
+  return stockView(productId, after);
 }
 
 export const addInventoryHandler = (ids: IdGenerator) =>

@@ -4,9 +4,9 @@ import { defineHandler } from '../../../platform/messaging/handler.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { changeStock, emptyStock } from '../domain/index.js';
 import { ensureStockLevel, lockStockOf } from '../infrastructure/stock-repository.js';
-import { emitAdjusted, emitSoldOut } from './events.js';
-import { directStore } from '../infrastructure/stock-store.js';
-import { levelIn, recordStockChange, withChanges } from './stock-changes.js';
+import { emitSoldOut } from './events.js';
+import { adjustStock } from './stock-adjustment.js';
+import { levelIn } from './stock-changes.js';
 import { stockView, type StockView } from './stock-view.js';
 
 /**
@@ -28,18 +28,13 @@ export async function updateInventory(
   const stock = await lockStockOf(uow.sql, [productId]);
   const level = levelIn(stock, productId, warehouseId) ?? emptyStock(productId, warehouseId);
   const changed = changeStock(level, quantityChange);
-  await recordStockChange(uow, directStore(uow.sql, uow.now), {
-    before: stock,
-    after: [changed],
+  const after = await adjustStock(uow, ids, {
+    stock,
+    adjusted: changed,
+    quantity: quantityChange,
     reason: 'manual_update',
+    by: source,
   });
-  emitAdjusted(uow, ids, {
-    level: changed,
-    adjustedQuantity: quantityChange,
-    reason: 'manual_update',
-    adjustedBy: source,
-  });
-  const after = withChanges(stock, [changed]);
   if (quantityChange < 0) emitSoldOut(uow, after, [productId]);
   return stockView(productId, after);
 }

@@ -5,7 +5,8 @@ import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
+import { describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,
@@ -39,7 +40,7 @@ export interface DeliveryChannel {
   close(): Promise<void>;
 }
 
-export interface DispatcherOptions {
+export interface DispatcherOptions extends LeasedJobOptions {
   readonly db: Database;
   readonly outbox: Outbox;
   readonly logger: Logger;
@@ -47,15 +48,7 @@ export interface DispatcherOptions {
   readonly bell: Bell;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
-  /** Longest idle wait between two looks for due notifications on a shared database. */
-  readonly pollMs?: number;
-  readonly batchSize?: number;
-  /** How long a claim keeps other dispatchers off a notification; longer than any send takes. */
-  readonly leaseMs?: number;
-  readonly maxRetryDelayMs?: number;
 }
-
-const ERROR_TEXT_LIMIT = 1000;
 
 /**
  * Sends pending notifications through the channel, one short statement to claim them and one
@@ -79,7 +72,6 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
       bell: options.bell,
       pollMs: withDefaults.pollMs,
       jobsIn: options.db,
-      maxFailurePauseMs: withDefaults.pollMs,
     });
     this.#options = withDefaults;
   }
@@ -180,7 +172,7 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
 
   async #failed(notification: ClaimedNotification, error: unknown): Promise<void> {
     const { db, outbox, logger, maxAttempts, retryBaseMs, maxRetryDelayMs } = this.#options;
-    const reason = describeError(error);
+    const reason = describeJobFailure(error);
     const log = { notificationId: notification.notificationId, attempts: notification.attempts, reason };
     if (!isPermanent(error) && notification.attempts < maxAttempts) {
       const delayMs = backoffMs(notification.attempts, { baseMs: retryBaseMs, maxMs: maxRetryDelayMs });
@@ -225,9 +217,4 @@ function factsOf(notification: ClaimedNotification) {
 /** Only a failure the channel marks as not transient is final; unknown failures get another try. */
 function isPermanent(error: unknown): boolean {
   return typeof error === 'object' && error !== null && 'transient' in error && error.transient === false;
-}
-
-function describeError(error: unknown): string {
-  const message = (error instanceof Error ? error.message : String(error)).trim() || 'unknown error';
-  return message.length > ERROR_TEXT_LIMIT ? `${message.slice(0, ERROR_TEXT_LIMIT - 1)}…` : message;
 }

@@ -1,4 +1,4 @@
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   claimDue,
@@ -9,13 +9,12 @@ import {
 import { runOperation, type OperationDependencies } from './run-operation.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
-export interface OperationsWorkerOptions extends Omit<OperationDependencies, 'leaseMs'> {
+/** The lease is not tunable: it follows from the call timeout. */
+export interface OperationsWorkerOptions
+  extends Omit<OperationDependencies, 'leaseMs'>, Pick<LeasedJobOptions, 'pollMs' | 'batchSize'> {
   readonly bell: Bell;
   /** The longest a provider call may take before its outcome counts as unknown. */
   readonly callTimeoutMs: number;
-  /** Longest idle wait between two looks for due operations on a shared database. */
-  readonly pollMs?: number;
-  readonly batchSize?: number;
 }
 
 /**
@@ -27,14 +26,12 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
   readonly #options: OperationDependencies & OperationsWorkerOptions & { batchSize: number };
 
   constructor(options: OperationsWorkerOptions) {
-    const pollMs = options.pollMs ?? 100;
     super({
       name: 'payment-operations',
       logger: options.logger,
       bell: options.bell,
-      pollMs: pollMs,
+      pollMs: options.pollMs ?? 100,
       jobsIn: options.db,
-      maxFailurePauseMs: pollMs,
     });
     // Longer than one provider call; renewed before each call, so a crashed worker's hold is short.
     this.#options = { batchSize: 16, ...options, leaseMs: options.callTimeoutMs + 5_000 };

@@ -71,9 +71,8 @@ export type LookupResult =
   /** The provider is still working on it: ask again later. */
   | { readonly outcome: 'processing' };
 
-/** The provider certainly did nothing (busy, unreachable before the request left): safe to call again. */
-export class ProviderUnavailable extends Error {
-  override readonly name = 'ProviderUnavailable';
+/** A call that brought no answer, with the provider's or the transport's code for why. */
+abstract class ProviderCallFailure extends Error {
   readonly code: string;
 
   constructor(code: string, message: string) {
@@ -82,13 +81,12 @@ export class ProviderUnavailable extends Error {
   }
 }
 
-/** No answer arrived (a timeout, a broken connection): the provider may have acted. Ask before calling again. */
-export class ProviderOutcomeUnknown extends Error {
-  override readonly name = 'ProviderOutcomeUnknown';
-  readonly code: string;
+/** The provider certainly did nothing (busy, unreachable before the request left): safe to call again. */
+export class ProviderUnavailable extends ProviderCallFailure {
+  override readonly name = 'ProviderUnavailable';
+}
 
-  constructor(code: string, message: string) {
-    super(message);
-    this.code = code;
-  }
+/** No answer arrived (a timeout, a broken connection): the provider may have acted. Ask before calling again. */
+export class ProviderOutcomeUnknown extends ProviderCallFailure {
+  override readonly name = 'ProviderOutcomeUnknown';
 }

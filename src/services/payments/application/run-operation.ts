@@ -25,6 +25,7 @@ import {
 } from '../infrastructure/operation-store.js';
 import { findPayment } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
+import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   ProviderOutcomeUnknown,
@@ -53,7 +54,8 @@ interface Turn {
   readonly payment: Payment;
 }
 
-const ERROR_TEXT_LIMIT = 500;
+/** Payment rows keep shorter failure texts: they are shown beside each provider call. */
+const FAILURE_TEXT_LIMIT = 500;
 
 /**
  * One turn of a claimed operation. An operation in doubt is first reconciled: the provider is asked
@@ -349,10 +351,6 @@ const originOf = (claimed: ClaimedOperation): MessageOrigin => ({
   ...storedActor(claimed),
 });
 
-/** Only the message: errors of payment SDKs may carry the request they failed on. */
-function describe(error: unknown): string {
-  return clip((error instanceof Error ? error.message : String(error)).trim() || 'unknown error');
-}
+const describe = (error: unknown): string => describeJobFailure(error, FAILURE_TEXT_LIMIT);
 
-const clip = (text: string): string =>
-  text.length > ERROR_TEXT_LIMIT ? `${text.slice(0, ERROR_TEXT_LIMIT - 1)}…` : text;
+const clip = (text: string): string => clipFailureText(text, FAILURE_TEXT_LIMIT);

@@ -3,7 +3,8 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor } from '../../../platform/messaging/unit-of-work.js';
-import { LeasedWorker } from '../../../platform/jobs/leased-worker.js';
+import { LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
+import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import type { ProviderReport } from '../domain/index.js';
 import {
@@ -18,7 +19,7 @@ import { changeSubscription } from './change-subscription.js';
 import { ProviderRefusal, type SubscriptionProvider } from './provider.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 
-export interface ProviderWorkerOptions {
+export interface ProviderWorkerOptions extends LeasedJobOptions {
   readonly db: Database;
   readonly outbox: Outbox;
   readonly logger: Logger;
@@ -27,15 +28,7 @@ export interface ProviderWorkerOptions {
   /** Calls of one operation before the provider counts as unavailable. */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
-  readonly maxRetryDelayMs?: number;
-  /** Longest idle wait between two looks for due operations on a shared database. */
-  readonly pollMs?: number;
-  readonly batchSize?: number;
-  /** How long a claim keeps other workers off an operation; longer than any provider call takes. */
-  readonly leaseMs?: number;
 }
-
-const ERROR_TEXT_LIMIT = 1000;
 
 /**
  * Makes the calls to the provider that commands scheduled: one short statement claims them, the
@@ -60,7 +53,6 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
       bell: options.wakeUp,
       pollMs: withDefaults.pollMs,
       jobsIn: options.db,
-      maxFailurePauseMs: withDefaults.pollMs,
     });
     this.#options = withDefaults;
   }
@@ -101,7 +93,7 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
         // The lifecycle refuses the answer: a bug, which retrying cannot fix. Keep it for inspection.
         await finishOperation(this.#options.db, operation.operationId, {
           status: 'failed',
-          error: describeError(error),
+          error: describeJobFailure(error),
           at: new Date(),
         });
         logger.error({ ...log, err: error }, 'the answer of the provider could not be recorded');
@@ -135,7 +127,7 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
   async #retryLater(operation: ClaimedOperation, error: unknown): Promise<void> {
     const { db, logger, retryBaseMs, maxRetryDelayMs } = this.#options;
     const delayMs = backoffMs(operation.attempts, { baseMs: retryBaseMs, maxMs: maxRetryDelayMs });
-    const reason = describeError(error);
+    const reason = describeJobFailure(error);
     await scheduleOperationRetry(db, operation.operationId, { delayMs, error: reason });
     logger.warn(
       { operationId: operation.operationId, attempts: operation.attempts, delayMs, reason },
@@ -167,19 +159,12 @@ function failureOf(operation: ClaimedOperation, error: unknown): ProviderReport 
   const refused = error instanceof ProviderRefusal;
   const reason = refused ? 'provider_refused' : 'provider_unavailable';
   const detail = refused
-    ? describeError(error)
-    : `No answer after ${operation.attempts} attempts; last error: ${describeError(error)}`;
+    ? describeJobFailure(error)
+    : `No answer after ${operation.attempts} attempts; last error: ${describeJobFailure(error)}`;
   switch (operation.kind) {
     case 'start':
-      return { type: 'RecordStartFailure', reason, detail: truncate(detail) };
+      return { type: 'RecordStartFailure', reason, detail: clipFailureText(detail) };
     case 'cancel':
-      return { type: 'RecordCancellationFailure', reason, detail: truncate(detail) };
+      return { type: 'RecordCancellationFailure', reason, detail: clipFailureText(detail) };
   }
 }
-
-function describeError(error: unknown): string {
-  return truncate((error instanceof Error ? error.message : String(error)).trim() || 'unknown error');
-}
-
-const truncate = (text: string) =>
-  text.length > ERROR_TEXT_LIMIT ? `${text.slice(0, ERROR_TEXT_LIMIT - 1)}…` : text;
