@@ -25,3 +25,15 @@ export interface Migration {
   readonly name: string;
   readonly sql: string;
 }
+
+/**
+ * How long a background loop over `db` may go without looking for work nobody announced to it. On
+ * PGlite this process is the database's only writer and announces all it writes, so an unannounced
+ * look is a mere backstop against a missed wake-up; on a shared database it is how the work of
+ * other processes is found, every `sharedMs`.
+ */
+export function unannouncedLookMs(db: Pick<Database, 'dialect'>, sharedMs: number): number {
+  return db.dialect === 'pglite' ? SOLE_WRITER_BACKSTOP_MS : sharedMs;
+}
+
+const SOLE_WRITER_BACKSTOP_MS = 60_000;

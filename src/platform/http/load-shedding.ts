@@ -1,4 +1,4 @@
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
 import { problem, sendProblem, type Problem } from './problem.js';
@@ -23,6 +23,7 @@ export const neverShed = { neverShed: true };
 
 const retryAfterSeconds = 1;
 const sampleMs = 100;
+const quietMs = 10_000;
 
 /**
  * Sheds load rather than queueing it: a request that arrives while the event loop lags, while the
@@ -32,10 +33,6 @@ const sampleMs = 100;
  */
 export const loadShedding = fastifyPlugin<LoadSheddingOptions>(async (app, options) => {
   const lag = new EventLoopLag();
-  // Measured from the moment the server can answer: the start-up's own work is no load.
-  app.addHook('onReady', async () => {
-    lag.start();
-  });
   app.addHook('onClose', async () => {
     lag.stop();
   });
@@ -47,6 +44,7 @@ export const loadShedding = fastifyPlugin<LoadSheddingOptions>(async (app, optio
       done();
       return;
     }
+    lag.watch();
     const client = request.ip;
     const ofClient = perClient.get(client) ?? 0;
     if (lag.meanMs > options.maxEventLoopDelayMs || total >= options.maxInFlight) {
@@ -81,24 +79,37 @@ function shed(reply: FastifyReply, request: FastifyRequest, body: Problem): void
   void sendProblem(reply.header('retry-after', String(retryAfterSeconds)), request, body);
 }
 
-/** The mean event-loop delay of the last sample period. */
+/**
+ * The mean event-loop delay of the last sample period, measured only while requests come: sampling
+ * wakes the process a hundred times a second, which an idle server should not pay for. It stops
+ * after a quiet spell of `quietMs`; the first requests after one are judged by their in-flight limits
+ * alone until a sample exists.
+ */
 class EventLoopLag {
   meanMs = 0;
   readonly #histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
   #timer: NodeJS.Timeout | undefined;
+  #lastRequestAt = 0;
 
-  start(): void {
+  /** Called on every request: starts measuring if it is not already. */
+  watch(): void {
+    this.#lastRequestAt = performance.now();
+    if (this.#timer) return;
+    this.#histogram.reset();
     this.#histogram.enable();
     this.#timer = setInterval(() => {
       // The histogram counts its own resolution in every sample.
       this.meanMs = Math.max(0, this.#histogram.mean / 1e6 - 10);
       this.#histogram.reset();
+      if (performance.now() - this.#lastRequestAt > quietMs) this.stop();
     }, sampleMs);
     this.#timer.unref();
   }
 
   stop(): void {
     clearInterval(this.#timer);
+    this.#timer = undefined;
     this.#histogram.disable();
+    this.meanMs = 0;
   }
 }

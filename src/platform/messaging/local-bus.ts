@@ -1,5 +1,5 @@
 import { hasUnstorableText, printable, type Envelope } from '../../../contracts/index.js';
-import type { Database, Migration, Sql } from '../db/database.js';
+import { unannouncedLookMs, type Database, type Migration, type Sql } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import type {
   ConsumerStats,
@@ -47,12 +47,14 @@ export interface LocalBusOptions {
   /**
    * Longest wait between two claims of an idle subscription. Publishes wake it, and so does each
    * delivery it handed out when it comes back (after a nak's delay, or an ack-wait that ran out);
-   * the poll is a backstop for what neither announces, such as another process on the database.
+   * the poll is a backstop for what neither announces, such as another process on the database
+   * (by default every 30 s on PostgreSQL, every minute on PGlite, which has no other process).
    */
   readonly pollIntervalMs: number;
 }
 
-const defaults: LocalBusOptions = { dedupWindowMs: 10 * 60_000, pollIntervalMs: 30_000 };
+const DEDUP_WINDOW_MS = 10 * 60_000;
+const SHARED_DATABASE_POLL_MS = 30_000;
 
 /** The pause before claiming again after a claim failed (the database away for a moment). */
 const CLAIM_FAILURE_PAUSE_MS = 1000;
@@ -87,7 +89,11 @@ export class LocalBus implements MessageBus {
     await migrate(db, 'bus', migrations);
     // Claims held by a previous process died with it: make them deliverable now rather than after ack-wait.
     await db.query('update bus.pending set visible_at = now() where visible_at > now()');
-    return new LocalBus(db, { ...defaults, ...options });
+    return new LocalBus(db, {
+      dedupWindowMs: DEDUP_WINDOW_MS,
+      pollIntervalMs: unannouncedLookMs(db, SHARED_DATABASE_POLL_MS),
+      ...options,
+    });
   }
 
   readonly inDatabase: DatabaseBus = {
