@@ -1,4 +1,4 @@
-import type { Static, TSchema } from 'typebox';
+import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 import type { BoundedContext, ServiceId } from './services.js';
 
 export type MessageKind = 'command' | 'event';
@@ -35,21 +35,63 @@ export interface MessageContract<Schema extends TSchema = TSchema> {
 
 export type PayloadOf<C extends MessageContract> = Static<C['schema']>;
 
-type Declaration<Schema extends TSchema> = Omit<MessageContract<Schema>, 'kind' | 'channel'>;
+/**
+ * What the messages of one source declare alike: who owns them, where the declaration comes from,
+ * the stream that carries them and the services that publish them.
+ */
+export interface MessageSource {
+  readonly owners: readonly string[];
+  readonly origin: ContractOrigin;
+  readonly context: BoundedContext;
+  readonly producers: readonly ServiceId[];
+}
 
-function define<Schema extends TSchema>(
+/**
+ * What a message declares of its own. Its schema is the object of its `fields`, closed to any other
+ * field and titled with its id.
+ */
+export interface MessageDeclaration<Fields extends TProperties> {
+  readonly id: string;
+  readonly name: string;
+  readonly version: string;
+  readonly summary: string;
+  readonly consumers: readonly ConsumerDeclaration[];
+  readonly subjectOf: (payload: Static<TObject<Fields>>) => string;
+  readonly fields: Fields;
+  readonly example: Static<TObject<Fields>>;
+}
+
+function define<Fields extends TProperties>(
   kind: MessageKind,
-  declaration: Declaration<Schema>,
-): MessageContract<Schema> {
+  { owners, origin, context, producers }: MessageSource,
+  { id, name, version, summary, consumers, subjectOf, fields, example }: MessageDeclaration<Fields>,
+): MessageContract<TObject<Fields>> {
   return Object.freeze({
-    ...declaration,
+    id,
+    name,
+    version,
+    summary,
+    owners,
+    origin,
+    context,
+    producers,
+    consumers,
+    subjectOf,
+    schema: Type.Object(fields, { additionalProperties: false, title: id }),
+    example,
     kind,
-    channel: `${declaration.context}.${kind}s.${declaration.id}`,
+    channel: `${context}.${kind}s.${id}`,
   });
 }
 
-export const defineCommand = <Schema extends TSchema>(declaration: Declaration<Schema>) =>
-  define('command', declaration);
+/** Declares the commands of one source: `const clientCommand = commandsOf({ ... })`. */
+export const commandsOf =
+  (source: MessageSource) =>
+  <Fields extends TProperties>(declaration: MessageDeclaration<Fields>) =>
+    define('command', source, declaration);
 
-export const defineEvent = <Schema extends TSchema>(declaration: Declaration<Schema>) =>
-  define('event', declaration);
+/** Declares the events of one source: `const inventoryEvent = eventsOf({ ... })`. */
+export const eventsOf =
+  (source: MessageSource) =>
+  <Fields extends TProperties>(declaration: MessageDeclaration<Fields>) =>
+    define('event', source, declaration);

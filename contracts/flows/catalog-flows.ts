@@ -1,19 +1,26 @@
-import type { FlowDeclaration } from './declaration.js';
-import { minutes } from './steps.js';
+import { flowsOf, type MessageRef } from './declaration.js';
+import { messageStep, minutes } from './steps.js';
+
+/** The reference catalog's flows: business views that leave messages out, each step due within 2 minutes. */
+const catalogFlow = flowsOf({
+  owners: ['dboyne'],
+  origin: 'catalog',
+  budgetMs: minutes(2),
+  exhaustive: false,
+});
+
+/** The message and version a step of the catalog names, as the catalog names them. */
+const pinned = (id: string, version: string): MessageRef => ({ id, version });
 
 /**
  * The catalog's PaymentFlow (flows/Payment/PaymentProcessed), step for step. The only change is
  * PaymentProcessed at 1.0.0: the catalog's step pins 0.0.1, which decision 0001 calls stale.
  */
-export const PaymentFlow: FlowDeclaration = {
+export const PaymentFlow = catalogFlow({
   id: 'PaymentFlow',
   name: 'Payment Flow for customers',
   version: '1.0.0',
   summary: 'How a customer pays for an order, including a failed payment and its retry.',
-  owners: ['dboyne'],
-  origin: 'catalog',
-  budgetMs: minutes(2),
-  exhaustive: false,
   steps: [
     {
       id: 'customer_place_order',
@@ -21,30 +28,18 @@ export const PaymentFlow: FlowDeclaration = {
       title: 'Customer places order',
       then: [{ step: 'place_order_request' }],
     },
-    {
-      id: 'place_order_request',
-      kind: 'message',
-      title: 'Place order',
-      message: { id: 'PlaceOrder', version: '0.0.1' },
+    messageStep('place_order_request', 'Place order', pinned('PlaceOrder', '0.0.1'), {
       then: [{ step: 'payment_initiated', label: 'Initiate payment' }],
-    },
-    {
-      id: 'payment_initiated',
-      kind: 'message',
-      title: 'Payment Initiated',
-      message: { id: 'PaymentInitiated', version: '0.0.1' },
+    }),
+    messageStep('payment_initiated', 'Payment Initiated', pinned('PaymentInitiated', '0.0.1'), {
       thenOneOf: [{ step: 'payment_processed' }, { step: 'payment_failed' }],
-    },
-    {
-      id: 'payment_processed',
-      kind: 'message',
-      title: 'Payment Processed',
-      message: { id: 'PaymentProcessed', version: '1.0.0' },
+    }),
+    messageStep('payment_processed', 'Payment Processed', pinned('PaymentProcessed', '1.0.0'), {
       then: [
         { step: 'adjust_inventory', label: 'Adjust inventory' },
         { step: 'send_custom_notification', label: 'Notify customer' },
       ],
-    },
+    }),
     {
       id: 'payment_failed',
       kind: 'milestone',
@@ -54,14 +49,10 @@ export const PaymentFlow: FlowDeclaration = {
         { step: 'retry_payment', label: 'Retry payment', optional: true },
       ],
     },
-    {
-      id: 'adjust_inventory',
-      kind: 'message',
-      title: 'Inventory Adjusted',
-      message: { id: 'InventoryAdjusted', version: '1.0.1' },
+    messageStep('adjust_inventory', 'Inventory Adjusted', pinned('InventoryAdjusted', '1.0.1'), {
       repeats: true,
       then: [{ step: 'payment_complete', label: 'Complete order' }],
-    },
+    }),
     {
       id: 'send_custom_notification',
       kind: 'milestone',
@@ -75,27 +66,19 @@ export const PaymentFlow: FlowDeclaration = {
       title: 'Retry Payment',
       then: [{ step: 'payment_initiated', label: 'Retry payment process' }],
     },
-    {
-      id: 'payment_complete',
-      kind: 'message',
-      title: 'Payment Complete',
-      message: { id: 'PaymentComplete', version: '0.0.2' },
+    messageStep('payment_complete', 'Payment Complete', pinned('PaymentComplete', '0.0.2'), {
       then: [{ step: 'order-complete', label: 'Order completed' }],
-    },
+    }),
     { id: 'order-complete', kind: 'milestone', title: 'Order Completed' },
   ],
-};
+});
 
 /** The catalog's CancelSubscription flow (flows/Subscriptions/CancelSubscription) at 1.0.0. */
-export const CancelSubscriptionFlow: FlowDeclaration = {
+export const CancelSubscriptionFlow = catalogFlow({
   id: 'CancelSubscription',
   name: 'User Cancels Subscription',
   version: '1.0.0',
   summary: 'A user cancels a subscription; the provider confirms it and the customer is emailed.',
-  owners: ['dboyne'],
-  origin: 'catalog',
-  budgetMs: minutes(2),
-  exhaustive: false,
   steps: [
     {
       id: 'cancel_subscription_initiated',
@@ -105,13 +88,9 @@ export const CancelSubscriptionFlow: FlowDeclaration = {
       actor: 'User',
       then: [{ step: 'cancel_subscription_request', label: 'Initiate subscription cancellation' }],
     },
-    {
-      id: 'cancel_subscription_request',
-      kind: 'message',
-      title: 'Cancel Subscription',
-      message: { id: 'CancelSubscription', version: '0.0.1' },
+    messageStep('cancel_subscription_request', 'Cancel Subscription', pinned('CancelSubscription', '0.0.1'), {
       then: [{ step: 'subscription_service', label: 'Proceed to subscription service' }],
-    },
+    }),
     {
       id: 'stripe_integration',
       kind: 'external',
@@ -130,13 +109,14 @@ export const CancelSubscriptionFlow: FlowDeclaration = {
         { step: 'subscription_rejected', label: 'Failed cancellation' },
       ],
     },
-    {
-      id: 'subscription_cancelled',
-      kind: 'message',
-      title: 'Subscription has been Cancelled',
-      message: { id: 'UserSubscriptionCancelled', version: '0.0.1' },
-      then: [{ step: 'notification_service', label: 'Email customer' }],
-    },
+    messageStep(
+      'subscription_cancelled',
+      'Subscription has been Cancelled',
+      pinned('UserSubscriptionCancelled', '0.0.1'),
+      {
+        then: [{ step: 'notification_service', label: 'Email customer' }],
+      },
+    ),
     { id: 'subscription_rejected', kind: 'milestone', title: 'Subscription cancellation has been rejected' },
     {
       id: 'notification_service',
@@ -145,4 +125,4 @@ export const CancelSubscriptionFlow: FlowDeclaration = {
       service: { id: 'NotificationService', version: '0.0.2' },
     },
   ],
-};
+});

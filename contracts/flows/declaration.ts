@@ -79,3 +79,22 @@ export interface FlowDeclaration {
   /** The flow starts at the first step. */
   readonly steps: readonly [FlowStep, ...FlowStep[]];
 }
+
+/** What the flows of one source declare alike: who owns them, where they come from, how they are checked. */
+export type FlowSource = Pick<FlowDeclaration, 'owners' | 'origin' | 'budgetMs' | 'exhaustive'>;
+
+/** What a flow declares of its own. */
+export type OwnFlowDeclaration = Omit<FlowDeclaration, keyof FlowSource>;
+
+/** Declares the flows of one source: `const catalogFlow = flowsOf({ ... })`. */
+export const flowsOf =
+  ({ owners, origin, budgetMs, exhaustive }: FlowSource) =>
+  ({ interruptedBy, steps, ...identity }: OwnFlowDeclaration): FlowDeclaration => ({
+    ...identity,
+    owners,
+    origin,
+    budgetMs,
+    exhaustive,
+    ...(interruptedBy === undefined ? {} : { interruptedBy }),
+    steps,
+  });

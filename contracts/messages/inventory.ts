@@ -1,109 +1,109 @@
 import { Type } from 'typebox';
 import { Quantity, Shortage, StockLine, Text, Timestamp, Uuid } from '../common.js';
-import { defineCommand, defineEvent } from '../define.js';
+import { commandsOf, eventsOf } from '../define.js';
 import { exampleIds as ids, exampleTime as time } from '../examples.js';
 
 const catalogOwners = ['dboyne', 'msmith', 'asmith', 'full-stack', 'mobile-devs'];
+const projectOwners = ['dboyne', 'full-stack'];
 
-export const AddInventory = defineCommand({
+/** Commands that clients send InventoryService, as the catalog declares them. */
+const catalogCommand = commandsOf({
+  owners: catalogOwners,
+  origin: 'catalog',
+  context: 'inventory',
+  producers: [],
+});
+/** Commands the order saga sends InventoryService. */
+const ordersCommand = commandsOf({
+  owners: projectOwners,
+  origin: 'project',
+  context: 'inventory',
+  producers: ['OrdersService'],
+});
+const catalogEvent = eventsOf({
+  owners: catalogOwners,
+  origin: 'catalog',
+  context: 'inventory',
+  producers: ['InventoryService'],
+});
+const projectEvent = eventsOf({
+  owners: projectOwners,
+  origin: 'project',
+  context: 'inventory',
+  producers: ['InventoryService'],
+});
+
+export const AddInventory = catalogCommand({
   id: 'AddInventory',
   name: 'Add inventory',
   version: '0.0.3',
   summary: 'Receive new units of a product into a warehouse.',
-  owners: catalogOwners,
-  origin: 'catalog',
-  context: 'inventory',
-  producers: [],
   consumers: [{ service: 'InventoryService', accepts: '0.0.x' }],
   subjectOf: (command) => command.productId,
-  schema: Type.Object(
-    {
-      productId: Uuid('The unique identifier of the product being added to the inventory.'),
-      quantity: Quantity('The quantity of the product being added to the inventory.'),
-      warehouseId: Uuid('The unique identifier of the warehouse where the inventory is being added.'),
-      timestamp: Timestamp('The date and time when the inventory was added.'),
-    },
-    { additionalProperties: false, title: 'AddInventory' },
-  ),
+  fields: {
+    productId: Uuid('The unique identifier of the product being added to the inventory.'),
+    quantity: Quantity('The quantity of the product being added to the inventory.'),
+    warehouseId: Uuid('The unique identifier of the warehouse where the inventory is being added.'),
+    timestamp: Timestamp('The date and time when the inventory was added.'),
+  },
   example: { productId: ids.product, quantity: 50, warehouseId: ids.warehouse, timestamp: time },
 });
 
-export const UpdateInventory = defineCommand({
+export const UpdateInventory = catalogCommand({
   id: 'UpdateInventory',
   name: 'Update inventory',
   version: '0.0.3',
   summary: 'Correct the units of a product held in a warehouse, up or down.',
-  owners: catalogOwners,
-  origin: 'catalog',
-  context: 'inventory',
-  producers: [],
   consumers: [{ service: 'InventoryService', accepts: '0.0.3' }],
   subjectOf: (command) => command.productId,
-  schema: Type.Object(
-    {
-      productId: Uuid('The unique identifier of the product whose inventory is being updated.'),
-      quantityChange: Type.Integer({
-        minimum: -100_000,
-        maximum: 100_000,
-        not: { const: 0 },
-        description: 'The change in quantity: positive adds units, negative removes them. Never zero.',
-      }),
-      warehouseId: Uuid('The unique identifier of the warehouse where the inventory is being updated.'),
-      timestamp: Timestamp('The date and time when the inventory update occurred.'),
-    },
-    { additionalProperties: false, title: 'UpdateInventory' },
-  ),
+  fields: {
+    productId: Uuid('The unique identifier of the product whose inventory is being updated.'),
+    quantityChange: Type.Integer({
+      minimum: -100_000,
+      maximum: 100_000,
+      not: { const: 0 },
+      description: 'The change in quantity: positive adds units, negative removes them. Never zero.',
+    }),
+    warehouseId: Uuid('The unique identifier of the warehouse where the inventory is being updated.'),
+    timestamp: Timestamp('The date and time when the inventory update occurred.'),
+  },
   example: { productId: ids.product, quantityChange: -10, warehouseId: ids.warehouse, timestamp: time },
 });
 
-export const ReserveInventory = defineCommand({
+export const ReserveInventory = ordersCommand({
   id: 'ReserveInventory',
   name: 'Reserve inventory',
   version: '0.0.1',
   summary: 'Hold the units of every line of an order, all lines or none.',
-  owners: ['dboyne', 'full-stack'],
-  origin: 'project',
-  context: 'inventory',
-  producers: ['OrdersService'],
   consumers: [{ service: 'InventoryService', accepts: '0.0.x' }],
   subjectOf: (command) => command.orderId,
-  schema: Type.Object(
-    {
-      orderId: Uuid('The order the units are held for.'),
-      lines: Type.Array(
-        Type.Object(
-          { productId: Uuid('The product.'), quantity: Quantity('Units wanted.') },
-          { additionalProperties: false },
-        ),
-        { minItems: 1 },
+  fields: {
+    orderId: Uuid('The order the units are held for.'),
+    lines: Type.Array(
+      Type.Object(
+        { productId: Uuid('The product.'), quantity: Quantity('Units wanted.') },
+        { additionalProperties: false },
       ),
-      timestamp: Timestamp('When the reservation was requested.'),
-    },
-    { additionalProperties: false, title: 'ReserveInventory' },
-  ),
+      { minItems: 1 },
+    ),
+    timestamp: Timestamp('When the reservation was requested.'),
+  },
   example: { orderId: ids.order, lines: [{ productId: ids.product, quantity: 2 }], timestamp: time },
 });
 
-export const InventoryReserved = defineEvent({
+export const InventoryReserved = projectEvent({
   id: 'InventoryReserved',
   name: 'Inventory reserved',
   version: '0.0.1',
   summary: 'Every line of an order is held; the allocation says which warehouse holds what.',
-  owners: ['dboyne', 'full-stack'],
-  origin: 'project',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [{ service: 'OrdersService', accepts: '0.0.x' }],
   subjectOf: (event) => event.orderId,
-  schema: Type.Object(
-    {
-      orderId: Uuid('The order.'),
-      reservationId: Uuid('The reservation: what a release or a deduction refers to.'),
-      allocations: Type.Array(StockLine, { minItems: 1 }),
-      timestamp: Timestamp('When the units were reserved.'),
-    },
-    { additionalProperties: false, title: 'InventoryReserved' },
-  ),
+  fields: {
+    orderId: Uuid('The order.'),
+    reservationId: Uuid('The reservation: what a release or a deduction refers to.'),
+    allocations: Type.Array(StockLine, { minItems: 1 }),
+    timestamp: Timestamp('When the units were reserved.'),
+  },
   example: {
     orderId: ids.order,
     reservationId: ids.reservation,
@@ -112,30 +112,23 @@ export const InventoryReserved = defineEvent({
   },
 });
 
-export const InventoryReservationFailed = defineEvent({
+export const InventoryReservationFailed = projectEvent({
   id: 'InventoryReservationFailed',
   name: 'Inventory reservation failed',
   version: '0.0.1',
   summary: 'An order could not be held in full, so nothing was held for it.',
-  owners: ['dboyne', 'full-stack'],
-  origin: 'project',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [{ service: 'OrdersService', accepts: '0.0.x' }],
   subjectOf: (event) => event.orderId,
-  schema: Type.Object(
-    {
-      orderId: Uuid('The order.'),
-      reason: Type.Union([
-        Type.Literal('insufficient_stock'),
-        Type.Literal('unknown_product'),
-        Type.Literal('order_cancelled'),
-      ]),
-      shortages: Type.Array(Shortage),
-      timestamp: Timestamp('When the reservation was refused.'),
-    },
-    { additionalProperties: false, title: 'InventoryReservationFailed' },
-  ),
+  fields: {
+    orderId: Uuid('The order.'),
+    reason: Type.Union([
+      Type.Literal('insufficient_stock'),
+      Type.Literal('unknown_product'),
+      Type.Literal('order_cancelled'),
+    ]),
+    shortages: Type.Array(Shortage),
+    timestamp: Timestamp('When the reservation was refused.'),
+  },
   example: {
     orderId: ids.order,
     reason: 'insufficient_stock',
@@ -144,27 +137,20 @@ export const InventoryReservationFailed = defineEvent({
   },
 });
 
-export const InventoryReleased = defineEvent({
+export const InventoryReleased = projectEvent({
   id: 'InventoryReleased',
   name: 'Inventory released',
   version: '0.0.1',
   summary: 'Units held for an order were given back to available stock.',
-  owners: ['dboyne', 'full-stack'],
-  origin: 'project',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [],
   subjectOf: (event) => event.orderId,
-  schema: Type.Object(
-    {
-      orderId: Uuid('The order.'),
-      reservationId: Uuid('The reservation released.'),
-      released: Type.Array(StockLine, { minItems: 1 }),
-      reason: Type.Union([Type.Literal('order_cancelled'), Type.Literal('order_amended')]),
-      timestamp: Timestamp('When the units were released.'),
-    },
-    { additionalProperties: false, title: 'InventoryReleased' },
-  ),
+  fields: {
+    orderId: Uuid('The order.'),
+    reservationId: Uuid('The reservation released.'),
+    released: Type.Array(StockLine, { minItems: 1 }),
+    reason: Type.Union([Type.Literal('order_cancelled'), Type.Literal('order_amended')]),
+    timestamp: Timestamp('When the units were released.'),
+  },
   example: {
     orderId: ids.order,
     reservationId: ids.reservation,
@@ -182,38 +168,31 @@ export const AdjustmentReason = Type.Union([
   Type.Literal('order_amended'),
 ]);
 
-export const InventoryAdjusted = defineEvent({
+export const InventoryAdjusted = catalogEvent({
   id: 'InventoryAdjusted',
   name: 'Inventory adjusted',
   version: '1.0.1',
   summary: 'The units on hand of a product in a warehouse changed.',
-  owners: catalogOwners,
-  origin: 'catalog',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [
     { service: 'OrdersService', accepts: '^1.0.0' },
     { service: 'NotificationService', accepts: '^1.0.0' },
   ],
   subjectOf: (event) => event.product_id,
-  schema: Type.Object(
-    {
-      event_id: Uuid('Identifies this adjustment; equal to the envelope id.'),
-      timestamp: Timestamp('When the stock changed.'),
-      product_id: Uuid('The product.'),
-      warehouse_id: Uuid('The warehouse whose stock changed.'),
-      adjusted_quantity: Type.Integer({ not: { const: 0 }, description: 'Signed change of units on hand.' }),
-      new_quantity: Type.Integer({ minimum: 0, description: 'Units on hand in the warehouse afterwards.' }),
-      available_quantity: Type.Integer({
-        minimum: 0,
-        description: 'Units on hand and not reserved, afterwards.',
-      }),
-      adjustment_reason: AdjustmentReason,
-      adjusted_by: Text('Who or what made the change: `order:<id>` or the command source.'),
-      order_id: Type.Optional(Uuid('The order that caused the change, when an order did.')),
-    },
-    { additionalProperties: false, title: 'InventoryAdjusted' },
-  ),
+  fields: {
+    event_id: Uuid('Identifies this adjustment; equal to the envelope id.'),
+    timestamp: Timestamp('When the stock changed.'),
+    product_id: Uuid('The product.'),
+    warehouse_id: Uuid('The warehouse whose stock changed.'),
+    adjusted_quantity: Type.Integer({ not: { const: 0 }, description: 'Signed change of units on hand.' }),
+    new_quantity: Type.Integer({ minimum: 0, description: 'Units on hand in the warehouse afterwards.' }),
+    available_quantity: Type.Integer({
+      minimum: 0,
+      description: 'Units on hand and not reserved, afterwards.',
+    }),
+    adjustment_reason: AdjustmentReason,
+    adjusted_by: Text('Who or what made the change: `order:<id>` or the command source.'),
+    order_id: Type.Optional(Uuid('The order that caused the change, when an order did.')),
+  },
   example: {
     event_id: ids.event,
     timestamp: time,
@@ -228,27 +207,20 @@ export const InventoryAdjusted = defineEvent({
   },
 });
 
-export const OutOfStock = defineEvent({
+export const OutOfStock = catalogEvent({
   id: 'OutOfStock',
   name: 'Inventory out of stock',
   version: '0.0.4',
   summary: 'A product has no units left to sell, or an order asked for more than there is.',
-  owners: catalogOwners,
-  origin: 'catalog',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [{ service: 'NotificationService', accepts: '0.0.x' }],
   subjectOf: (event) => event.productId,
-  schema: Type.Object(
-    {
-      productId: Uuid('The product.'),
-      availableQuantity: Type.Integer({ minimum: 0, description: 'Units available over all warehouses.' }),
-      requestedQuantity: Type.Optional(Quantity('Units the order that ran short asked for.')),
-      orderId: Type.Optional(Uuid('The order that ran short or took the last units.')),
-      timestamp: Timestamp('When it was noticed.'),
-    },
-    { additionalProperties: false, title: 'OutOfStock' },
-  ),
+  fields: {
+    productId: Uuid('The product.'),
+    availableQuantity: Type.Integer({ minimum: 0, description: 'Units available over all warehouses.' }),
+    requestedQuantity: Type.Optional(Quantity('Units the order that ran short asked for.')),
+    orderId: Type.Optional(Uuid('The order that ran short or took the last units.')),
+    timestamp: Timestamp('When it was noticed.'),
+  },
   example: {
     productId: ids.product,
     availableQuantity: 0,
@@ -258,26 +230,19 @@ export const OutOfStock = defineEvent({
   },
 });
 
-export const InventoryAmendmentApplied = defineEvent({
+export const InventoryAmendmentApplied = projectEvent({
   id: 'InventoryAmendmentApplied',
   name: 'Inventory amendment applied',
   version: '0.0.1',
   summary: 'What is held or taken for an order now matches its amended quantities.',
-  owners: ['dboyne', 'full-stack'],
-  origin: 'project',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [{ service: 'OrdersService', accepts: '0.0.x' }],
   subjectOf: (event) => event.orderId,
-  schema: Type.Object(
-    {
-      orderId: Uuid('The order.'),
-      added: Type.Array(StockLine),
-      removed: Type.Array(StockLine),
-      timestamp: Timestamp('When the change was applied.'),
-    },
-    { additionalProperties: false, title: 'InventoryAmendmentApplied' },
-  ),
+  fields: {
+    orderId: Uuid('The order.'),
+    added: Type.Array(StockLine),
+    removed: Type.Array(StockLine),
+    timestamp: Timestamp('When the change was applied.'),
+  },
   example: {
     orderId: ids.order,
     added: [{ productId: ids.product, warehouseId: ids.warehouse, quantity: 1 }],
@@ -286,25 +251,18 @@ export const InventoryAmendmentApplied = defineEvent({
   },
 });
 
-export const InventoryAmendmentRejected = defineEvent({
+export const InventoryAmendmentRejected = projectEvent({
   id: 'InventoryAmendmentRejected',
   name: 'Inventory amendment rejected',
   version: '0.0.1',
   summary: 'An amendment asked for more units than are available; nothing changed.',
-  owners: ['dboyne', 'full-stack'],
-  origin: 'project',
-  context: 'inventory',
-  producers: ['InventoryService'],
   consumers: [{ service: 'OrdersService', accepts: '0.0.x' }],
   subjectOf: (event) => event.orderId,
-  schema: Type.Object(
-    {
-      orderId: Uuid('The order.'),
-      shortages: Type.Array(Shortage, { minItems: 1 }),
-      timestamp: Timestamp('When the amendment was refused.'),
-    },
-    { additionalProperties: false, title: 'InventoryAmendmentRejected' },
-  ),
+  fields: {
+    orderId: Uuid('The order.'),
+    shortages: Type.Array(Shortage, { minItems: 1 }),
+    timestamp: Timestamp('When the amendment was refused.'),
+  },
   example: {
     orderId: ids.order,
     shortages: [{ productId: ids.product, requested: 1, available: 0 }],

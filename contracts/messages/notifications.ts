@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Text, Timestamp, Uuid } from '../common.js';
-import { defineEvent } from '../define.js';
+import { eventsOf } from '../define.js';
 import { exampleIds as ids, exampleTime as time } from '../examples.js';
 
 export const NotificationType = Type.Union([
@@ -25,6 +25,13 @@ export const NotificationChannel = Type.Union([
   Type.Literal('in_app'),
 ]);
 
+const projectEvent = eventsOf({
+  owners: ['dboyne'],
+  origin: 'project',
+  context: 'notifications',
+  producers: ['NotificationService'],
+});
+
 const NotificationFields = {
   notificationId: Uuid('The notification.'),
   type: NotificationType,
@@ -34,61 +41,46 @@ const NotificationFields = {
   timestamp: Timestamp('When the outcome was recorded.'),
 };
 
-export const NotificationSent = defineEvent({
+const exampleNotification = {
+  notificationId: ids.notification,
+  type: 'order_confirmation',
+  channel: 'email',
+  recipient: 'ada@example.com',
+  orderId: ids.order,
+  timestamp: time,
+} as const;
+
+export const NotificationSent = projectEvent({
   id: 'NotificationSent',
   name: 'Notification sent',
   version: '0.0.1',
   summary: 'A notification was handed to its channel (or recorded, where no provider is configured).',
-  owners: ['dboyne'],
-  origin: 'project',
-  context: 'notifications',
-  producers: ['NotificationService'],
   consumers: [],
   subjectOf: (event) => event.notificationId,
-  schema: Type.Object(
-    {
-      ...NotificationFields,
-      delivery: Type.Union([Type.Literal('delivered_to_provider'), Type.Literal('recorded_only')]),
-    },
-    { additionalProperties: false, title: 'NotificationSent' },
-  ),
+  fields: {
+    ...NotificationFields,
+    delivery: Type.Union([Type.Literal('delivered_to_provider'), Type.Literal('recorded_only')]),
+  },
   example: {
-    notificationId: ids.notification,
-    type: 'order_confirmation',
-    channel: 'email',
-    recipient: 'ada@example.com',
-    orderId: ids.order,
-    timestamp: time,
+    ...exampleNotification,
     delivery: 'delivered_to_provider',
   },
 });
 
-export const NotificationFailed = defineEvent({
+export const NotificationFailed = projectEvent({
   id: 'NotificationFailed',
   name: 'Notification failed',
   version: '0.0.1',
   summary: 'A notification could not be delivered after every attempt.',
-  owners: ['dboyne'],
-  origin: 'project',
-  context: 'notifications',
-  producers: ['NotificationService'],
   consumers: [],
   subjectOf: (event) => event.notificationId,
-  schema: Type.Object(
-    {
-      ...NotificationFields,
-      attempts: Type.Integer({ minimum: 1 }),
-      error: Text('The last error the channel reported.', 1000),
-    },
-    { additionalProperties: false, title: 'NotificationFailed' },
-  ),
+  fields: {
+    ...NotificationFields,
+    attempts: Type.Integer({ minimum: 1 }),
+    error: Text('The last error the channel reported.', 1000),
+  },
   example: {
-    notificationId: ids.notification,
-    type: 'order_confirmation',
-    channel: 'email',
-    recipient: 'ada@example.com',
-    orderId: ids.order,
-    timestamp: time,
+    ...exampleNotification,
     attempts: 5,
     error: '550 mailbox unavailable',
   },

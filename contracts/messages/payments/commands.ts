@@ -1,39 +1,32 @@
 import { Type } from 'typebox';
 import { Money, Text, Timestamp } from '../../common.js';
-import { defineCommand } from '../../define.js';
+import { commandsOf } from '../../define.js';
 import { exampleIds as ids, exampleTime as time } from '../../examples.js';
 import { PaymentMethod } from '../orders.js';
 import { Currency, examplePaymentId, OrderId, PaymentId, projectMessage, UserId } from './fields.js';
 
-/** Who sends PaymentService its commands, and who takes them. */
-const fromOrders = {
-  ...projectMessage,
-  producers: ['OrdersService'],
-  consumers: [{ service: 'PaymentService', accepts: '0.0.x' }],
-} as const;
+/** The order saga sends PaymentService its commands. */
+const ordersCommand = commandsOf({ ...projectMessage, producers: ['OrdersService'] });
 
-export const RequestPayment = defineCommand({
+export const RequestPayment = ordersCommand({
   id: 'RequestPayment',
   name: 'Request payment',
   version: '0.0.1',
   summary: "Authorize the order's amount with the customer's payment method, to be captured later.",
-  ...fromOrders,
+  consumers: [{ service: 'PaymentService', accepts: '0.0.x' }],
   subjectOf: (command) => command.orderId,
-  schema: Type.Object(
-    {
-      orderId: OrderId(),
-      userId: UserId(),
-      amount: Money('The amount to authorize, in major units.'),
-      currency: Type.Optional(Currency),
-      paymentMethod: PaymentMethod,
-      paymentToken: Text(
-        "The provider's token for the customer's payment method (the order's `payment.transactionId`); never card data.",
-        100,
-      ),
-      timestamp: Timestamp('When the payment was requested.'),
-    },
-    { additionalProperties: false, title: 'RequestPayment' },
-  ),
+  fields: {
+    orderId: OrderId(),
+    userId: UserId(),
+    amount: Money('The amount to authorize, in major units.'),
+    currency: Type.Optional(Currency),
+    paymentMethod: PaymentMethod,
+    paymentToken: Text(
+      "The provider's token for the customer's payment method (the order's `payment.transactionId`); never card data.",
+      100,
+    ),
+    timestamp: Timestamp('When the payment was requested.'),
+  },
   example: {
     orderId: ids.order,
     userId: ids.customer,
@@ -45,46 +38,40 @@ export const RequestPayment = defineCommand({
   },
 });
 
-export const CapturePayment = defineCommand({
+export const CapturePayment = ordersCommand({
   id: 'CapturePayment',
   name: 'Capture payment',
   version: '0.0.1',
   summary: "Take the authorized amount: the order's goods have left stock.",
-  ...fromOrders,
+  consumers: [{ service: 'PaymentService', accepts: '0.0.x' }],
   subjectOf: (command) => command.paymentId,
-  schema: Type.Object(
-    {
-      orderId: OrderId(),
-      paymentId: PaymentId(),
-      amount: Money('The amount to capture: the order total, equal to what was authorized.'),
-      timestamp: Timestamp('When the capture was requested.'),
-    },
-    { additionalProperties: false, title: 'CapturePayment' },
-  ),
+  fields: {
+    orderId: OrderId(),
+    paymentId: PaymentId(),
+    amount: Money('The amount to capture: the order total, equal to what was authorized.'),
+    timestamp: Timestamp('When the capture was requested.'),
+  },
   example: { orderId: ids.order, paymentId: examplePaymentId, amount: 59.98, timestamp: time },
 });
 
-export const AdjustPayment = defineCommand({
+export const AdjustPayment = ordersCommand({
   id: 'AdjustPayment',
   name: 'Adjust payment',
   version: '0.0.1',
   summary: 'An amendment changed the order total: charge the difference, or refund it.',
-  ...fromOrders,
+  consumers: [{ service: 'PaymentService', accepts: '0.0.x' }],
   subjectOf: (command) => command.paymentId,
-  schema: Type.Object(
-    {
-      orderId: OrderId(),
-      paymentId: PaymentId(),
-      amendment: Type.Integer({
-        minimum: 1,
-        description: 'Which amendment of the order this is (1 for the first): one adjustment per amendment.',
-      }),
-      previousAmount: Money('The order total before the amendment.'),
-      amount: Money('The order total after the amendment.'),
-      timestamp: Timestamp('When the adjustment was requested.'),
-    },
-    { additionalProperties: false, title: 'AdjustPayment' },
-  ),
+  fields: {
+    orderId: OrderId(),
+    paymentId: PaymentId(),
+    amendment: Type.Integer({
+      minimum: 1,
+      description: 'Which amendment of the order this is (1 for the first): one adjustment per amendment.',
+    }),
+    previousAmount: Money('The order total before the amendment.'),
+    amount: Money('The order total after the amendment.'),
+    timestamp: Timestamp('When the adjustment was requested.'),
+  },
   example: {
     orderId: ids.order,
     paymentId: examplePaymentId,

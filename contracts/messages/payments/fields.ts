@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Uuid } from '../../common.js';
+import { eventsOf } from '../../define.js';
 import { exampleIds as ids } from '../../examples.js';
 
 /** What the payment messages this project added declare alike: who owns them, and where they come from. */
@@ -38,5 +39,5 @@ export const PaymentOperationKind = Type.Union([
   Type.Literal('refund'),
 ]);
 
-/** The events PaymentService publishes of its own. */
-export const eventOfPayments = { ...projectMessage, producers: ['PaymentService'] } as const;
+/** Declares the events PaymentService publishes of its own. */
+export const paymentEvent = eventsOf({ ...projectMessage, producers: ['PaymentService'] });

@@ -1,8 +1,7 @@
 import { Type } from 'typebox';
 import { Money, Text, Timestamp } from '../../common.js';
-import { defineEvent } from '../../define.js';
 import { exampleTime as time } from '../../examples.js';
-import { eventOfPayments, exampleParties, examplePaymentId, parties } from './fields.js';
+import { exampleParties, examplePaymentId, parties, paymentEvent } from './fields.js';
 
 /** What the two answers to an amendment share: which amendment, and the totals before and after it. */
 const Adjustment = {
@@ -14,45 +13,37 @@ const Adjustment = {
 
 const exampleAdjustment = { ...exampleParties, amendment: 1, previousAmount: 59.98, amount: 89.97 };
 
-export const PaymentAdjusted = defineEvent({
+export const PaymentAdjusted = paymentEvent({
   id: 'PaymentAdjusted',
   name: 'Payment adjusted',
   version: '0.0.1',
   summary: 'The difference an amendment made to the order total was charged or refunded.',
-  ...eventOfPayments,
   consumers: [{ service: 'OrdersService', accepts: '0.0.x' }],
   subjectOf: (event) => event.paymentId,
-  schema: Type.Object(
-    {
-      ...Adjustment,
-      charged: Money('The extra amount charged (0 when the total went down).'),
-      refunded: Money('The amount refunded (0 when the total went up).'),
-      timestamp: Timestamp('When the adjustment was settled.'),
-    },
-    { additionalProperties: false, title: 'PaymentAdjusted' },
-  ),
+  fields: {
+    ...Adjustment,
+    charged: Money('The extra amount charged (0 when the total went down).'),
+    refunded: Money('The amount refunded (0 when the total went up).'),
+    timestamp: Timestamp('When the adjustment was settled.'),
+  },
   example: { ...exampleAdjustment, charged: 29.99, refunded: 0, timestamp: time },
 });
 
-export const PaymentAdjustmentFailed = defineEvent({
+export const PaymentAdjustmentFailed = paymentEvent({
   id: 'PaymentAdjustmentFailed',
   name: 'Payment adjustment failed',
   version: '0.0.1',
   summary:
     "The difference an amendment made could not be charged or refunded; the order's payment is as before.",
-  ...eventOfPayments,
   consumers: [{ service: 'OrdersService', accepts: '0.0.x' }],
   subjectOf: (event) => event.paymentId,
-  schema: Type.Object(
-    {
-      ...Adjustment,
-      reason: Type.Union([Type.Literal('declined'), Type.Literal('provider_unavailable')]),
-      code: Text("The provider's code for the failure.", 100),
-      message: Text('A description fit to show the customer.', 500),
-      timestamp: Timestamp('When the adjustment was given up on.'),
-    },
-    { additionalProperties: false, title: 'PaymentAdjustmentFailed' },
-  ),
+  fields: {
+    ...Adjustment,
+    reason: Type.Union([Type.Literal('declined'), Type.Literal('provider_unavailable')]),
+    code: Text("The provider's code for the failure.", 100),
+    message: Text('A description fit to show the customer.', 500),
+    timestamp: Timestamp('When the adjustment was given up on.'),
+  },
   example: {
     ...exampleAdjustment,
     reason: 'declined',
@@ -82,43 +73,35 @@ const exampleRefund = {
   reason: 'order_cancelled',
 } as const;
 
-export const PaymentRefunded = defineEvent({
+export const PaymentRefunded = paymentEvent({
   id: 'PaymentRefunded',
   name: 'Payment refunded',
   version: '0.0.1',
   summary: 'Money taken or held for an order was given back to the customer.',
-  ...eventOfPayments,
   consumers: [{ service: 'NotificationService', accepts: '0.0.x' }],
   subjectOf: (event) => event.paymentId,
-  schema: Type.Object(
-    {
-      ...RefundFields,
-      providerReference: Text("The provider's reference for the refund or the released payment.", 255),
-      timestamp: Timestamp('When the provider confirmed it.'),
-    },
-    { additionalProperties: false, title: 'PaymentRefunded' },
-  ),
+  fields: {
+    ...RefundFields,
+    providerReference: Text("The provider's reference for the refund or the released payment.", 255),
+    timestamp: Timestamp('When the provider confirmed it.'),
+  },
   example: { ...exampleRefund, providerReference: 're_3PZ0exampleE5f6G7h8', timestamp: time },
 });
 
-export const RefundFailed = defineEvent({
+export const RefundFailed = paymentEvent({
   id: 'RefundFailed',
   name: 'Refund failed',
   version: '0.0.1',
   summary: 'Money owed back to a customer could not be returned; it needs someone to look at it.',
-  ...eventOfPayments,
   consumers: [],
   subjectOf: (event) => event.paymentId,
-  schema: Type.Object(
-    {
-      ...RefundFields,
-      code: Text("The provider's code for the failure.", 100),
-      message: Text('What the provider said.', 500),
-      attempts: Type.Integer({ minimum: 1 }),
-      timestamp: Timestamp('When the refund was given up on.'),
-    },
-    { additionalProperties: false, title: 'RefundFailed' },
-  ),
+  fields: {
+    ...RefundFields,
+    code: Text("The provider's code for the failure.", 100),
+    message: Text('What the provider said.', 500),
+    attempts: Type.Integer({ minimum: 1 }),
+    timestamp: Timestamp('When the refund was given up on.'),
+  },
   example: {
     ...exampleRefund,
     code: 'charge_disputed',
