@@ -17,50 +17,43 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  readonly outboxBacklog = new Gauge({
-    name: 'outbox_backlog',
-    help: 'Outbox messages committed and not yet published, per service.',
-    labelNames: ['service'] as const,
-    registers: [this.registry],
-  });
-
-  readonly consumerWaiting = new Gauge({
-    name: 'consumer_waiting_messages',
-    help: 'Messages stored for a durable consumer and not delivered yet: its lag.',
-    labelNames: ['consumer'] as const,
-    registers: [this.registry],
-  });
-
-  readonly consumerInFlight = new Gauge({
-    name: 'consumer_in_flight_messages',
-    help: 'Messages delivered to a durable consumer (any replica) and not settled yet.',
-    labelNames: ['consumer'] as const,
-    registers: [this.registry],
-  });
-
-  readonly consumerRedelivered = new Gauge({
-    name: 'consumer_redelivered_messages',
-    help: 'Unsettled messages of a durable consumer that were delivered more than once.',
-    labelNames: ['consumer'] as const,
-    registers: [this.registry],
-  });
-
-  readonly deadLetters = new Gauge({
-    name: 'dead_letters_open',
-    help: 'Dead letters not replayed yet, per service and consumer.',
-    labelNames: ['service', 'consumer'] as const,
-    registers: [this.registry],
-  });
-
-  readonly workerBacklog = new Gauge({
-    name: 'worker_backlog',
-    help: 'Work a background worker accepted and has not finished, per service and worker.',
-    labelNames: ['service', 'worker'] as const,
-    registers: [this.registry],
-  });
+  readonly outboxBacklog = this.#gauge(
+    'outbox_backlog',
+    'Outbox messages committed and not yet published, per service.',
+    ['service'],
+  );
+  readonly consumerWaiting = this.#gauge(
+    'consumer_waiting_messages',
+    'Messages stored for a durable consumer and not delivered yet: its lag.',
+    ['consumer'],
+  );
+  readonly consumerInFlight = this.#gauge(
+    'consumer_in_flight_messages',
+    'Messages delivered to a durable consumer (any replica) and not settled yet.',
+    ['consumer'],
+  );
+  readonly consumerRedelivered = this.#gauge(
+    'consumer_redelivered_messages',
+    'Unsettled messages of a durable consumer that were delivered more than once.',
+    ['consumer'],
+  );
+  readonly deadLetters = this.#gauge(
+    'dead_letters_open',
+    'Dead letters not replayed yet, per service and consumer.',
+    ['service', 'consumer'],
+  );
+  readonly workerBacklog = this.#gauge(
+    'worker_backlog',
+    'Work a background worker accepted and has not finished, per service and worker.',
+    ['service', 'worker'],
+  );
 
   constructor() {
     // Sampling the event loop every 10 ms (the default) wakes an idle process 100 times a second.
     collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
+  }
+
+  #gauge<Label extends string>(name: string, help: string, labelNames: readonly Label[]): Gauge<Label> {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
   }
 }

@@ -1,18 +1,9 @@
 import type { Cents } from './money.js';
-import type { Customer, OrderLine, PaymentDetails, ShippingAddress, Shortage } from './order.js';
+import type { OrderDetails, OrderLine, Shortage } from './order.js';
 
 /** What happened to an order, as the domain sees it. The application publishes most of these. */
 export type OrderEvent =
-  | {
-      readonly type: 'OrderPlaced';
-      readonly orderId: string;
-      readonly customer: Customer;
-      readonly lines: readonly OrderLine[];
-      readonly shippingAddress: ShippingAddress;
-      readonly payment: PaymentDetails;
-      readonly orderDate: string;
-      readonly at: string;
-    }
+  | (OrderDetails & { readonly type: 'OrderPlaced'; readonly at: string })
   /** Stock is held; the payment is requested next. */
   | { readonly type: 'StockReserved'; readonly reservationId: string; readonly at: string }
   | { readonly type: 'OrderConfirmed'; readonly paymentId: string; readonly at: string }

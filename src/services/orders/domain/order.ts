@@ -46,13 +46,17 @@ export interface PendingAmendment {
   readonly awaiting: 'inventory' | 'payment';
 }
 
-interface OrderBase {
+/** What the placement of an order says of it: the order as the customer asked for it. */
+export interface OrderDetails {
   readonly orderId: string;
   readonly customer: Customer;
   readonly lines: readonly OrderLine[];
   readonly shippingAddress: ShippingAddress;
   readonly payment: PaymentDetails;
   readonly orderDate: string;
+}
+
+interface OrderBase extends OrderDetails {
   readonly placedAt: string;
   readonly reservationId?: string;
   /** The payment in PaymentService, known once it is authorized. */
