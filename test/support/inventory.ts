@@ -12,7 +12,7 @@ import {
 } from '../../contracts/index.js';
 import { inventoryService } from '../../src/services/inventory/index.js';
 import type { TestDatabase } from './databases.js';
-import { envelopeFor } from './envelopes.js';
+import { envelopeSender } from './envelopes.js';
 import { startTestHost, type TestHost } from './host.js';
 import { publishedBy } from './published.js';
 import { deadLettersOf, whenDelivered } from './service-spec.js';
@@ -112,15 +112,8 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
   /** Publishes the envelopes as a producer would, and waits until everything they caused has settled. */
   const deliver = (...envelopes: Envelope[]) => whenDelivered(host(), ...envelopes);
 
-  async function send<C extends MessageContract>(
-    contract: C,
-    payload: PayloadOf<C>,
-    overrides: Partial<Envelope> = {},
-  ): Promise<Envelope<PayloadOf<C>>> {
-    const envelope = envelopeFor(contract, payload, overrides);
-    await deliver(envelope);
-    return envelope;
-  }
+  /** Delivers the payload in a new envelope, and waits until everything it caused has settled. */
+  const send = envelopeSender((_contract, envelope) => deliver(envelope));
 
   async function addStock(productId: string, warehouseId: string, quantity: number): Promise<void> {
     const response = await host().inject({
