@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach } from 'node:test';
 import {
+  InventoryAdjusted,
+  OrderConfirmed,
+  ReserveInventory,
   type Envelope,
   type MessageContract,
   type OrderAmended,
   type OrderCancelled,
-  type OrderConfirmed,
   type PayloadOf,
-  type ReserveInventory,
 } from '../../contracts/index.js';
 import { inventoryService } from '../../src/services/inventory/index.js';
 import type { TestDatabase } from './databases.js';
@@ -129,6 +130,9 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
     publishedBy(database.db, 'InventoryService', contract);
   const emittedData = async <C extends MessageContract>(contract: C) =>
     (await emitted(contract)).map((envelope) => envelope.data);
+  /** The InventoryAdjusted events the service emitted for one reason, in commit order. */
+  const adjustmentsFor = async (reason: string) =>
+    (await emittedData(InventoryAdjusted)).filter((adjustment) => adjustment.adjustment_reason === reason);
 
   async function levels(productId?: string): Promise<Level[]> {
     return sql<Level>(
@@ -176,6 +180,22 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
     return { product, w1, w2 };
   }
 
+  /** An order for `quantity` of a product stocked 5 in W1 and 3 in W2, its reservation delivered. */
+  async function reservedOrder(quantity: number) {
+    const stocked = await stockedProduct(5, 3);
+    const order = id();
+    const lines = [{ productId: stocked.product, quantity }];
+    await send(ReserveInventory, reservation(order, lines));
+    return { ...stocked, order, lines };
+  }
+
+  /** A `reservedOrder` whose confirmation was delivered too: its units are taken off the shelf. */
+  async function fulfilledOrder(quantity: number) {
+    const reserved = await reservedOrder(quantity);
+    await send(OrderConfirmed, confirmation(reserved.order, reserved.lines));
+    return reserved;
+  }
+
   // ---------------------------------------------------------------- HTTP
 
   return {
@@ -188,11 +208,14 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
     addStock,
     emitted,
     emittedData,
+    adjustmentsFor,
     levels,
     stockOf,
     allocationOf,
     deadLetters,
     assertLedgerBalances,
     stockedProduct,
+    reservedOrder,
+    fulfilledOrder,
   };
 }
