@@ -81,7 +81,15 @@ export function anOrder() {
     totalAmount: 74.98,
     confirmationTimestamp: now,
   };
-  return { orderId, customer, gear, cards, placed, confirmed, now };
+  /** What OrdersService says when there was too little of the product for the order. */
+  const shortOf = (product: { productId: string }, requested: number, available: number) => ({
+    orderId,
+    userId: customer.customerId,
+    reason: 'insufficient_stock' as const,
+    shortages: [{ productId: product.productId, requested, available }],
+    timestamp: now,
+  });
+  return { orderId, customer, gear, cards, placed, confirmed, now, shortOf };
 }
 
 /** A NotificationService on a fresh database and SMTP server for each test, with what its specs look at. */
