@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { PaymentProcessed, sourceOf, type PayloadOf } from '../../contracts/index.js';
 import { domainServices } from '../../src/hosts/domain-services.js';
 import type { Database } from '../../src/platform/db/database.js';
-import { looksLikeCardNumber } from '../../src/platform/kernel/card-number.js';
+import { looksLikeCardNumber, UUIDS } from '../../src/platform/kernel/card-number.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
 import { envelopeFor } from '../support/envelopes.js';
 import { startTestHost, type TestHost } from '../support/host.js';
@@ -19,14 +19,12 @@ import {
   sandboxConfirmations,
 } from '../support/payments-client.js';
 
-const uuids = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-
 /**
  * 15 or 16 digits, spaces or dashes aside, passing the Luhn check: the shape of a card number. The
  * groups of a random UUID can be all digits and pass the check by chance, so UUIDs are left out.
  */
 const cardNumbersIn = (text: string): string[] =>
-  (text.replace(uuids, ' ').match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? []).filter(
+  (text.replace(UUIDS, ' ').match(/(?<![0-9A-Za-z])[3-6](?:[ -]?\d){14,15}(?![0-9A-Za-z])/g) ?? []).filter(
     looksLikeCardNumber,
   );
 
