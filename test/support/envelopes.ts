@@ -42,3 +42,19 @@ export function messageFor<C extends MessageContract>(
 ): OutgoingMessage {
   return { channel: contract.channel, envelope: envelopeFor(contract, payload, overrides) };
 }
+
+/**
+ * What a service spec sends messages with: the payload as the contract in a new envelope, handed to
+ * `deliver`, then the envelope returned.
+ */
+export function envelopeSender(deliver: (contract: MessageContract, envelope: Envelope) => Promise<void>) {
+  return async <C extends MessageContract>(
+    contract: C,
+    payload: PayloadOf<C>,
+    overrides: Partial<Envelope> = {},
+  ): Promise<Envelope<PayloadOf<C>>> => {
+    const envelope = envelopeFor(contract, payload, overrides);
+    await deliver(contract, envelope);
+    return envelope;
+  };
+}

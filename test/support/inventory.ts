@@ -2,17 +2,18 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach } from 'node:test';
 import {
+  InventoryAdjusted,
+  OrderConfirmed,
+  ReserveInventory,
   type Envelope,
   type MessageContract,
   type OrderAmended,
   type OrderCancelled,
-  type OrderConfirmed,
   type PayloadOf,
-  type ReserveInventory,
 } from '../../contracts/index.js';
 import { inventoryService } from '../../src/services/inventory/index.js';
 import type { TestDatabase } from './databases.js';
-import { envelopeFor } from './envelopes.js';
+import { envelopeSender } from './envelopes.js';
 import { startTestHost, type TestHost } from './host.js';
 import { publishedBy } from './published.js';
 import { deadLettersOf, whenDelivered } from './service-spec.js';
@@ -112,15 +113,8 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
   /** Publishes the envelopes as a producer would, and waits until everything they caused has settled. */
   const deliver = (...envelopes: Envelope[]) => whenDelivered(host(), ...envelopes);
 
-  async function send<C extends MessageContract>(
-    contract: C,
-    payload: PayloadOf<C>,
-    overrides: Partial<Envelope> = {},
-  ): Promise<Envelope<PayloadOf<C>>> {
-    const envelope = envelopeFor(contract, payload, overrides);
-    await deliver(envelope);
-    return envelope;
-  }
+  /** Delivers the payload in a new envelope, and waits until everything it caused has settled. */
+  const send = envelopeSender((_contract, envelope) => deliver(envelope));
 
   async function addStock(productId: string, warehouseId: string, quantity: number): Promise<void> {
     const response = await host().inject({
@@ -136,6 +130,9 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
     publishedBy(database.db, 'InventoryService', contract);
   const emittedData = async <C extends MessageContract>(contract: C) =>
     (await emitted(contract)).map((envelope) => envelope.data);
+  /** The InventoryAdjusted events the service emitted for one reason, in commit order. */
+  const adjustmentsFor = async (reason: string) =>
+    (await emittedData(InventoryAdjusted)).filter((adjustment) => adjustment.adjustment_reason === reason);
 
   async function levels(productId?: string): Promise<Level[]> {
     return sql<Level>(
@@ -183,6 +180,22 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
     return { product, w1, w2 };
   }
 
+  /** An order for `quantity` of a product stocked 5 in W1 and 3 in W2, its reservation delivered. */
+  async function reservedOrder(quantity: number) {
+    const stocked = await stockedProduct(5, 3);
+    const order = id();
+    const lines = [{ productId: stocked.product, quantity }];
+    await send(ReserveInventory, reservation(order, lines));
+    return { ...stocked, order, lines };
+  }
+
+  /** A `reservedOrder` whose confirmation was delivered too: its units are taken off the shelf. */
+  async function fulfilledOrder(quantity: number) {
+    const reserved = await reservedOrder(quantity);
+    await send(OrderConfirmed, confirmation(reserved.order, reserved.lines));
+    return reserved;
+  }
+
   // ---------------------------------------------------------------- HTTP
 
   return {
@@ -195,11 +208,14 @@ export function inventorySpec(open: () => Promise<TestDatabase>) {
     addStock,
     emitted,
     emittedData,
+    adjustmentsFor,
     levels,
     stockOf,
     allocationOf,
     deadLetters,
     assertLedgerBalances,
     stockedProduct,
+    reservedOrder,
+    fulfilledOrder,
   };
 }

@@ -10,7 +10,7 @@ import {
 } from '../../contracts/index.js';
 import { notificationService } from '../../src/services/notifications/index.js';
 import type { TestDatabase } from './databases.js';
-import { envelopeFor } from './envelopes.js';
+import { envelopeSender } from './envelopes.js';
 import { startTestHost, type TestHost } from './host.js';
 import { publishedBy } from './published.js';
 import { startTestSmtpServer, type TestSmtpServer } from './smtp-server.js';
@@ -81,7 +81,15 @@ export function anOrder() {
     totalAmount: 74.98,
     confirmationTimestamp: now,
   };
-  return { orderId, customer, gear, cards, placed, confirmed, now };
+  /** What OrdersService says when there was too little of the product for the order. */
+  const shortOf = (product: { productId: string }, requested: number, available: number) => ({
+    orderId,
+    userId: customer.customerId,
+    reason: 'insufficient_stock' as const,
+    shortages: [{ productId: product.productId, requested, available }],
+    timestamp: now,
+  });
+  return { orderId, customer, gear, cards, placed, confirmed, now, shortOf };
 }
 
 /** A NotificationService on a fresh database and SMTP server for each test, with what its specs look at. */
@@ -125,15 +133,8 @@ export function notificationSpec(open: () => Promise<TestDatabase>) {
     await host().bus.publish([{ channel: contract.channel, envelope }]);
   }
 
-  async function publish<C extends MessageContract>(
-    contract: C,
-    payload: PayloadOf<C>,
-    overrides: Partial<Envelope> = {},
-  ): Promise<Envelope<PayloadOf<C>>> {
-    const envelope = envelopeFor(contract, payload, overrides);
-    await republish(contract, envelope);
-    return envelope;
-  }
+  /** Publishes the payload in a new envelope, as its producer would, without waiting for what it causes. */
+  const publish = envelopeSender(republish);
 
   /** An order the service has heard placed: what it needs before it can write to the customer. */
   async function knownOrder() {

@@ -53,12 +53,14 @@ export function history(...commands: PaymentCommand[]): PaymentEvent[] {
 }
 
 export const authorized = history(initiate, outcome(authorizeOrder, succeeded('pi_1')));
-export const captured = history(
+/** The commands that take the payment to its amount captured, for histories that go on from there. */
+export const capturing: PaymentCommand[] = [
   initiate,
   outcome(authorizeOrder, succeeded('pi_1')),
   { type: 'CapturePayment', amount: 5998 },
   outcome(captureOrder, succeeded('pi_1')),
-);
+];
+export const captured = history(...capturing);
 
 export const stateOf = (events: readonly PaymentEvent[]): Payment | undefined =>
   events.reduce<Payment | undefined>(evolve, undefined);

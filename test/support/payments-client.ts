@@ -72,7 +72,7 @@ export function paymentsClient(domain: () => TestHost) {
 }
 
 /** Asserts that the types appear in this order (others may come between them). */
-export function assertInOrder(types: readonly string[], expected: readonly string[]): void {
+function assertInOrder(types: readonly string[], expected: readonly string[]): void {
   let position = -1;
   for (const type of expected) {
     const next = types.indexOf(type, position + 1);
@@ -81,7 +81,21 @@ export function assertInOrder(types: readonly string[], expected: readonly strin
   }
 }
 
-export const count = (types: readonly string[], type: string) => types.filter((each) => each === type).length;
+const count = (types: readonly string[], type: string) => types.filter((each) => each === type).length;
+
+/**
+ * Asserts that the order's timeline shows the `inOrder` types in that order (others may come between
+ * them), and each type of `times` exactly that many times.
+ */
+export function assertTimeline(
+  order: OrderView,
+  inOrder: readonly string[],
+  times: Readonly<Record<string, number>> = {},
+): void {
+  const types = order.timeline.map((entry) => entry.type);
+  for (const [type, expected] of Object.entries(times)) assert.equal(count(types, type), expected, type);
+  assertInOrder(types, inOrder);
+}
 
 export const callsOf = (payment: PaymentView, operation: string) =>
   payment.attempts

@@ -11,8 +11,11 @@ export function looksLikeCardNumber(text: string): boolean {
   return sum % 10 === 0;
 }
 
-/** A UUID's hex groups (8-4-4-4-12) can join into a Luhn-valid run of digits, yet never are a card. */
-const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+/**
+ * Every UUID in a text, for `replace`: a UUID's hex groups (8-4-4-4-12) can join into a Luhn-valid
+ * run of digits, yet never are a card.
+ */
+export const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
 /**
  * Any run of 13 to 19 digits (spaces and dashes between them) inside the text that passes the Luhn

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import {
-  InventoryAdjusted,
   InventoryAmendmentApplied,
   InventoryAmendmentRejected,
   OrderAmended,
   OrderCancelled,
-  OrderConfirmed,
   OutOfStock,
   ReserveInventory,
 } from '../../../contracts/index.js';
@@ -14,7 +12,6 @@ import { describeEachEngine } from '../../../test/support/databases.js';
 import {
   amendment,
   cancellation,
-  confirmation,
   consumer,
   id,
   reservation,
@@ -78,7 +75,7 @@ describeEachEngine('InventoryService: amendments', (open) => {
       [{ orderId: order, shortages: [{ productId: p1, requested: 9, available: 6 }] }],
     );
     assert.deepEqual(
-      (await inventory.emittedData(InventoryAdjusted)).filter((e) => e.adjustment_reason === 'order_amended'),
+      await inventory.adjustmentsFor('order_amended'),
       [],
       'held units do not change what is on hand',
     );
@@ -95,11 +92,7 @@ describeEachEngine('InventoryService: amendments', (open) => {
 
   it('follows amendments of a fulfilled order on hand, announcing each adjustment, and rejects shortfalls', async () => {
     await inventory.start();
-    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
-    const order = id();
-    const lines = [{ productId: product, quantity: 4 }];
-    await inventory.send(ReserveInventory, reservation(order, lines));
-    await inventory.send(OrderConfirmed, confirmation(order, lines));
+    const { product, w1, w2, order } = await inventory.fulfilledOrder(4);
     assert.deepEqual(await inventory.stockOf(product), { [w1]: [1, 0], [w2]: [3, 0] });
 
     await inventory.send(
@@ -120,9 +113,7 @@ describeEachEngine('InventoryService: amendments', (open) => {
     );
     assert.deepEqual(await inventory.stockOf(product), { [w1]: [2, 0], [w2]: [3, 0] });
 
-    const amended = (await inventory.emittedData(InventoryAdjusted)).filter(
-      (e) => e.adjustment_reason === 'order_amended',
-    );
+    const amended = await inventory.adjustmentsFor('order_amended');
     assert.deepEqual(
       amended.map((e) => [
         e.warehouse_id,
@@ -151,9 +142,7 @@ describeEachEngine('InventoryService: amendments', (open) => {
 
   it('announces OutOfStock when an amendment takes the last available units of a product', async () => {
     await inventory.start();
-    const { product } = await inventory.stockedProduct(5, 3);
-    const order = id();
-    await inventory.send(ReserveInventory, reservation(order, [{ productId: product, quantity: 2 }]));
+    const { product, order } = await inventory.reservedOrder(2);
     assert.deepEqual(await inventory.emitted(OutOfStock), []);
     await inventory.send(
       OrderAmended,

@@ -27,12 +27,7 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
 
   it('takes the reserved units of a confirmed order off the shelf, announcing one adjustment per warehouse', async () => {
     await inventory.start();
-    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
-    const order = id();
-    const lines = [{ productId: product, quantity: 6 }];
-    await inventory.send(ReserveInventory, reservation(order, lines));
-
-    await inventory.send(OrderConfirmed, confirmation(order, lines));
+    const { product, w1, w2, order, lines } = await inventory.fulfilledOrder(6);
 
     assert.deepEqual(await inventory.stockOf(product), { [w1]: [0, 0], [w2]: [2, 0] });
     assert.equal((await inventory.allocationOf(order))?.state, 'deducted');
@@ -68,9 +63,7 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
 
     await inventory.send(OrderConfirmed, confirmation(order, lines));
     assert.equal(
-      (await inventory.emittedData(InventoryAdjusted)).filter(
-        (e) => e.adjustment_reason === 'order_fulfilled',
-      ).length,
+      (await inventory.adjustmentsFor('order_fulfilled')).length,
       2,
       'a second confirmation deducts nothing',
     );
@@ -102,13 +95,8 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
 
   it('dead-letters a confirmation of an order whose reservation it refused: there is nothing to deduct', async () => {
     await inventory.start();
-    const { product } = await inventory.stockedProduct(5, 3);
-    const order = id();
-    await inventory.send(ReserveInventory, reservation(order, [{ productId: product, quantity: 99 }]));
-    const confirmed = await inventory.send(
-      OrderConfirmed,
-      confirmation(order, [{ productId: product, quantity: 99 }]),
-    );
+    const { order, lines } = await inventory.reservedOrder(99);
+    const confirmed = await inventory.send(OrderConfirmed, confirmation(order, lines));
     const [letter] = await inventory.deadLetters();
     assert.equal(letter?.messageId, confirmed.id);
     assert.match(letter.reason, /^rejected: INVENTORY.NOTHING_RESERVED: /);
@@ -142,10 +130,7 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
 
   it('gives back the held units of an order cancelled after its reservation', async () => {
     await inventory.start();
-    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
-    const order = id();
-    const lines = [{ productId: product, quantity: 7 }];
-    await inventory.send(ReserveInventory, reservation(order, lines));
+    const { product, w1, w2, order, lines } = await inventory.reservedOrder(7);
     const [reserved] = await inventory.emittedData(InventoryReserved);
 
     await inventory.send(OrderCancelled, cancellation(order, lines));
@@ -181,19 +166,13 @@ describeEachEngine('InventoryService: fulfilment and cancellation', (open) => {
 
   it('puts the units of an order cancelled after fulfilment back on hand where they were taken', async () => {
     await inventory.start();
-    const { product, w1, w2 } = await inventory.stockedProduct(5, 3);
-    const order = id();
-    const lines = [{ productId: product, quantity: 7 }];
-    await inventory.send(ReserveInventory, reservation(order, lines));
-    await inventory.send(OrderConfirmed, confirmation(order, lines));
+    const { product, w1, w2, order, lines } = await inventory.fulfilledOrder(7);
 
     await inventory.send(OrderCancelled, cancellation(order, lines));
 
     assert.deepEqual(await inventory.stockOf(product), { [w1]: [5, 0], [w2]: [3, 0] });
     assert.equal((await inventory.allocationOf(order))?.state, 'restocked');
-    const restocked = (await inventory.emittedData(InventoryAdjusted)).filter(
-      (e) => e.adjustment_reason === 'order_cancelled',
-    );
+    const restocked = await inventory.adjustmentsFor('order_cancelled');
     assert.deepEqual(
       restocked.map((e) => [
         e.warehouse_id,

@@ -140,13 +140,7 @@ describeEachEngine('NotificationService: emails about orders', (open) => {
   it('names the products that were short in the rejection email', async () => {
     await start();
     const order = await knownOrder();
-    await publish(OrderRejected, {
-      orderId: order.orderId,
-      userId: order.customer.customerId,
-      reason: 'insufficient_stock',
-      shortages: [{ productId: order.cards.productId, requested: 3, available: 1 }],
-      timestamp: order.now,
-    });
+    await publish(OrderRejected, order.shortOf(order.cards, 3, 1));
 
     const [email] = await smtp().waitForMessages(1);
     await dispatched();
@@ -161,14 +155,7 @@ describeEachEngine('NotificationService: emails about orders', (open) => {
   it('tells the customer about a cancellation and a rejected amendment, listed by recipient', async () => {
     await start({ SMTP_URL: '' });
     const order = await knownOrder();
-    await publish(OrderAmendmentRejected, {
-      orderId: order.orderId,
-      userId: order.customer.customerId,
-      reason: 'insufficient_stock',
-      shortages: [{ productId: order.gear.productId, requested: 5, available: 2 }],
-      totalAmount: 74.98,
-      timestamp: order.now,
-    });
+    await publish(OrderAmendmentRejected, { ...order.shortOf(order.gear, 5, 2), totalAmount: 74.98 });
     await publish(OrderCancelled, {
       orderId: order.orderId,
       userId: order.customer.customerId,

@@ -20,17 +20,17 @@ import {
 
 describeEachEngine('SubscriptionService: retries, repeated requests and the bus', (open) => {
   const {
-    db,
-    service,
-    sandbox,
-    json,
-    subscribe,
-    cancel,
-    getSubscription,
-    emitted,
-    publish,
     activeSubscription,
     attemptsOf,
+    cancel,
+    db,
+    emitted,
+    getSubscription,
+    json,
+    publish,
+    sandbox,
+    service,
+    subscribe,
   } = subscriptionSpec(open);
 
   it('retries a failing provider with the same idempotency key and records each outcome once', async () => {

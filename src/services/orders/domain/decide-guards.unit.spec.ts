@@ -1,33 +1,21 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deciderSpec } from '../../../../test/support/decider-spec.js';
+import { at, now, placeOrder, spec } from '../../../../test/support/order-decider.js';
 import type { OrderCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { OrderEvent } from './events.js';
 import { evolve } from './evolve.js';
 import type { Order, OrderLine } from './order.js';
 
-const now = new Date('2026-07-04T14:48:00.000Z');
-const at = now.toISOString();
-const spec = deciderSpec({ decide, evolve }, now);
-
 const bolt = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const nut = '1b2c3d4e-5f6a-4b7c-9d8e-0f1a2b3c4d5e';
 const washer = '2c3d4e5f-6a7b-4c8d-8e9f-1a2b3c4d5e6f';
 const paymentId = '3d4e5f6a-7b8c-4d9e-8f0a-2b3c4d5e6f7a';
 
-const place: OrderCommand = {
-  type: 'PlaceOrder',
-  orderId: '4e5f6a7b-8c9d-4e0f-9a1b-3c4d5e6f7a8b',
-  customer: { customerId: '5f6a7b8c-9d0e-4f1a-8b2c-4d5e6f7a8b9c', name: 'Grace', email: 'grace@example.com' },
-  items: [
-    { productId: bolt, name: 'Bolt', quantity: 2, price: 1.5 },
-    { productId: nut, name: 'Nut', quantity: 3, price: 1 },
-  ],
-  shippingAddress: { street: '2 High St', city: 'Leeds', state: 'Yorkshire', zip: 'LS1', country: 'UK' },
-  payment: { method: 'PayPal', transactionId: 'txn-7', amount: 6 },
-  orderDate: at,
-};
+const place = placeOrder([
+  { productId: bolt, name: 'Bolt', quantity: 2, price: 1.5 },
+  { productId: nut, name: 'Nut', quantity: 3, price: 1 },
+]);
 const bolts: OrderLine = { productId: bolt, name: 'Bolt', quantity: 2, unitPrice: 150 };
 const nuts: OrderLine = { productId: nut, name: 'Nut', quantity: 3, unitPrice: 100 };
 

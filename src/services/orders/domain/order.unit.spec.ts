@@ -1,31 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { deciderSpec } from '../../../../test/support/decider-spec.js';
+import { at, now, placeOrder, spec } from '../../../../test/support/order-decider.js';
 import type { OrderCommand } from './commands.js';
 import { decide } from './decide.js';
 import type { OrderEvent } from './events.js';
 import { evolve } from './evolve.js';
 import type { Order } from './order.js';
 
-const now = new Date('2026-07-04T14:48:00.000Z');
-const at = now.toISOString();
-const spec = deciderSpec({ decide, evolve }, now);
-
 const gear = 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d';
 const cog = 'b2c3d4e5-f6a7-4b8c-9d0e-1f2a3b4c5d6e';
 
-const place: Extract<OrderCommand, { type: 'PlaceOrder' }> = {
-  type: 'PlaceOrder',
-  orderId: '0b4e7f3a-5c1d-4e2a-9f6b-8a7c3d2e1f00',
-  customer: { customerId: '3f2b8c1e-7a4d-4b9e-8c6f-1d2e3f4a5b6c', name: 'Ada', email: 'ada@example.com' },
-  items: [
-    { productId: gear, name: 'Gear', quantity: 2, price: 29.99 },
-    { productId: cog, name: 'Cog', quantity: 1, price: 0.1 },
-  ],
-  shippingAddress: { street: '1 Main St', city: 'London', state: 'London', zip: 'N1', country: 'UK' },
-  payment: { method: 'Credit Card', transactionId: 'txn-1', amount: 60.08 },
-  orderDate: at,
-};
+const place = placeOrder([
+  { productId: gear, name: 'Gear', quantity: 2, price: 29.99 },
+  { productId: cog, name: 'Cog', quantity: 1, price: 0.1 },
+]);
 
 const placed: OrderEvent = {
   type: 'OrderPlaced',
@@ -36,7 +24,7 @@ const placed: OrderEvent = {
     { productId: cog, name: 'Cog', quantity: 1, unitPrice: 10 },
   ],
   shippingAddress: place.shippingAddress,
-  payment: { method: 'Credit Card', transactionId: 'txn-1', amount: 6008 },
+  payment: { ...place.payment, amount: 6008 },
   orderDate: at,
   at,
 };
@@ -236,6 +224,25 @@ describe('cancellation', () => {
 
 describe('amendment', () => {
   const amendUp: OrderCommand = { type: 'AmendOrder', items: [{ productId: gear, quantity: 3 }] };
+  /** The completed order with `amendUp` waiting for inventory's answer. */
+  const amended = [
+    ...completedOrder,
+    ...decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now),
+  ];
+  /** What the order asks of the payment once inventory applied `amendUp`. */
+  const adjusting: OrderEvent = {
+    type: 'PaymentAdjustmentRequested',
+    amendment: 1,
+    previousTotal: 6008,
+    total: 9007,
+    at,
+  };
+  /** The order as it was before `amendUp`: its previous lines and amount, nothing pending. */
+  const assertAmendmentUndone = (order: Order) => {
+    assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 2);
+    assert.equal(order.payment.amount, 6008);
+    assert.equal(order.pendingAmendment, undefined);
+  };
 
   it('changes a line and holds the previous lines until inventory answers', () => {
     spec
@@ -252,11 +259,7 @@ describe('amendment', () => {
   });
 
   it('refuses a second amendment while one is pending', () => {
-    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
-    spec
-      .given([...completedOrder, ...amended])
-      .when(amendUp)
-      .thenThrows('ORDERS.AMENDMENT_IN_PROGRESS');
+    spec.given(amended).when(amendUp).thenThrows('ORDERS.AMENDMENT_IN_PROGRESS');
   });
 
   it('refuses to amend an order that is not completed yet', () => {
@@ -292,37 +295,17 @@ describe('amendment', () => {
   });
 
   it('restores the previous lines when inventory refuses the amendment', () => {
-    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
     const shortages = [{ productId: gear, requested: 1, available: 0 }];
-    spec
-      .given([...completedOrder, ...amended])
-      .when({ type: 'RecordAmendmentRejected', shortages })
-      .thenState((order) => {
-        assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 2);
-        assert.equal(order.payment.amount, 6008);
-        assert.equal(order.pendingAmendment, undefined);
-      });
+    spec.given(amended).when({ type: 'RecordAmendmentRejected', shortages }).thenState(assertAmendmentUndone);
   });
 
   it('asks the payment to settle the difference once inventory applied the amendment', () => {
-    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
-    spec
-      .given([...completedOrder, ...amended])
-      .when({ type: 'RecordAmendmentApplied' })
-      .then([{ type: 'PaymentAdjustmentRequested', amendment: 1, previousTotal: 6008, total: 9007, at }]);
+    spec.given(amended).when({ type: 'RecordAmendmentApplied' }).then([adjusting]);
   });
 
   it('settles the amendment once the payment is adjusted', () => {
-    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
-    const adjusting: OrderEvent = {
-      type: 'PaymentAdjustmentRequested',
-      amendment: 1,
-      previousTotal: 6008,
-      total: 9007,
-      at,
-    };
     spec
-      .given([...completedOrder, ...amended, adjusting])
+      .given([...amended, adjusting])
       .when({ type: 'RecordPaymentAdjusted', amendment: 1 })
       .thenState((order) => {
         assert.equal(order.pendingAmendment, undefined);
@@ -332,29 +315,13 @@ describe('amendment', () => {
   });
 
   it('rejects and undoes the amendment when the payment cannot settle the difference', () => {
-    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
-    const adjusting: OrderEvent = {
-      type: 'PaymentAdjustmentRequested',
-      amendment: 1,
-      previousTotal: 6008,
-      total: 9007,
-      at,
-    };
     spec
-      .given([...completedOrder, ...amended, adjusting])
+      .given([...amended, adjusting])
       .when({ type: 'RecordPaymentAdjustmentFailed', amendment: 1, message: 'Your card was declined.' })
-      .thenState((order) => {
-        assert.equal(order.lines.find((line) => line.productId === gear)?.quantity, 2);
-        assert.equal(order.payment.amount, 6008);
-        assert.equal(order.pendingAmendment, undefined);
-      });
+      .thenState(assertAmendmentUndone);
   });
 
   it('ignores the answer to an earlier amendment', () => {
-    const amended = decide(completedOrder.reduce<Order | undefined>(evolve, undefined), amendUp, now);
-    spec
-      .given([...completedOrder, ...amended])
-      .when({ type: 'RecordPaymentAdjusted', amendment: 1 })
-      .thenNothingHappened();
+    spec.given(amended).when({ type: 'RecordPaymentAdjusted', amendment: 1 }).thenNothingHappened();
   });
 });

@@ -1,22 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  now,
   at,
-  spec,
-  paymentId,
-  orderCharge,
-  authorizeOrder,
-  captureOrder,
-  initiate,
-  succeeded,
-  outcome,
-  declined,
-  history,
   authorized,
   captured,
-  stateOf,
+  capturing,
+  declined,
+  history,
+  now,
+  orderCharge,
+  outcome,
+  paymentId,
   queuedOperations,
+  spec,
+  stateOf,
+  succeeded,
 } from '../../../../test/support/payment-histories.js';
 import type { PaymentCommand } from './commands.js';
 import { decide } from './decide.js';
@@ -26,6 +24,8 @@ describe('adjustment for an amendment', () => {
   const up: PaymentCommand = { type: 'AdjustPayment', amendment: 1, previousAmount: 5998, amount: 8997 };
   const down: PaymentCommand = { type: 'AdjustPayment', amendment: 1, previousAmount: 5998, amount: 2999 };
   const amendmentCharge = operationIds.amendmentCharge(paymentId, 1);
+  /** The captured payment with the rise `up` asked for. */
+  const raising = [...captured, ...decide(stateOf(captured), up, now)];
 
   it('charges the rise in a separate charge, captured at once', () => {
     spec
@@ -48,7 +48,7 @@ describe('adjustment for an amendment', () => {
 
   it('settles the rise once the charge goes through', () => {
     spec
-      .given([...captured, ...decide(stateOf(captured), up, now)])
+      .given(raising)
       .when(outcome(operationIds.authorize(amendmentCharge), succeeded('pi_2')))
       .then([
         { type: 'ChargeAuthorized', chargeId: amendmentCharge, reference: 'pi_2', captured: true, at },
@@ -58,7 +58,7 @@ describe('adjustment for an amendment', () => {
 
   it('fails the adjustment and restores the amount when the rise is declined', () => {
     spec
-      .given([...captured, ...decide(stateOf(captured), up, now)])
+      .given(raising)
       .when(outcome(operationIds.authorize(amendmentCharge), declined))
       .thenState((payment) => {
         assert.equal(payment.amount, 5998);
@@ -89,14 +89,7 @@ describe('adjustment for an amendment', () => {
 
   it('refunds only what is left after an amendment when the order is then cancelled', () => {
     const refundId = operationIds.refund(orderCharge, 'order_amended', 1);
-    const amendedDown = history(
-      initiate,
-      outcome(authorizeOrder, succeeded('pi_1')),
-      { type: 'CapturePayment', amount: 5998 },
-      outcome(captureOrder, succeeded('pi_1')),
-      down,
-      outcome(refundId, succeeded('re_1')),
-    );
+    const amendedDown = history(...capturing, down, outcome(refundId, succeeded('re_1')));
     spec
       .given(amendedDown)
       .when({ type: 'CancelPayment' })
@@ -122,10 +115,7 @@ describe('adjustment for an amendment', () => {
   });
 
   it('treats the same amendment twice as nothing new', () => {
-    spec
-      .given([...captured, ...decide(stateOf(captured), up, now)])
-      .when(up)
-      .thenNothingHappened();
+    spec.given(raising).when(up).thenNothingHappened();
   });
 
   it('refuses to adjust a payment that is not captured', () => {

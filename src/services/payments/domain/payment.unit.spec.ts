@@ -2,20 +2,21 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   at,
-  spec,
-  orderCharge,
+  authorized,
   authorizeOrder,
+  captured,
   captureOrder,
-  initiate,
-  initiated,
-  succeeded,
-  outcome,
+  capturing,
   declined,
   history,
-  authorized,
-  captured,
-  stateOf,
+  initiate,
+  initiated,
+  orderCharge,
+  outcome,
   queuedOperations,
+  spec,
+  stateOf,
+  succeeded,
 } from '../../../../test/support/payment-histories.js';
 import type { OperationOutcome } from './commands.js';
 import { operationIds } from './payment.js';
@@ -160,13 +161,7 @@ describe('cancellation', () => {
           [{ method: 'refund', amount: 5998, state: 'pending' }],
         );
       });
-    const afterCancel = history(
-      initiate,
-      outcome(authorizeOrder, succeeded('pi_1')),
-      { type: 'CapturePayment', amount: 5998 },
-      outcome(captureOrder, succeeded('pi_1')),
-      { type: 'CancelPayment' },
-    );
+    const afterCancel = history(...capturing, { type: 'CancelPayment' });
     spec.given(afterCancel).when({ type: 'CancelPayment' }).thenNothingHappened();
   });
 
@@ -228,14 +223,7 @@ describe('cancellation', () => {
 
   it('does not ask again for a cancellation refund the provider refused', () => {
     const refundOrder = operationIds.refund(orderCharge, 'order_cancelled');
-    const refundRefused = history(
-      initiate,
-      outcome(authorizeOrder, succeeded('pi_1')),
-      { type: 'CapturePayment', amount: 5998 },
-      outcome(captureOrder, succeeded('pi_1')),
-      { type: 'CancelPayment' },
-      outcome(refundOrder, declined),
-    );
+    const refundRefused = history(...capturing, { type: 'CancelPayment' }, outcome(refundOrder, declined));
     const state = stateOf(refundRefused);
     assert.deepEqual(state?.pending, []);
     assert.deepEqual(

@@ -35,14 +35,15 @@ const requested: SubscriptionEvent = {
   planId: plan.planId,
   at,
 };
-const started: SubscriptionEvent = {
-  type: 'SubscriptionStarted',
+/** What the provider reports of the subscription it started. */
+const providerStart = {
   plan,
   provider: { name: 'stripe', subscriptionId: 'sub_1' },
   currentPeriodStart: at,
   currentPeriodEnd: periodEnd,
-  at,
-};
+} as const;
+const recordStart: SubscriptionCommand = { type: 'RecordStart', ...providerStart };
+const started: SubscriptionEvent = { type: 'SubscriptionStarted', ...providerStart, at };
 const cancellationRequest = {
   requestId: 'request-1',
   userId: owner,
@@ -109,13 +110,7 @@ describe('starting a subscription', () => {
   it('becomes active with the plan and period the provider reports, renewing at the period end', () => {
     spec
       .given([requested])
-      .when({
-        type: 'RecordStart',
-        plan,
-        provider: { name: 'stripe', subscriptionId: 'sub_1' },
-        currentPeriodStart: at,
-        currentPeriodEnd: periodEnd,
-      })
+      .when(recordStart)
       .thenState((subscription) => {
         assert.equal(subscription?.status, 'active');
         assert.equal(renewsAt(subscription), periodEnd);
@@ -132,28 +127,13 @@ describe('starting a subscription', () => {
   });
 
   it('ignores the provider confirming a start twice', () => {
-    spec
-      .given([requested, started])
-      .when({
-        type: 'RecordStart',
-        plan,
-        provider: { name: 'stripe', subscriptionId: 'sub_1' },
-        currentPeriodStart: at,
-        currentPeriodEnd: periodEnd,
-      })
-      .thenNothingHappened();
+    spec.given([requested, started]).when(recordStart).thenNothingHappened();
   });
 
   it('refuses a start for a subscription already rejected: two answers to one request is a bug', () => {
     spec
       .given([requested, { type: 'SubscriptionRejected', reason: 'provider_refused', detail: 'no', at }])
-      .when({
-        type: 'RecordStart',
-        plan,
-        provider: { name: 'stripe', subscriptionId: 'sub_1' },
-        currentPeriodStart: at,
-        currentPeriodEnd: periodEnd,
-      })
+      .when(recordStart)
       .thenThrows('SUBSCRIPTIONS.NOT_PENDING');
   });
 });
