@@ -1,6 +1,6 @@
 import { Counter, type Registry } from 'prom-client';
 import type { Database } from '../platform/db/database.js';
-import { LeasedWorker } from '../platform/jobs/leased-worker.js';
+import { jobTableLoop, LeasedWorker } from '../platform/jobs/leased-worker.js';
 import { Bell } from '../platform/kernel/bell.js';
 import type { Clock } from '../platform/kernel/clock.js';
 import type { Logger } from '../platform/kernel/logger.js';
@@ -53,13 +53,7 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
 
   constructor(options: FlowConformanceOptions) {
     const bell = new Bell();
-    super({
-      name: 'flow-conformance',
-      logger: options.logger,
-      bell,
-      pollMs: options.pollMs ?? 1000,
-      jobsIn: options.db,
-    });
+    super(jobTableLoop('flow-conformance', { ...options, bell, pollMs: options.pollMs ?? 1000 }));
     this.#bell = bell;
     this.#options = { batchSize: 25, ...options };
   }

@@ -41,6 +41,22 @@ export interface LeasedJobOptions {
   readonly maxRetryDelayMs?: number;
 }
 
+/** What the owner of a worker over a job table gives it. */
+export interface JobWorkerOptions extends LeasedJobOptions {
+  readonly db: Database;
+  readonly logger: Logger;
+  /** Rung when a job is added. */
+  readonly bell: Bell;
+}
+
+/** The loop of a worker over the job table in `options.db`. */
+export function jobTableLoop(
+  name: string,
+  options: JobWorkerOptions & { readonly pollMs: number },
+): LeasedWorkerOptions {
+  return { name, logger: options.logger, bell: options.bell, pollMs: options.pollMs, jobsIn: options.db };
+}
+
 /**
  * A background loop over work that replicas share: it claims a batch of due jobs (under a lease, or
  * row locks, that keep other replicas off them), works them all, and claims again; with nothing due

@@ -62,7 +62,7 @@ export function createSubscriptionService(
             outbox: ctx.outbox,
             logger: ctx.logger,
             provider,
-            wakeUp,
+            bell: wakeUp,
             maxAttempts: settings.maxAttempts,
             retryBaseMs: settings.retryBaseMs,
           }),

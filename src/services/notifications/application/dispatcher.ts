@@ -1,11 +1,13 @@
 import { setTimeout } from 'node:timers/promises';
 import { NotificationFailed, NotificationSent } from '../../../../contracts/index.js';
-import type { Database } from '../../../platform/db/database.js';
-import type { Logger } from '../../../platform/kernel/logger.js';
-import type { Bell } from '../../../platform/kernel/bell.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
-import { LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
+import {
+  jobTableLoop,
+  LeasedWorker,
+  type JobWorkerOptions,
+  type LeasedJobOptions,
+} from '../../../platform/jobs/leased-worker.js';
 import { describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
@@ -40,15 +42,19 @@ export interface DeliveryChannel {
   close(): Promise<void>;
 }
 
-export interface DispatcherOptions extends LeasedJobOptions {
-  readonly db: Database;
+export interface DispatcherOptions extends JobWorkerOptions {
   readonly outbox: Outbox;
-  readonly logger: Logger;
   readonly channel: DeliveryChannel;
-  readonly bell: Bell;
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
 }
+
+const defaults = {
+  pollMs: 200,
+  batchSize: 20,
+  leaseMs: 120_000,
+  maxRetryDelayMs: 3_600_000,
+} satisfies Required<LeasedJobOptions>;
 
 /**
  * Sends pending notifications through the channel, one short statement to claim them and one
@@ -59,20 +65,8 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
   readonly #options: Required<DispatcherOptions>;
 
   constructor(options: DispatcherOptions) {
-    const withDefaults = {
-      pollMs: 200,
-      batchSize: 20,
-      leaseMs: 120_000,
-      maxRetryDelayMs: 3_600_000,
-      ...options,
-    };
-    super({
-      name: 'notification-dispatcher',
-      logger: options.logger,
-      bell: options.bell,
-      pollMs: withDefaults.pollMs,
-      jobsIn: options.db,
-    });
+    const withDefaults = { ...defaults, ...options };
+    super(jobTableLoop('notification-dispatcher', withDefaults));
     this.#options = withDefaults;
   }
 

@@ -1,4 +1,4 @@
-import { LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
+import { jobTableLoop, LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   claimDue,
@@ -26,13 +26,7 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
   readonly #options: OperationDependencies & OperationsWorkerOptions & { batchSize: number };
 
   constructor(options: OperationsWorkerOptions) {
-    super({
-      name: 'payment-operations',
-      logger: options.logger,
-      bell: options.bell,
-      pollMs: options.pollMs ?? 100,
-      jobsIn: options.db,
-    });
+    super(jobTableLoop('payment-operations', { ...options, pollMs: options.pollMs ?? 100 }));
     // Longer than one provider call; renewed before each call, so a crashed worker's hold is short.
     this.#options = { batchSize: 16, ...options, leaseMs: options.callTimeoutMs + 5_000 };
   }

@@ -1,9 +1,12 @@
-import type { Database } from '../../../platform/db/database.js';
 import { AppError } from '../../../platform/kernel/errors.js';
-import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
 import { storedActor } from '../../../platform/messaging/unit-of-work.js';
-import { LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
+import {
+  jobTableLoop,
+  LeasedWorker,
+  type JobWorkerOptions,
+  type LeasedJobOptions,
+} from '../../../platform/jobs/leased-worker.js';
 import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import type { ProviderReport } from '../domain/index.js';
@@ -17,18 +20,21 @@ import {
 } from '../infrastructure/provider-operations.js';
 import { changeSubscription } from './change-subscription.js';
 import { ProviderRefusal, type SubscriptionProvider } from './provider.js';
-import type { Bell } from '../../../platform/kernel/bell.js';
 
-export interface ProviderWorkerOptions extends LeasedJobOptions {
-  readonly db: Database;
+export interface ProviderWorkerOptions extends JobWorkerOptions {
   readonly outbox: Outbox;
-  readonly logger: Logger;
   readonly provider: SubscriptionProvider;
-  readonly wakeUp: Bell;
   /** Calls of one operation before the provider counts as unavailable. */
   readonly maxAttempts: number;
   readonly retryBaseMs: number;
 }
+
+const defaults = {
+  pollMs: 200,
+  batchSize: 10,
+  leaseMs: 120_000,
+  maxRetryDelayMs: 600_000,
+} satisfies Required<LeasedJobOptions>;
 
 /**
  * Makes the calls to the provider that commands scheduled: one short statement claims them, the
@@ -40,20 +46,8 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
   readonly #options: Required<ProviderWorkerOptions>;
 
   constructor(options: ProviderWorkerOptions) {
-    const withDefaults = {
-      pollMs: 200,
-      batchSize: 10,
-      leaseMs: 120_000,
-      maxRetryDelayMs: 600_000,
-      ...options,
-    };
-    super({
-      name: 'subscription-provider',
-      logger: options.logger,
-      bell: options.wakeUp,
-      pollMs: withDefaults.pollMs,
-      jobsIn: options.db,
-    });
+    const withDefaults = { ...defaults, ...options };
+    super(jobTableLoop('subscription-provider', withDefaults));
     this.#options = withDefaults;
   }
 
