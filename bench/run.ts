@@ -32,7 +32,7 @@ const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overl
   only with its own credential and the permissions npm run nats-config gives it.
   overload places 2,000 orders from 200 clients (unless --orders/--concurrency), retrying shed answers,
   and prints /health latency, the answers shed, placement latency, flow departures and the invariants.
-  startup times a first start, 5 restarts (median) and, embedded, CPU and RSS idle over 60 s (--idle S).
+  startup times a first start, 5 restarts (median) and, embedded, CPU in the minute after ready, then CPU and RSS idle over 60 s (--idle S).
   The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
   sum over the processes and the largest one (--json has every process).`;
 
