@@ -18,6 +18,8 @@ export interface RunningProcess {
 export function startEmbeddedProcess(
   env: Record<string, string>,
   timeoutMs = 60_000,
+  /** The host to run: its TypeScript source through tsx, or a bundle of it. */
+  entry = 'src/hosts/embedded.ts',
 ): Promise<RunningProcess> {
   const fullEnv = {
     ...process.env,
@@ -28,7 +30,8 @@ export function startEmbeddedProcess(
     RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
     ...env,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosts/embedded.ts'], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...loader, entry], {
     env: fullEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
