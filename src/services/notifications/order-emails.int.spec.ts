@@ -9,6 +9,7 @@ import {
   OrderRejected,
 } from '../../../contracts/index.js';
 import { describeEachEngine } from '../../../test/support/databases.js';
+import { messageFor } from '../../../test/support/envelopes.js';
 import { anOrder, notificationSpec, type NotificationJson } from '../../../test/support/notifications.js';
 
 describeEachEngine('NotificationService: emails about orders', (open) => {
@@ -135,6 +136,44 @@ describeEachEngine('NotificationService: emails about orders', (open) => {
     assert.equal((await notifications()).length, 1);
     assert.equal(smtp().received.length, 1);
     assert.equal((await publishedOf(NotificationSent)).length, 1);
+  });
+
+  it('handles messages that arrive together once each, and parks one whose order is unknown alone', async () => {
+    await start({ SMTP_URL: '' });
+    const [first, second, third, unknown] = [anOrder(), anOrder(), anOrder(), anOrder()];
+    const customer = { ...first.customer, name: 'Ada King' };
+    const earlier = new Date(Date.parse(first.now) - 60_000).toISOString();
+    // The customer's newest details come first: the older OrderPlaced after them must not undo them.
+    await host().bus.publish([
+      messageFor(OrderPlaced, { ...first.placed, customer, timestamp: first.now }),
+      messageFor(OrderPlaced, { ...second.placed, customer: first.customer, timestamp: earlier }),
+      messageFor(OrderPlaced, { ...third.placed, customer: first.customer, timestamp: earlier }),
+    ]);
+    await host().settled();
+    const confirmationOf = (order: ReturnType<typeof anOrder>) => ({
+      ...order.confirmed,
+      userId: first.customer.customerId,
+    });
+    await host().bus.publish([
+      messageFor(OrderConfirmed, confirmationOf(first)),
+      messageFor(OrderConfirmed, confirmationOf(second)),
+    ]);
+    await host().settled();
+    const unknownConfirmed = messageFor(OrderConfirmed, unknown.confirmed);
+    await host().bus.publish([unknownConfirmed, messageFor(OrderConfirmed, confirmationOf(third))]);
+    await dispatched();
+
+    const rows = await db().query<{ order_id: string; content: string }>(
+      'select order_id, content from notifications.notifications',
+    );
+    assert.deepEqual(
+      rows.map((row) => row.order_id).sort(),
+      [first.orderId, second.orderId, third.orderId].sort(),
+    );
+    for (const row of rows) assert.match(row.content, /Hello Ada King,/);
+    const parked = await db().query<{ message_id: string }>('select message_id from notifications.parked');
+    assert.deepEqual(parked, [{ message_id: unknownConfirmed.envelope.id }]);
+    assert.deepEqual(await db().query('select * from notifications.dead_letters'), []);
   });
 
   it('names the products that were short in the rejection email', async () => {

@@ -1,6 +1,6 @@
 import { OrderPlaced } from '../../../../contracts/index.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
-import { rememberOrder, upsertRecipient } from '../infrastructure/notification-store.js';
+import { rememberOrders, upsertRecipients } from '../infrastructure/notification-store.js';
 import { orderPlacedFact } from './notify.js';
 
 /** Keeps the customer's contact and a summary of the order, for the messages that follow it. */
@@ -8,24 +8,27 @@ export const rememberOrderHandler = (): MessageHandler =>
   defineHandler({
     name: 'remember-order',
     contract: OrderPlaced,
-    async handle({ payload }, uow) {
-      const { customer } = payload;
-      await upsertRecipient(
-        uow.sql,
-        {
+    async handleBatch(items, sql) {
+      const payloads = items.map(({ message }) => message.payload);
+      await upsertRecipients(
+        sql,
+        payloads.map(({ customer, timestamp }) => ({
           customerId: customer.customerId,
           name: customer.name,
           email: customer.email,
           phone: customer.phone ?? null,
-        },
-        payload.timestamp,
+          asOf: timestamp,
+        })),
       );
-      await rememberOrder(uow.sql, {
-        orderId: payload.orderId,
-        customerId: customer.customerId,
-        items: payload.orderItems,
-        totalAmount: payload.totalAmount,
-      });
-      uow.resume(orderPlacedFact(payload.orderId));
+      await rememberOrders(
+        sql,
+        payloads.map((payload) => ({
+          orderId: payload.orderId,
+          customerId: payload.customer.customerId,
+          items: payload.orderItems,
+          totalAmount: payload.totalAmount,
+        })),
+      );
+      for (const { message, uow } of items) uow.resume(orderPlacedFact(message.payload.orderId));
     },
   });

@@ -69,71 +69,121 @@ const storedColumns = `
   order_id as "orderId", status, attempts, last_error as "lastError",
   provider_message_id as "providerMessageId", created_at as "createdAt", sent_at as "sentAt"`;
 
-/** Keeps the newest contact details: an older OrderPlaced arriving late does not overwrite newer ones. */
-export async function upsertRecipient(sql: Sql, recipient: Recipient, asOf: string): Promise<void> {
+/** A customer's contact details as an OrderPlaced of `asOf` told them. */
+export interface RecipientUpdate extends Recipient {
+  asOf: string;
+}
+
+/**
+ * Keeps the newest contact details: an older OrderPlaced arriving late does not overwrite newer ones.
+ * Of several updates of one customer, the newest counts, the later one on a tie, as if applied in turn.
+ */
+export async function upsertRecipients(sql: Sql, updates: readonly RecipientUpdate[]): Promise<void> {
+  if (updates.length === 0) return;
   await sql.query(
     `insert into notifications.recipients (customer_id, name, email, phone, updated_at)
-     values ($1, $2, $3, $4, $5)
+     select distinct on (r.customer_id) r.customer_id, r.name, r.email, r.phone, r.updated_at
+     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       with ordinality as r (customer_id, name, email, phone, updated_at, position)
+     order by r.customer_id, r.updated_at desc, r.position desc
      on conflict (customer_id) do update
        set name = excluded.name, email = excluded.email, phone = excluded.phone, updated_at = excluded.updated_at
        where notifications.recipients.updated_at <= excluded.updated_at`,
-    [recipient.customerId, recipient.name, recipient.email, recipient.phone, asOf],
+    [
+      updates.map((update) => update.customerId),
+      updates.map((update) => update.name),
+      updates.map((update) => update.email),
+      updates.map((update) => update.phone),
+      updates.map((update) => update.asOf),
+    ],
   );
 }
 
-export async function rememberOrder(sql: Sql, order: RememberedOrder): Promise<void> {
+/** Remembers each order once: the first summary of an order counts. */
+export async function rememberOrders(sql: Sql, orders: readonly RememberedOrder[]): Promise<void> {
+  if (orders.length === 0) return;
   await sql.query(
     `insert into notifications.orders (order_id, customer_id, items, total_amount)
-     values ($1, $2, $3::jsonb, $4)
+     select distinct on (o.order_id) o.order_id, o.customer_id, o.items::jsonb, o.total_amount
+     from unnest($1::uuid[], $2::uuid[], $3::text[], $4::numeric[])
+       with ordinality as o (order_id, customer_id, items, total_amount, position)
+     order by o.order_id, o.position
      on conflict (order_id) do nothing`,
-    [order.orderId, order.customerId, JSON.stringify(order.items), order.totalAmount],
+    [
+      orders.map((order) => order.orderId),
+      orders.map((order) => order.customerId),
+      orders.map((order) => JSON.stringify(order.items)),
+      orders.map((order) => order.totalAmount),
+    ],
   );
 }
 
-export async function findRecipient(sql: Sql, customerId: string): Promise<Recipient | undefined> {
-  const [row] = await sql.query<Recipient>(
+/** The recipients known of these customers, by customer id. */
+export async function findRecipients(
+  sql: Sql,
+  customerIds: readonly string[],
+): Promise<Map<string, Recipient>> {
+  const rows = await sql.query<Recipient>(
     `select customer_id as "customerId", name, email, phone
-     from notifications.recipients where customer_id = $1`,
-    [customerId],
+     from notifications.recipients where customer_id = any($1::uuid[])`,
+    [[...new Set(customerIds)]],
   );
-  return row;
+  return new Map(rows.map((row) => [row.customerId, row]));
 }
 
-export async function findOrder(sql: Sql, orderId: string): Promise<RememberedOrder | undefined> {
-  const [row] = await sql.query<RememberedOrder>(
+/** The orders remembered of these, by order id. */
+export async function findOrders(
+  sql: Sql,
+  orderIds: readonly string[],
+): Promise<Map<string, RememberedOrder>> {
+  const rows = await sql.query<RememberedOrder>(
     `select order_id as "orderId", customer_id as "customerId", items, total_amount as "totalAmount"
-     from notifications.orders where order_id = $1`,
-    [orderId],
+     from notifications.orders where order_id = any($1::uuid[])`,
+    [[...new Set(orderIds)]],
   );
-  return row;
+  return new Map(rows.map((row) => [row.orderId, row]));
 }
 
-/** Inserts the notification unless this message already produced one of its type and channel. */
-export async function insertNotification(sql: Sql, notification: NewNotification): Promise<boolean> {
+/**
+ * Inserts the notifications, but none that its message already produced (of its type and
+ * channel), and returns how many were created.
+ */
+export async function insertNotifications(
+  sql: Sql,
+  notifications: readonly NewNotification[],
+): Promise<number> {
+  if (notifications.length === 0) return 0;
+  const column = <T>(value: (notification: NewNotification) => T) => notifications.map(value);
   const rows = await sql.query(
     `insert into notifications.notifications
        (notification_id, type, channel, recipient, subject, content, order_id, source_message_id,
         correlation_id, traceparent, actor_id, actor_role, status, next_attempt_at, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'pending', now(), $13)
+     select n.notification_id, n.type, n.channel, n.recipient, n.subject, n.content, n.order_id,
+       n.source_message_id, n.correlation_id, n.traceparent, n.actor_id, n.actor_role, 'pending', now(), n.created_at
+     from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::text[],
+       $9::text[], $10::text[], $11::text[], $12::text[], $13::timestamptz[])
+       with ordinality as n (notification_id, type, channel, recipient, subject, content, order_id,
+         source_message_id, correlation_id, traceparent, actor_id, actor_role, created_at, position)
+     order by n.source_message_id, n.position
      on conflict (source_message_id, type, channel) do nothing
      returning 1`,
     [
-      notification.notificationId,
-      notification.type,
-      notification.channel,
-      notification.recipient,
-      notification.subject,
-      notification.text,
-      notification.orderId,
-      notification.sourceMessageId,
-      notification.correlationId,
-      notification.traceparent ?? null,
-      notification.actor?.id ?? null,
-      notification.actor?.role ?? null,
-      notification.createdAt,
+      column((n) => n.notificationId),
+      column((n) => n.type),
+      column((n) => n.channel),
+      column((n) => n.recipient),
+      column((n) => n.subject),
+      column((n) => n.text),
+      column((n) => n.orderId),
+      column((n) => n.sourceMessageId),
+      column((n) => n.correlationId),
+      column((n) => n.traceparent ?? null),
+      column((n) => n.actor?.id ?? null),
+      column((n) => n.actor?.role ?? null),
+      column((n) => n.createdAt.toISOString()),
     ],
   );
-  return rows.length === 1;
+  return rows.length;
 }
 
 /** Pending notifications, claimed by the dispatchers under a lease; a claim counts the attempt. */
