@@ -27,11 +27,15 @@ const SHARED_BUFFERS = '16MB';
 // and int8 as a bigint once it leaves the safe-integer range.
 const parsers = { [types.INT8]: Number, [types.NUMERIC]: Number };
 
-/** Embedded PostgreSQL on `dataDir`, or in memory when it is omitted. */
-export async function openPglite(options: { dataDir?: string }): Promise<Database> {
+/**
+ * Embedded PostgreSQL on `dataDir`, or in memory when it is omitted. An in-memory database starts from
+ * `cluster` (a `dumpDataDir` tarball) when it is given, rather than creating its cluster.
+ */
+export async function openPglite(options: { dataDir?: string; cluster?: Blob }): Promise<Database> {
   if (options.dataDir !== undefined) await ensureCluster(options.dataDir);
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
+    loadDataDir: options.cluster,
     parsers,
     postgresqlconf: [`shared_buffers=${SHARED_BUFFERS}`],
   });
