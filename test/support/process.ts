@@ -27,7 +27,9 @@ export function startEmbeddedProcess(
     HOST: '127.0.0.1',
     LOG_LEVEL: 'info',
     DATA_DIR: testKeysDir,
+    // Rate limits and load shedding have specs of their own; a busy test machine must not shed these requests.
     RATE_LIMIT_WRITES_PER_MINUTE: '10000000',
+    HTTP_MAX_EVENT_LOOP_DELAY_MS: '60000',
     ...env,
   };
   const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
