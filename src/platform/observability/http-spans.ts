@@ -22,7 +22,7 @@ const requestSpans = new WeakMap<object, { span: Span; context: Context }>();
  * A server span for every request of the app and its plugins, continuing the caller's `traceparent`,
  * and active from the first `preHandler` hook on, so that what a handler does is its child.
  */
-export const requestTracing: FastifyPluginAsync = fastifyPlugin(async (app) => {
+const traceRequests: FastifyPluginAsync = async (app) => {
   app.addHook('onRequest', (request, _reply, done) => {
     if (!tracingActive()) {
       done();
@@ -66,15 +66,19 @@ export const requestTracing: FastifyPluginAsync = fastifyPlugin(async (app) => {
     }
     done();
   });
-});
+};
+// Named functions, like every plugin here: fastify-plugin names an anonymous one from a stack trace.
+export const requestTracing = fastifyPlugin(traceRequests);
 
 /** Tags the routes declared after it, in the scope it is registered in, as `service`'s. */
-export const routesOf = (service: string): FastifyPluginAsync =>
-  fastifyPlugin(async (scope) => {
+export const routesOf = (service: string): FastifyPluginAsync => {
+  const tagRoutes: FastifyPluginAsync = async (scope) => {
     scope.addHook('onRoute', (route) => {
       route.config = { ...route.config, tracedService: service };
     });
-  });
+  };
+  return fastifyPlugin(tagRoutes);
+};
 
 /** The headers that carry a request's trace to the upstream it is forwarded to. */
 export function traceHeadersOf(request: object): Record<string, string> {
