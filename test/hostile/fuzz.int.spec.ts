@@ -214,5 +214,11 @@ it('dead-letters every generated hostile envelope on every consumed channel with
     await assertHealthy();
   }
   console.log(`${delivered} hostile envelopes dead-lettered, ${refused} refused by the embedded log`);
+  const runs = seeds.length * consumed.length * runsPerChannel;
+  assert.deepEqual(
+    { delivered, refused },
+    { delivered: runs, refused: runs },
+    'every run of both properties',
+  );
   assert.deepEqual(await appliedRows(), before);
 });
