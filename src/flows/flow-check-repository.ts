@@ -28,7 +28,7 @@ export interface DueFlowCheck extends FlowCheck {
 
 /**
  * Asks for the flows of these orders to be checked at `at`. A check already asked for earlier
- * keeps its time, so the messages of a burst share one check.
+ * keeps its time, so the messages of a burst share one check. Rows are locked in key order.
  */
 export async function requestFlowChecks(
   sql: Sql,
@@ -39,6 +39,7 @@ export async function requestFlowChecks(
     `insert into orders.flow_checks (correlation_id, due_at)
      select distinct c.correlation_id, $2::timestamptz from unnest($1::text[]) as c (correlation_id)
      where exists (select 1 from orders.orders o where o.correlation_id = c.correlation_id)
+     order by c.correlation_id
      on conflict (correlation_id) do update set due_at = least(orders.flow_checks.due_at, excluded.due_at)`,
     [correlationIds, at],
   );

@@ -15,7 +15,10 @@ export interface TimelineEntry {
   readonly firstHandledAt?: string | null;
 }
 
-/** Records messages in the timelines of the orders they belong to; messages of no known order are skipped. */
+/**
+ * Records messages in the timelines of the orders they belong to, in key order; messages of no known
+ * order are skipped.
+ */
 export async function recordInTimeline(
   sql: Sql,
   envelopes: readonly Envelope[],
@@ -27,6 +30,7 @@ export async function recordInTimeline(
      select m.*, $11 from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
        as m (correlation_id, message_id, type, version, source, subject, time, causation_id, actor_id, actor_role)
      where exists (select 1 from orders.orders o where o.correlation_id = m.correlation_id)
+     order by m.correlation_id, m.message_id
      on conflict do nothing`,
     [
       column((e) => e.correlationid),

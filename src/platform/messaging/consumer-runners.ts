@@ -54,8 +54,7 @@ export function handlerConsumer(
   return {
     name,
     channels: [handler.contract.channel],
-    // A watcher's statements are not written to lock in a global order.
-    setBased: 'handleBatch' in handler && watchers.length === 0,
+    setBased: 'handleBatch' in handler && watchers.every((watcher) => watcher.setBased),
     admit: (envelope) => admitMessage(handler, range, envelope),
     run: async (tx, messages) => {
       const handled = await outbox.withinEach(
@@ -93,7 +92,7 @@ export function observerConsumer(context: RunnerContext, name: string, observer:
   return {
     name,
     channels: observer.channels,
-    setBased: false,
+    setBased: true,
     admit: admitObserved,
     run: async (tx, messages) => {
       const [first] = messages;

@@ -55,7 +55,10 @@ export type MessageHandler<C extends MessageContract = MessageContract> =
 export interface MessageObserver {
   readonly name: string;
   readonly channels: readonly string[];
-  /** Records the messages that arrived together, in one statement where it can. */
+  /**
+   * Records the messages that arrived together, in one statement per table, locking rows in key
+   * order as batch handlers do: it runs in their transactions, and batches run at once on a pool.
+   */
   record(envelopes: readonly Envelope[], uow: UnitOfWork): Promise<void>;
 }
 

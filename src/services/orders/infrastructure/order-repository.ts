@@ -57,10 +57,27 @@ export async function findOrder(sql: Sql, orderId: string): Promise<StoredOrder 
   return row && toStored(row);
 }
 
-export async function saveOrder(sql: Sql, order: Order, now: Date): Promise<void> {
+/** Locks the orders with these ids, in key order, so that batches locking overlapping orders cannot deadlock. */
+export async function lockOrders(sql: Sql, orderIds: readonly string[]): Promise<Map<string, Order>> {
+  const rows = await sql.query<{ state: Order }>(
+    `select state from orders.orders where order_id = any($1::uuid[]) order by order_id for update`,
+    [[...new Set(orderIds)]],
+  );
+  return new Map(rows.map(({ state }) => [state.orderId, state]));
+}
+
+export async function saveOrders(sql: Sql, orders: readonly Order[], now: Date): Promise<void> {
+  if (orders.length === 0) return;
   await sql.query(
-    `update orders.orders set status = $2, state = $3::jsonb, updated_at = $4 where order_id = $1`,
-    [order.orderId, order.status, JSON.stringify(order), now],
+    `update orders.orders o set status = c.status, state = c.state::jsonb, updated_at = $4
+     from unnest($1::uuid[], $2::text[], $3::text[]) as c (order_id, status, state)
+     where o.order_id = c.order_id`,
+    [
+      orders.map((order) => order.orderId),
+      orders.map((order) => order.status),
+      orders.map((order) => JSON.stringify(order)),
+      now,
+    ],
   );
 }
 
