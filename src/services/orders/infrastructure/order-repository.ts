@@ -57,13 +57,18 @@ export async function findOrder(sql: Sql, orderId: string): Promise<StoredOrder 
   return row && toStored(row);
 }
 
-/** Locks the orders with these ids, in key order, so that batches locking overlapping orders cannot deadlock. */
+/**
+ * Locks the orders with these ids, in key order, so that batches locking overlapping orders cannot
+ * deadlock; keyed by the ids as asked, whatever way of writing a UUID they use.
+ */
 export async function lockOrders(sql: Sql, orderIds: readonly string[]): Promise<Map<string, Order>> {
-  const rows = await sql.query<{ state: Order }>(
-    `select state from orders.orders where order_id = any($1::uuid[]) order by order_id for update`,
+  const rows = await sql.query<{ asked: string; state: Order }>(
+    `select r.asked, o.state from unnest($1::text[]) as r (asked)
+     join orders.orders o on o.order_id = r.asked::uuid
+     order by o.order_id for update of o`,
     [[...new Set(orderIds)]],
   );
-  return new Map(rows.map(({ state }) => [state.orderId, state]));
+  return new Map(rows.map(({ asked, state }) => [asked, state]));
 }
 
 export async function saveOrders(sql: Sql, orders: readonly Order[], now: Date): Promise<void> {
