@@ -58,6 +58,16 @@ export class Outbox {
     return outcome.result;
   }
 
+  /** Runs `work` in a new transaction, with one unit of work per origin (see `withinEach`). */
+  async runEach<T>(
+    origins: readonly MessageOrigin[],
+    work: (uows: readonly UnitOfWork[]) => Promise<T>,
+  ): Promise<T> {
+    const outcome = await this.#db.transaction((tx) => this.withinEach(tx, origins, work));
+    this.committed([outcome]);
+    return outcome.result;
+  }
+
   /** False when messages skip the table for the bus in the same database: then there is nothing to relay. */
   get relayed(): boolean {
     return this.#bus === undefined;

@@ -9,6 +9,7 @@ import {
   type LeasedJobOptions,
 } from '../../../platform/jobs/leased-worker.js';
 import { describeJobFailure } from '../../../platform/jobs/job-failure.js';
+import { GroupCommit, type GroupMember, type OutcomeRecorder } from '../../../platform/jobs/group-commit.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,
@@ -56,12 +57,19 @@ const defaults = {
   maxRetryDelayMs: 3_600_000,
 } satisfies Required<LeasedJobOptions>;
 
+/** A claimed notification, and its share of the transaction that records the outcomes of its claim. */
+interface NotificationJob {
+  readonly notification: ClaimedNotification;
+  readonly recorder: GroupMember;
+}
+
 /**
  * Sends pending notifications through the channel, one short statement to claim them and one
- * short transaction per outcome: no transaction is open while the channel talks to its provider.
- * Several dispatchers (replicas) share the work through the claim's lease and `skip locked`.
+ * short transaction for the outcomes of the claim: no transaction is open while the channel talks
+ * to its provider. Several dispatchers (replicas) share the work through the claim's lease and
+ * `skip locked`.
  */
-export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
+export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
   readonly #options: Required<DispatcherOptions>;
 
   constructor(options: DispatcherOptions) {
@@ -80,15 +88,25 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
     return countPending(this.#options.db);
   }
 
-  protected claim(): Promise<ClaimedNotification[]> {
-    return claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+  protected async claim(): Promise<NotificationJob[]> {
+    const notifications = await claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+    const outcomes = new GroupCommit(this.#options.outbox, notifications.length);
+    return notifications.map((notification) => ({ notification, recorder: outcomes.member() }));
   }
 
   protected untilNextDue(): Promise<number | undefined> {
     return untilNextDue(this.#options.db);
   }
 
-  protected work(notification: ClaimedNotification): Promise<void> {
+  protected async work({ notification, recorder }: NotificationJob): Promise<void> {
+    try {
+      await this.#traced(notification, recorder);
+    } finally {
+      recorder.leave();
+    }
+  }
+
+  #traced(notification: ClaimedNotification, recorder: OutcomeRecorder): Promise<void> {
     return inDeferredSpan(
       `notification ${notification.type}`,
       {
@@ -99,11 +117,11 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
           ...(notification.orderId ? { 'order.id': notification.orderId } : {}),
         },
       },
-      () => this.#dispatch(notification),
+      () => this.#dispatch(notification, recorder),
     );
   }
 
-  async #dispatch(notification: ClaimedNotification): Promise<void> {
+  async #dispatch(notification: ClaimedNotification, recorder: OutcomeRecorder): Promise<void> {
     const { channel, logger } = this.#options;
     let record: () => Promise<void>;
     try {
@@ -113,9 +131,9 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
         subject: notification.subject,
         text: notification.text,
       });
-      record = () => this.#delivered(notification, outcome.providerMessageId);
+      record = () => this.#delivered(recorder, notification, outcome.providerMessageId);
     } catch (error) {
-      record = () => this.#failed(notification, error);
+      record = () => this.#failed(recorder, notification, error);
     }
     try {
       await this.#untilRecorded(record);
@@ -146,9 +164,13 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
     }
   }
 
-  async #delivered(notification: ClaimedNotification, providerMessageId: string | null): Promise<void> {
-    const { outbox, channel } = this.#options;
-    await outbox.run(originOf(notification), async (uow) => {
+  async #delivered(
+    recorder: OutcomeRecorder,
+    notification: ClaimedNotification,
+    providerMessageId: string | null,
+  ): Promise<void> {
+    const { channel } = this.#options;
+    await recorder.run(originOf(notification), async (uow) => {
       const recordOnly = channel.delivery === 'recorded_only';
       const updated = await markDelivered(uow.sql, notification.notificationId, {
         status: recordOnly ? 'recorded' : 'sent',
@@ -164,8 +186,8 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
     });
   }
 
-  async #failed(notification: ClaimedNotification, error: unknown): Promise<void> {
-    const { db, outbox, logger, maxAttempts, retryBaseMs, maxRetryDelayMs } = this.#options;
+  async #failed(recorder: OutcomeRecorder, notification: ClaimedNotification, error: unknown): Promise<void> {
+    const { db, logger, maxAttempts, retryBaseMs, maxRetryDelayMs } = this.#options;
     const reason = describeJobFailure(error);
     const log = { notificationId: notification.notificationId, attempts: notification.attempts, reason };
     if (!isPermanent(error) && notification.attempts < maxAttempts) {
@@ -174,7 +196,7 @@ export class NotificationDispatcher extends LeasedWorker<ClaimedNotification> {
       logger.warn({ ...log, delayMs }, 'notification not sent, will retry');
       return;
     }
-    await outbox.run(originOf(notification), async (uow) => {
+    await recorder.run(originOf(notification), async (uow) => {
       if (!(await markFailed(uow.sql, notification.notificationId, reason))) return;
       uow.emit(
         NotificationFailed,

@@ -1,4 +1,5 @@
 import { jobTableLoop, LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
+import { GroupCommit, type GroupMember } from '../../../platform/jobs/group-commit.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   claimDue,
@@ -17,12 +18,19 @@ export interface OperationsWorkerOptions
   readonly callTimeoutMs: number;
 }
 
+/** A claimed operation, and its share of the transaction that records the outcomes of its claim. */
+interface OperationJob {
+  readonly operation: ClaimedOperation;
+  readonly recorder: GroupMember;
+}
+
 /**
  * Makes the provider calls that payments queued, outside any transaction: one short statement to
- * claim due operations under a lease (longer than a call can take), one short transaction per
- * outcome. Replicas share the work through the lease and `skip locked`.
+ * claim due operations under a lease (longer than a call can take), the calls side by side, and one
+ * short transaction for the outcomes of the claim. Replicas share the work through the lease and
+ * `skip locked`.
  */
-export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
+export class OperationsWorker extends LeasedWorker<OperationJob> {
   readonly #options: OperationDependencies & OperationsWorkerOptions & { batchSize: number };
 
   constructor(options: OperationsWorkerOptions) {
@@ -35,15 +43,17 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
     return countPending(this.#options.db);
   }
 
-  protected claim(): Promise<ClaimedOperation[]> {
-    return claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+  protected async claim(): Promise<OperationJob[]> {
+    const operations = await claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
+    const outcomes = new GroupCommit(this.#options.outbox, operations.length);
+    return operations.map((operation) => ({ operation, recorder: outcomes.member() }));
   }
 
   protected untilNextDue(): Promise<number | undefined> {
     return untilNextDue(this.#options.db);
   }
 
-  protected async work(operation: ClaimedOperation): Promise<void> {
+  protected async work({ operation, recorder }: OperationJob): Promise<void> {
     try {
       await inDeferredSpan(
         `payment ${operation.kind}`,
@@ -52,7 +62,7 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
           traceparent: operation.traceparent,
           attributes: { 'payment.id': operation.paymentId, 'payment.operation': operation.kind },
         },
-        () => runOperation(this.#options, operation),
+        () => runOperation(this.#options, operation, recorder),
       );
     } catch (error) {
       // Recording failed: the lease runs out, and the next claim reconciles whatever the call did.
@@ -63,6 +73,8 @@ export class OperationsWorker extends LeasedWorker<ClaimedOperation> {
         },
         'could not record the outcome of a payment operation',
       );
+    } finally {
+      recorder.leave();
     }
   }
 }

@@ -27,6 +27,7 @@ import { findPayment } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
 import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
+import type { OutcomeRecorder } from '../../../platform/jobs/group-commit.js';
 import {
   ProviderOutcomeUnknown,
   ProviderUnavailable,
@@ -49,6 +50,7 @@ export interface OperationDependencies {
 
 interface Turn {
   readonly deps: OperationDependencies;
+  readonly recorder: OutcomeRecorder;
   readonly claimed: ClaimedOperation;
   readonly operation: Operation;
   readonly payment: Payment;
@@ -62,16 +64,21 @@ const FAILURE_TEXT_LIMIT = 500;
  * what became of the unanswered call, and a new call is made only if it never acted on it. Then the
  * call is made (unless the operation lost its reason), and its outcome recorded: success or refusal
  * settle the operation; a provider that did nothing is retried with back-off up to the limit; an
- * unanswered call leaves the operation in doubt until the next turn reconciles it.
+ * unanswered call leaves the operation in doubt until the next turn reconciles it. The outcome of
+ * the call is recorded through `recorder`, which may share its transaction with other operations'.
  */
-export async function runOperation(deps: OperationDependencies, claimed: ClaimedOperation): Promise<void> {
+export async function runOperation(
+  deps: OperationDependencies,
+  claimed: ClaimedOperation,
+  recorder: OutcomeRecorder,
+): Promise<void> {
   const stored = await findPayment(deps.db, claimed.paymentId);
   const operation = stored?.payment.pending.find((each) => each.operationId === claimed.operationId);
   if (!stored || !operation) {
     await markSettled(deps.db, claimed.operationId, deps.clock.now());
     return;
   }
-  const turn: Turn = { deps, claimed, operation, payment: stored.payment };
+  const turn: Turn = { deps, recorder, claimed, operation, payment: stored.payment };
   if (claimed.inDoubt && (await reconcile(turn)) === 'done') return;
   if (await withdrawn(turn)) return;
   if (claimed.attempts >= deps.policy.maxAttempts) {
@@ -265,8 +272,8 @@ async function retryLater(
   attempt: { number: number; action: 'call'; outcome: AttemptOutcome; detail: string },
   next: { delayMs: number; inDoubt: boolean; outcome: 'unavailable' | 'unknown' },
 ): Promise<void> {
-  const { deps, claimed, operation, payment } = turn;
-  await deps.outbox.run(originOf(claimed), async (uow) => {
+  const { recorder, claimed, operation, payment } = turn;
+  await recorder.run(originOf(claimed), async (uow) => {
     await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now });
     await reschedule(uow.sql, operation.operationId, {
       delayMs: next.delayMs,
@@ -296,8 +303,8 @@ async function settle(
   outcome: OperationOutcome,
   attempt: { number: number; action: 'call' | 'lookup'; outcome: AttemptOutcome; detail: string } | undefined,
 ): Promise<void> {
-  const { deps, claimed, operation, payment } = turn;
-  await deps.outbox.run(originOf(claimed), async (uow) => {
+  const { deps, recorder, claimed, operation, payment } = turn;
+  await recorder.run(originOf(claimed), async (uow) => {
     if (attempt) await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now });
     await markSettled(uow.sql, operation.operationId, uow.now);
     await changePayment(uow, deps.bell, payment.paymentId, {

@@ -1,0 +1,113 @@
+import { context, type Context } from '@opentelemetry/api';
+import type { Outbox } from '../messaging/outbox.js';
+import type { MessageOrigin, UnitOfWork } from '../messaging/unit-of-work.js';
+
+/** Where a job records its outcome: `Outbox.run`, or a share of its claim's group commit. */
+export interface OutcomeRecorder {
+  run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
+}
+
+/** One job's recorder in a group commit; `leave` tells the group not to wait for it any longer. */
+export interface GroupMember extends OutcomeRecorder {
+  leave(): void;
+}
+
+interface Entry {
+  readonly origin: MessageOrigin;
+  readonly work: (uow: UnitOfWork) => Promise<unknown>;
+  /** The context the job recorded from, so its statements and messages stay in its own trace. */
+  readonly context: Context;
+  readonly resolve: (result: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** How long the first record of a group waits for the jobs still at work. */
+const DEFAULT_MAX_WAIT_MS = 50;
+
+/**
+ * Records the outcomes of one claim's jobs in one transaction: one commit, and one write of the
+ * messages they emit, for the lot. Each job records through its member. The transaction runs once
+ * every member has recorded or left, or `maxWaitMs` after the first record, whichever comes first,
+ * so a job still waiting for its provider does not hold the others back for long; later records form
+ * the next group. If the transaction fails, each record runs again in a transaction of its own, so a
+ * failure concerns only its own job.
+ *
+ * The jobs of a claim are leased to this worker alone and touch disjoint rows, so a group's locks
+ * cannot cross another transaction's.
+ */
+export class GroupCommit {
+  readonly #outbox: Outbox;
+  readonly #maxWaitMs: number;
+  #awaited: number;
+  #entries: Entry[] = [];
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(outbox: Outbox, members: number, maxWaitMs = DEFAULT_MAX_WAIT_MS) {
+    this.#outbox = outbox;
+    this.#awaited = members;
+    this.#maxWaitMs = maxWaitMs;
+  }
+
+  /** A recorder for one job: its first record joins the group, any later one commits alone. */
+  member(): GroupMember {
+    let done = false;
+    return {
+      run: <T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> => {
+        if (done) return this.#outbox.run(origin, work);
+        done = true;
+        return this.#join(origin, work) as Promise<T>;
+      },
+      leave: () => {
+        if (done) return;
+        done = true;
+        this.#arrived();
+      },
+    };
+  }
+
+  #join(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<unknown>): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.#entries.push({ origin, work, context: context.active(), resolve, reject });
+      this.#timer ??= setTimeout(() => void this.#flush(), this.#maxWaitMs);
+      this.#arrived();
+    });
+  }
+
+  #arrived(): void {
+    this.#awaited -= 1;
+    if (this.#awaited === 0) void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const entries = this.#entries.splice(0);
+    if (entries.length === 0) return;
+    if (entries.length > 1) {
+      try {
+        const results = await this.#outbox.runEach(
+          entries.map((entry) => entry.origin),
+          async (uows) => {
+            const results: unknown[] = [];
+            for (const [index, entry] of entries.entries())
+              results.push(await context.with(entry.context, () => entry.work(uows[index] as UnitOfWork)));
+            return results;
+          },
+        );
+        entries.forEach((entry, index) => {
+          entry.resolve(results[index]);
+        });
+        return;
+      } catch {
+        // Rolled back: each record is tried on its own below.
+      }
+    }
+    await Promise.all(
+      entries.map((entry) =>
+        context
+          .with(entry.context, () => this.#outbox.run(entry.origin, entry.work))
+          .then(entry.resolve, entry.reject),
+      ),
+    );
+  }
+}
