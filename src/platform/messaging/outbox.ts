@@ -52,10 +52,8 @@ export class Outbox {
   }
 
   /** Runs `work` in a new transaction. */
-  async run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
-    const outcome = await this.#db.transaction((tx) => this.within(tx, origin, work));
-    this.committed([outcome]);
-    return outcome.result;
+  run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return this.runEach([origin], ([uow]) => work(uow as UnitOfWork));
   }
 
   /** Runs `work` in a new transaction, with one unit of work per origin (see `withinEach`). */
