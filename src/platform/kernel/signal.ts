@@ -8,16 +8,19 @@ export class Signal {
     for (const wake of waiters) wake();
   }
 
-  wait(timeoutMs: number): Promise<void> {
+  /** Resolves true when notified, false when the timeout ran out first. */
+  wait(timeoutMs: number): Promise<boolean> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, timeoutMs);
       const waiters = this.#waiters;
-      function done() {
+      const timer = setTimeout(() => {
+        waiters.delete(notified);
+        resolve(false);
+      }, timeoutMs);
+      function notified() {
         clearTimeout(timer);
-        waiters.delete(done);
-        resolve();
+        resolve(true);
       }
-      waiters.add(done);
+      waiters.add(notified);
     });
   }
 }
