@@ -6,7 +6,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { NotificationSent } from '../../contracts/index.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { migrate } from '../../src/platform/db/migrations.js';
-import { GroupCommit } from '../../src/platform/jobs/group-commit.js';
+import { CommitQueue, GroupCommit } from '../../src/platform/messaging/group-commit.js';
 import { systemClock } from '../../src/platform/kernel/clock.js';
 import { randomIds } from '../../src/platform/kernel/ids.js';
 import { Outbox } from '../../src/platform/messaging/outbox.js';
@@ -16,7 +16,7 @@ import { describeEachEngine, type TestDatabase } from '../support/databases.js';
 
 const schema = 'grouped';
 
-describeEachEngine('a group commit of job outcomes', (open) => {
+describeEachEngine('group commits of outcomes and requests', (open, engine) => {
   let testDb: TestDatabase;
   let db: Database;
   let outbox: Outbox;
@@ -170,5 +170,52 @@ describeEachEngine('a group commit of job outcomes', (open) => {
     } finally {
       if (registered) context.disable();
     }
+  });
+
+  it('queues what arrives while the one connection of PGlite is busy into the next transaction; on a pool, runs each at once', async () => {
+    const queue = new CommitQueue(outbox, db);
+    const jobs = ['q0', 'q1', 'q2', 'q3', 'q4'];
+    const txids = await Promise.all(jobs.map((job) => queue.run(origin(job), record(job))));
+
+    if (engine === 'pglite') {
+      assert.equal(
+        new Set(txids.slice(1)).size,
+        1,
+        `the four queued share one transaction: ${txids.join(', ')}`,
+      );
+      assert.notEqual(txids[0], txids[1], 'the first ran at once, alone');
+    } else {
+      assert.equal(new Set(txids).size, jobs.length, `each its own transaction: ${txids.join(', ')}`);
+    }
+    assert.deepEqual([...(await stored()).keys()].sort(), jobs);
+    assert.deepEqual(
+      await outboxCorrelations(),
+      jobs.map((job) => `correlation-${job}`),
+    );
+  });
+
+  it('lets a failing unit of a queued group fail alone', async () => {
+    const queue = new CommitQueue(outbox, db);
+    const failing = async (uow: UnitOfWork) => {
+      await record('bad')(uow);
+      throw new Error('the order id was used before');
+    };
+    const outcomes = await Promise.allSettled([
+      queue.run(origin('first'), record('first')),
+      queue.run(origin('good'), record('good')),
+      queue.run(origin('bad'), failing),
+      queue.run(origin('also-good'), record('also-good')),
+    ]);
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.status),
+      ['fulfilled', 'fulfilled', 'rejected', 'fulfilled'],
+    );
+    assert.match(String(outcomes[2].status === 'rejected' && outcomes[2].reason), /used before/);
+    assert.deepEqual([...(await stored()).keys()].sort(), ['also-good', 'first', 'good']);
+    assert.deepEqual(await outboxCorrelations(), [
+      'correlation-also-good',
+      'correlation-first',
+      'correlation-good',
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { context, type Context } from '@opentelemetry/api';
-import type { Outbox } from '../messaging/outbox.js';
-import type { MessageOrigin, UnitOfWork } from '../messaging/unit-of-work.js';
+import type { Database } from '../db/database.js';
+import type { Outbox } from './outbox.js';
+import type { MessageOrigin, UnitOfWork } from './unit-of-work.js';
 
 /** Where a job records its outcome: `Outbox.run`, or a share of its claim's group commit. */
 export interface OutcomeRecorder {
@@ -81,33 +82,86 @@ export class GroupCommit {
   async #flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const entries = this.#entries.splice(0);
-    if (entries.length === 0) return;
-    if (entries.length > 1) {
-      try {
-        const results = await this.#outbox.runEach(
-          entries.map((entry) => entry.origin),
-          async (uows) => {
-            const results: unknown[] = [];
-            for (const [index, entry] of entries.entries())
-              results.push(await context.with(entry.context, () => entry.work(uows[index] as UnitOfWork)));
-            return results;
-          },
-        );
-        entries.forEach((entry, index) => {
-          entry.resolve(results[index]);
-        });
-        return;
-      } catch {
-        // Rolled back: each record is tried on its own below.
-      }
-    }
-    await Promise.all(
-      entries.map((entry) =>
-        context
-          .with(entry.context, () => this.#outbox.run(entry.origin, entry.work))
-          .then(entry.resolve, entry.reject),
-      ),
-    );
+    await runTogether(this.#outbox, this.#entries.splice(0));
   }
+}
+
+/** Units of work in one transaction at most; past it, the next ones form the next transaction. */
+const MAX_QUEUED_GROUP = 64;
+
+/**
+ * Runs units of work that arrive while every lane is taken together, in the next transaction: each
+ * waits only as long as it would have waited for a connection, and a burst shares one commit and one
+ * write of its messages. PGlite has one connection, so it has one lane; on a pool every unit of work
+ * has a lane of its own and runs at once, as `Outbox.run` would.
+ */
+export class CommitQueue implements OutcomeRecorder {
+  readonly #outbox: Outbox;
+  readonly #lanes: number;
+  #busy = 0;
+  readonly #waiting: Entry[] = [];
+
+  constructor(outbox: Outbox, db: Pick<Database, 'dialect'>) {
+    this.#outbox = outbox;
+    this.#lanes = db.dialect === 'pglite' ? 1 : Number.POSITIVE_INFINITY;
+  }
+
+  run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+    return new Promise((resolve, reject) => {
+      const entry: Entry = {
+        origin,
+        work,
+        context: context.active(),
+        resolve: resolve as (result: unknown) => void,
+        reject,
+      };
+      if (this.#busy < this.#lanes) void this.#drive([entry]);
+      else this.#waiting.push(entry);
+    });
+  }
+
+  async #drive(entries: Entry[]): Promise<void> {
+    this.#busy += 1;
+    try {
+      await runTogether(this.#outbox, entries);
+    } finally {
+      this.#busy -= 1;
+    }
+    const next = this.#waiting.splice(0, MAX_QUEUED_GROUP);
+    if (next.length > 0) void this.#drive(next);
+  }
+}
+
+/**
+ * Runs the entries in one transaction and settles each with its own result. If the transaction
+ * fails, each entry runs again in a transaction of its own, so a failure concerns only its own.
+ */
+async function runTogether(outbox: Outbox, entries: readonly Entry[]): Promise<void> {
+  if (entries.length === 0) return;
+  if (entries.length > 1) {
+    try {
+      const results = await outbox.runEach(
+        entries.map((entry) => entry.origin),
+        async (uows) => {
+          const results: unknown[] = [];
+          for (const [index, entry] of entries.entries())
+            results.push(await context.with(entry.context, () => entry.work(uows[index] as UnitOfWork)));
+          return results;
+        },
+      );
+      entries.forEach((entry, index) => {
+        entry.resolve(results[index]);
+      });
+      return;
+    } catch {
+      // Rolled back: each entry is tried on its own below.
+    }
+  }
+  await Promise.all(
+    entries.map((entry) =>
+      context
+        .with(entry.context, () => outbox.run(entry.origin, entry.work))
+        .then(entry.resolve, entry.reject),
+    ),
+  );
 }

@@ -9,7 +9,11 @@ import {
   type LeasedJobOptions,
 } from '../../../platform/jobs/leased-worker.js';
 import { describeJobFailure } from '../../../platform/jobs/job-failure.js';
-import { GroupCommit, type GroupMember, type OutcomeRecorder } from '../../../platform/jobs/group-commit.js';
+import {
+  GroupCommit,
+  type GroupMember,
+  type OutcomeRecorder,
+} from '../../../platform/messaging/group-commit.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,

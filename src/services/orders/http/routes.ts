@@ -12,6 +12,7 @@ import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
 import { AppError } from '../../../platform/kernel/errors.js';
+import { CommitQueue } from '../../../platform/messaging/group-commit.js';
 import { childTraceparent } from '../../../platform/messaging/trace.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
@@ -74,6 +75,7 @@ const problems = {
 
 export function orderRoutes(ctx: ServiceContext) {
   const { db, outbox, ids, clock } = ctx;
+  const placements = new CommitQueue(outbox, db);
 
   return async (app: HttpApp): Promise<void> => {
     app.post(
@@ -113,7 +115,7 @@ export function orderRoutes(ctx: ServiceContext) {
           traceparent: childTraceparent(origin.traceparent),
           data: request.body,
         };
-        const placement = await outbox.run(
+        const placement = await placements.run(
           { ...origin, causationId: command.id, traceparent: command.traceparent },
           (uow) => placeOrder(uow, command),
         );

@@ -1,5 +1,5 @@
 import { jobTableLoop, LeasedWorker, type LeasedJobOptions } from '../../../platform/jobs/leased-worker.js';
-import { GroupCommit, type GroupMember } from '../../../platform/jobs/group-commit.js';
+import { GroupCommit, type GroupMember } from '../../../platform/messaging/group-commit.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   claimDue,

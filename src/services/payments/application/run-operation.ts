@@ -27,7 +27,7 @@ import { findPayment } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
 import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
-import type { OutcomeRecorder } from '../../../platform/jobs/group-commit.js';
+import type { OutcomeRecorder } from '../../../platform/messaging/group-commit.js';
 import {
   ProviderOutcomeUnknown,
   ProviderUnavailable,
