@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomInt } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
 import { OrderCancelled, OrderConfirmed, ReserveInventory, type Envelope } from '../../../contracts/index.js';
 import { describeEachEngine, type TestDatabase } from '../../../test/support/databases.js';
 import { envelopeFor } from '../../../test/support/envelopes.js';
-import { startTestHost, type TestHost } from '../../../test/support/host.js';
-import { cancellation, confirmation, id, reservation, type Line } from '../../../test/support/inventory.js';
+import type { TestHost } from '../../../test/support/host.js';
+import { cancellation, confirmation, id, reservation } from '../../../test/support/inventory.js';
+import { deadlocksSoFar, randomLines, startReplicas } from '../../../test/support/replicas.js';
 import { deadLettersOf } from '../../../test/support/service-spec.js';
 import { inventoryService } from './index.js';
 
@@ -16,26 +16,13 @@ const warehouses = [id(), id()];
 const unitsPerLevel = 25;
 const orderCount = 400;
 
-/** One to three distinct products in a random order, so that concurrent batches overlap every which way. */
-const randomLines = (): Line[] =>
-  [...products]
-    .sort(() => Math.random() - 0.5)
-    .slice(0, randomInt(1, 4))
-    .map((productId) => ({ productId, quantity: randomInt(1, 4) }));
-
 describeEachEngine('InventoryService: concurrent overlapping batches on several replicas', (open, engine) => {
   let database: TestDatabase;
-  const hosts: TestHost[] = [];
+  let hosts: TestHost[] = [];
 
   before(async () => {
     database = await open();
-    // One at a time: each creates its tables if they are missing.
-    for (let replica = 0; replica < replicas; replica++) {
-      const db = replica === 0 ? database.db : await database.openAnother();
-      hosts.push(
-        await startTestHost({ db, modules: [inventoryService], env: { CONSUMER_MAX_IN_FLIGHT: '32' } }),
-      );
-    }
+    hosts = await startReplicas(database, [inventoryService], replicas);
   });
 
   after(async () => {
@@ -59,13 +46,6 @@ describeEachEngine('InventoryService: concurrent overlapping batches on several 
     for (const host of hosts) await host.settled(120_000);
   }
 
-  const deadlocks = async () => {
-    const [row] = await sql<{ deadlocks: number }>(
-      'select deadlocks::int as deadlocks from pg_stat_database where datname = current_database()',
-    );
-    return row?.deadlocks ?? 0;
-  };
-
   it('reserves, confirms and cancels without a deadlock, an oversell or a message applied twice', async () => {
     for (const productId of products)
       for (const warehouseId of warehouses) {
@@ -76,9 +56,12 @@ describeEachEngine('InventoryService: concurrent overlapping batches on several 
         });
         assert.equal(added?.statusCode, 200, added?.body);
       }
-    const deadlocksBefore = engine === 'postgres' ? await deadlocks() : 0;
+    const deadlocksBefore = engine === 'postgres' ? await deadlocksSoFar(database) : 0;
 
-    const orders = Array.from({ length: orderCount }, () => ({ orderId: id(), lines: randomLines() }));
+    const orders = Array.from({ length: orderCount }, () => ({
+      orderId: id(),
+      lines: randomLines(products),
+    }));
     await deliverAcrossReplicas(
       orders.map(({ orderId, lines }) => envelopeFor(ReserveInventory, reservation(orderId, lines))),
     );
@@ -128,7 +111,7 @@ describeEachEngine('InventoryService: concurrent overlapping batches on several 
     if (engine === 'postgres') {
       // A backend reports its deadlocks to the statistics once idle for a moment.
       await sleep(2_000);
-      assert.equal((await deadlocks()) - deadlocksBefore, 0, 'deadlocks detected by PostgreSQL');
+      assert.equal((await deadlocksSoFar(database)) - deadlocksBefore, 0, 'deadlocks detected by PostgreSQL');
     }
   });
 });

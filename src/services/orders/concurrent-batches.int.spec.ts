@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
 import {
@@ -12,8 +12,9 @@ import {
 import type { OutgoingMessage } from '../../platform/messaging/bus.js';
 import { describeEachEngine, type TestDatabase } from '../../../test/support/databases.js';
 import { messageFor } from '../../../test/support/envelopes.js';
-import { startTestHost, type TestHost } from '../../../test/support/host.js';
+import type { TestHost } from '../../../test/support/host.js';
 import { placeOrderBody, type Line } from '../../../test/support/orders.js';
+import { deadlocksSoFar, randomLines, startReplicas } from '../../../test/support/replicas.js';
 import { deadLettersOf } from '../../../test/support/service-spec.js';
 import { ordersService } from './index.js';
 
@@ -29,25 +30,13 @@ interface PlacedOrder {
   readonly lines: readonly Line[];
 }
 
-/** One to three distinct products in a random order, so that concurrent batches overlap every which way. */
-const randomLines = (): Line[] =>
-  [...products]
-    .sort(() => Math.random() - 0.5)
-    .slice(0, randomInt(1, 4))
-    .map((productId) => ({ productId, quantity: randomInt(1, 4) }));
-
 describeEachEngine('OrdersService: concurrent overlapping batches on several replicas', (open, engine) => {
   let database: TestDatabase;
-  const hosts: TestHost[] = [];
+  let hosts: TestHost[] = [];
 
   before(async () => {
     database = await open();
-    for (let replica = 0; replica < replicas; replica++) {
-      const db = replica === 0 ? database.db : await database.openAnother();
-      hosts.push(
-        await startTestHost({ db, modules: [ordersService], env: { CONSUMER_MAX_IN_FLIGHT: '32' } }),
-      );
-    }
+    hosts = await startReplicas(database, [ordersService], replicas);
   });
 
   after(async () => {
@@ -72,17 +61,10 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
   const message = <C extends MessageContract>(contract: C, payload: PayloadOf<C>) =>
     messageFor(contract, payload);
 
-  const deadlocks = async () => {
-    const [row] = await sql<{ deadlocks: number }>(
-      'select deadlocks::int as deadlocks from pg_stat_database where datname = current_database()',
-    );
-    return row?.deadlocks ?? 0;
-  };
-
   it('applies every line deducted, several to one order in a batch, and requests each capture once, without a deadlock', async () => {
     const orders: PlacedOrder[] = [];
     for (let index = 0; index < orderCount; index++) {
-      const body = placeOrderBody(randomLines());
+      const body = placeOrderBody(randomLines(products));
       const placed = await hosts[index % replicas]?.inject({ method: 'POST', url: '/orders', payload: body });
       assert.equal(placed?.statusCode, 202, placed?.body);
       orders.push({
@@ -92,7 +74,7 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
         lines: body.items.map((item) => ({ productId: item.itemId, quantity: item.quantity })),
       });
     }
-    const deadlocksBefore = engine === 'postgres' ? await deadlocks() : 0;
+    const deadlocksBefore = engine === 'postgres' ? await deadlocksSoFar(database) : 0;
 
     await deliverAcrossReplicas(
       dealt(
@@ -179,7 +161,7 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
     if (engine === 'postgres') {
       // A backend reports its deadlocks to the statistics once idle for a moment.
       await sleep(2_000);
-      assert.equal((await deadlocks()) - deadlocksBefore, 0, 'deadlocks detected by PostgreSQL');
+      assert.equal((await deadlocksSoFar(database)) - deadlocksBefore, 0, 'deadlocks detected by PostgreSQL');
     }
   });
 });

@@ -1,0 +1,34 @@
+import { randomInt } from 'node:crypto';
+import type { ServiceModule } from '../../src/platform/service.js';
+import type { TestDatabase } from './databases.js';
+import { startTestHost, type TestHost } from './host.js';
+
+/** Replicas of the services on one database, as separate processes would run them, each taking batches of up to 32. */
+export async function startReplicas(
+  database: TestDatabase,
+  modules: readonly ServiceModule[],
+  count: number,
+): Promise<TestHost[]> {
+  const hosts: TestHost[] = [];
+  // One at a time: each creates its tables if they are missing.
+  for (let replica = 0; replica < count; replica++) {
+    const db = replica === 0 ? database.db : await database.openAnother();
+    hosts.push(await startTestHost({ db, modules, env: { CONSUMER_MAX_IN_FLIGHT: '32' } }));
+  }
+  return hosts;
+}
+
+/** One to three distinct products in a random order, so that concurrent batches overlap every which way. */
+export const randomLines = (products: readonly string[]): { productId: string; quantity: number }[] =>
+  [...products]
+    .sort(() => Math.random() - 0.5)
+    .slice(0, randomInt(1, 4))
+    .map((productId) => ({ productId, quantity: randomInt(1, 4) }));
+
+/** The number of deadlocks PostgreSQL has detected in the current database so far. */
+export async function deadlocksSoFar(database: TestDatabase): Promise<number> {
+  const [row] = await database.db.query<{ deadlocks: number }>(
+    'select deadlocks::int as deadlocks from pg_stat_database where datname = current_database()',
+  );
+  return row?.deadlocks ?? 0;
+}
