@@ -75,9 +75,9 @@ const problems = {
 
 export function orderRoutes(ctx: ServiceContext) {
   const { db, outbox, ids, clock } = ctx;
-  const placements = new CommitQueue(outbox, db);
 
   return async (app: HttpApp): Promise<void> => {
+    const placements = new CommitQueue(outbox, db);
     app.post(
       '/orders',
       {
