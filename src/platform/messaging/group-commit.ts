@@ -3,7 +3,10 @@ import type { Database } from '../db/database.js';
 import type { Outbox } from './outbox.js';
 import type { MessageOrigin, UnitOfWork } from './unit-of-work.js';
 
-/** Where a job records its outcome: `Outbox.run`, or a share of its claim's group commit. */
+/**
+ * Where a unit of work is committed: `Outbox.run` alone, a job's share of its claim's group commit,
+ * or a `CommitQueue` that gathers what arrives while the connection is busy.
+ */
 export interface OutcomeRecorder {
   run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
 }
