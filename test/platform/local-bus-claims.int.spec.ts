@@ -32,7 +32,7 @@ function countingClaims(db: Database): { db: Database; claims: () => number } {
   };
 }
 
-describeEachEngine('the embedded bus claims in batches', (open) => {
+describeEachEngine('the embedded bus claims in batches, or as it stores', (open) => {
   let database: TestDatabase;
   let bus: LocalBus;
   let subscription: Subscription | undefined;
@@ -57,27 +57,35 @@ describeEachEngine('the embedded bus claims in batches', (open) => {
     await database.dispose();
   });
 
-  /** Subscribes with a handler that holds each delivery until the test acks it. */
-  async function subscribeHolding(): Promise<void> {
+  async function subscribeWith(
+    ackWaitMs: number,
+    handle: (delivery: Delivery) => Promise<void>,
+  ): Promise<void> {
     subscription = await bus.subscribe({
       consumer: 'claims-test',
       channels: [NotificationSent.channel],
       maxInFlight,
-      ackWaitMs: 60_000,
-      handle: (delivery: Delivery) =>
-        draining
-          ? delivery.ack()
-          : new Promise<void>((handled) => {
-              held.push(async () => {
-                await delivery.ack();
-                handled();
-              });
-            }),
+      ackWaitMs,
+      handle,
     });
   }
 
-  const publish = (count: number) =>
-    bus.publish(Array.from({ length: count }, () => messageFor(NotificationSent, NotificationSent.example)));
+  /** Subscribes with a handler that holds each delivery until the test acks it. */
+  const subscribeHolding = () =>
+    subscribeWith(60_000, (delivery) =>
+      draining
+        ? delivery.ack()
+        : new Promise<void>((handled) => {
+            held.push(async () => {
+              await delivery.ack();
+              handled();
+            });
+          }),
+    );
+
+  const messages = (count: number) =>
+    Array.from({ length: count }, () => messageFor(NotificationSent, NotificationSent.example));
+  const publish = (count: number) => bus.publish(messages(count));
 
   it('does not claim again when a delivery settles and nothing new was published', async () => {
     await subscribeHolding();
@@ -105,5 +113,68 @@ describeEachEngine('the embedded bus claims in batches', (open) => {
     await held.shift()?.();
     await until('the next two deliveries', () => held.length === maxInFlight);
     assert.equal(counted.claims(), full + 1, 'two free places make one claim of two');
+  });
+
+  it('hands the messages it stores to an idle subscription, without a claim', async () => {
+    await subscribeHolding();
+    await until('the first claim of the new subscription', () => counted.claims() > 0);
+    await sleep(settleMs);
+    const idle = counted.claims();
+    const published = messages(3);
+    await bus.publish(published);
+    await until('the three deliveries', () => held.length === 3);
+    assert.equal(counted.claims(), idle, 'no claim was needed');
+    await sleep(settleMs);
+    assert.equal(held.length, 3, 'each message was delivered once');
+    assert.deepEqual(await bus.consumerStats('claims-test'), { waiting: 0, inFlight: 3, redelivered: 0 });
+  });
+
+  it('hands nothing over before the transaction that stored it commits, nor after it rolled back', async () => {
+    await subscribeHolding();
+    await sleep(settleMs);
+    await assert.rejects(
+      database.db.transaction(async (tx) => {
+        await bus.inDatabase.publishWithin(tx, messages(2));
+        await sleep(settleMs);
+        assert.equal(held.length, 0, 'nothing delivered while the transaction is open');
+        throw new Error('rolled back');
+      }),
+      /rolled back/,
+    );
+    await sleep(settleMs);
+    assert.equal(held.length, 0);
+    assert.equal(await bus.pendingCount('claims-test'), 0);
+  });
+
+  it('delivers a handed-over message again once its ack-wait runs out', async () => {
+    const counts: number[] = [];
+    await subscribeWith(300, async (delivery) => {
+      counts.push(delivery.deliveryCount);
+      // The first delivery is lost, as in a crash: neither acked nor nakked.
+      if (delivery.deliveryCount > 1) await delivery.ack();
+    });
+    await sleep(settleMs);
+    const idle = counted.claims();
+    await publish(1);
+    await until('the redelivery', () => counts.length === 2, { timeoutMs: 5_000 });
+    assert.deepEqual(counts, [1, 2]);
+    assert.equal(counted.claims(), idle + 1, 'handed over once, then claimed once');
+    await until('the ack', async () => (await bus.pendingCount('claims-test')) === 0);
+  });
+
+  it('gives back what it stored for a subscription that stopped before the commit', async () => {
+    await subscribeHolding();
+    await sleep(settleMs);
+    const announce = await database.db.transaction((tx) => bus.inDatabase.publishWithin(tx, messages(1)));
+    await subscription?.stop();
+    subscription = undefined;
+    announce();
+    const again: number[] = [];
+    await subscribeWith(60_000, async (delivery) => {
+      again.push(delivery.deliveryCount);
+      await delivery.ack();
+    });
+    await until('the delivery to the next subscription', () => again.length === 1, { timeoutMs: 5_000 });
+    assert.deepEqual(again, [1], 'delivered as a first delivery, long before its ack-wait');
   });
 });

@@ -81,8 +81,13 @@ export interface MessageBus {
 export interface DatabaseBus {
   /** True when `db` is the database the log is kept in. */
   holds(db: Database): boolean;
-  /** Stores the messages in the caller's transaction on that database; same rules as `publish`. */
-  publishWithin(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void>;
-  /** Wakes the consumers of these channels, once the transaction that stored their messages committed. */
-  announce(channels: ReadonlySet<string>): void;
+  /**
+   * Stores the messages in the caller's transaction on that database; same rules as `publish`.
+   * The announcement it returns is to be made once the transaction committed, and dropped if it
+   * rolled back.
+   */
+  publishWithin(tx: Sql, messages: readonly OutgoingMessage[]): Promise<Announcement>;
 }
+
+/** Tells the consumers of what a committed transaction stored on a database bus that it is there. */
+export type Announcement = () => void;

@@ -84,7 +84,7 @@ function merged(outcomes: readonly UnitOfWorkOutcome<void>[]): UnitOfWorkOutcome
   return {
     result: undefined,
     resumed: outcomes.flatMap((outcome) => outcome.resumed),
-    channels: new Set(outcomes.flatMap((outcome) => [...outcome.channels])),
+    announcements: outcomes.flatMap((outcome) => outcome.announcements),
   };
 }
 
@@ -96,7 +96,7 @@ export function observerConsumer(context: RunnerContext, name: string, observer:
     admit: admitObserved,
     run: async (tx, messages) => {
       const [first] = messages;
-      if (!first) return { result: undefined, resumed: [], channels: new Set() };
+      if (!first) return { result: undefined, resumed: [], announcements: [] };
       const envelopes = messages.map(({ envelope }) => envelope);
       return inProcessSpan({ ...context, consumer: name, ...first }, () =>
         context.outbox.within(tx, originOf(first.envelope), (uow) => observer.record(envelopes, uow)),

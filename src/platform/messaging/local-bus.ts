@@ -2,6 +2,7 @@ import { hasUnstorableText, printable, type Envelope } from '../../../contracts/
 import { unannouncedLookMs, type Database, type Migration, type Sql } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import type {
+  Announcement,
   ConsumerStats,
   DatabaseBus,
   Delivery,
@@ -105,20 +106,21 @@ export class LocalBus implements MessageBus {
   readonly inDatabase: DatabaseBus = {
     holds: (db) => db === this.#db,
     publishWithin: (tx, messages) => this.#store(tx, messages),
-    announce: (channels) => {
-      for (const subscription of this.#subscriptions) subscription.notePublished(channels);
-    },
   };
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    await this.#db.transaction((tx) => this.#store(tx, messages));
-    this.inDatabase.announce(new Set(messages.map((message) => message.channel)));
+    const announce = await this.#db.transaction((tx) => this.#store(tx, messages));
+    announce();
   }
 
-  /** Appends to the log, skipping ids already stored, and queues each new message for its consumers. */
-  async #store(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void> {
-    if (messages.length === 0) return;
+  /**
+   * Appends to the log, skipping ids already stored, and queues each new message for its consumers.
+   * A subscription of this process that has nothing waiting and room for the lot is handed its
+   * messages: their deliveries are claimed in this transaction and given to it on the commit, which
+   * saves it a claim and a hop through the database. The others are woken to claim theirs.
+   */
+  async #store(tx: Sql, messages: readonly OutgoingMessage[]): Promise<Announcement> {
+    if (messages.length === 0) return () => undefined;
     // The log is jsonb, which cannot hold NUL or lone surrogates: such a message is refused to its
     // producer by name rather than by the database's error. Services never get here (emit validates).
     const unstorable = messages.find(({ envelope }) => hasUnstorableText(envelope));
@@ -127,21 +129,69 @@ export class LocalBus implements MessageBus {
         `The embedded bus refuses message ${printable(unstorable.envelope.id)} on ${unstorable.channel}: its text holds NUL or a lone surrogate`,
         [],
       );
-    await tx.query(
+    const texts = new Map(messages.map((m) => [m.envelope.id, JSON.stringify(m.envelope)]));
+    const takers = this.#takersOf(messages);
+    const queued = await tx.query<{ consumer: string; seq: number; id: string; handedOver: boolean }>(
       `with stored as (
          insert into bus.messages (id, channel, envelope)
          select id, channel, envelope::jsonb from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)
          on conflict (id) do nothing
-         returning seq, channel
+         returning seq, id, channel
+       ), queued as (
+         insert into bus.pending (consumer, seq, deliveries, visible_at)
+         select c.name, stored.seq, case when t.consumer is null then 0 else 1 end,
+                now() + coalesce(t.ack_wait_ms, 0) * interval '1 millisecond'
+         from stored
+         join bus.consumers c on stored.channel = any (c.channels)
+         left join unnest($4::text[], $5::int[]) as t (consumer, ack_wait_ms) on t.consumer = c.name
+         returning consumer, seq, deliveries
        )
-       insert into bus.pending (consumer, seq)
-       select c.name, stored.seq from stored join bus.consumers c on stored.channel = any (c.channels)`,
+       select q.consumer, q.seq, s.id, q.deliveries = 1 as "handedOver"
+       from queued q join stored s on s.seq = q.seq`,
       [
         messages.map((m) => m.envelope.id),
         messages.map((m) => m.channel),
-        messages.map((m) => JSON.stringify(m.envelope)),
+        messages.map((m) => texts.get(m.envelope.id)),
+        [...takers.keys()],
+        [...takers.values()].map((taker) => taker.ackWaitMs),
       ],
     );
+    return () => {
+      const waiting = new Set(queued.filter((row) => !row.handedOver).map((row) => row.consumer));
+      for (const subscription of this.#subscriptions)
+        if (waiting.has(subscription.consumer)) subscription.noteWaiting();
+      const unclaimed: { consumer: string; seq: number }[] = [];
+      for (const { consumer, seq, id, handedOver } of queued) {
+        if (!handedOver) continue;
+        const envelope = JSON.parse(texts.get(id) as string) as Envelope;
+        if (!takers.get(consumer)?.take({ seq, deliveries: 1, envelope })) unclaimed.push({ consumer, seq });
+      }
+      if (unclaimed.length > 0) void this.#unclaim(unclaimed).catch(() => undefined);
+    };
+  }
+
+  /** The subscriptions to hand the messages to, by consumer: one per consumer, idle and with room for all of its share. */
+  #takersOf(messages: readonly OutgoingMessage[]): Map<string, LocalSubscription> {
+    const takers = new Map<string, LocalSubscription>();
+    for (const subscription of this.#subscriptions) {
+      if (takers.has(subscription.consumer)) continue;
+      const share = messages.filter((message) => subscription.channels.includes(message.channel)).length;
+      if (share > 0 && subscription.canTake(share)) takers.set(subscription.consumer, subscription);
+    }
+    return takers;
+  }
+
+  /** Gives back deliveries whose subscription stopped before they could be handed to it. */
+  async #unclaim(deliveries: readonly { consumer: string; seq: number }[]): Promise<void> {
+    await this.#db.query(
+      `update bus.pending p set deliveries = p.deliveries - 1, visible_at = now()
+       from unnest($1::text[], $2::bigint[]) as d (consumer, seq)
+       where p.consumer = d.consumer and p.seq = d.seq`,
+      [deliveries.map((d) => d.consumer), deliveries.map((d) => d.seq)],
+    );
+    const consumers = new Set(deliveries.map((d) => d.consumer));
+    for (const subscription of this.#subscriptions)
+      if (consumers.has(subscription.consumer)) subscription.noteWaiting();
   }
 
   async subscribe(options: SubscriptionOptions): Promise<Subscription> {
@@ -215,7 +265,7 @@ class LocalSubscription {
   readonly #db: Database;
   readonly #options: SubscriptionOptions;
   readonly #pollIntervalMs: number;
-  /** Woken by a publish to one of its channels, by a settled delivery, and by stop. */
+  /** Woken by messages stored for its consumer, by a settled delivery, and by stop. */
   readonly #wake = new Signal();
   /** Something may be waiting to be claimed; set by publishes that happen while the loop is busy. */
   #due = true;
@@ -235,10 +285,37 @@ class LocalSubscription {
     this.#pollIntervalMs = pollIntervalMs;
   }
 
-  notePublished(channels: ReadonlySet<string>): void {
-    if (!this.#options.channels.some((channel) => channels.has(channel))) return;
+  get consumer(): string {
+    return this.#options.consumer;
+  }
+
+  get channels(): readonly string[] {
+    return this.#options.channels;
+  }
+
+  get ackWaitMs(): number {
+    return this.#options.ackWaitMs;
+  }
+
+  /** Something was stored for its consumer: it claims at its next turn. */
+  noteWaiting(): void {
     this.#due = true;
     this.#wake.notify();
+  }
+
+  /**
+   * Whether `count` more deliveries may be claimed for it as their messages are stored: only when
+   * nothing is waiting for it to claim, so a message handed over never overtakes one waiting.
+   */
+  canTake(count: number): boolean {
+    return !this.#stopped && !this.#due && this.#inFlight.size + count <= this.#options.maxInFlight;
+  }
+
+  /** Handles a delivery claimed for it when its message was stored; false once it has stopped. */
+  take(row: ClaimedRow): boolean {
+    if (this.#stopped) return false;
+    this.#dispatch(row);
+    return true;
   }
 
   start(): void {

@@ -3,15 +3,15 @@ import type { Database, Sql } from '../db/database.js';
 import type { Clock } from '../kernel/clock.js';
 import type { IdGenerator } from '../kernel/ids.js';
 import { Bell } from '../kernel/bell.js';
-import type { DatabaseBus, OutgoingMessage } from './bus.js';
+import type { Announcement, DatabaseBus, OutgoingMessage } from './bus.js';
 import { MessageCollector, type MessageOrigin, type UnitOfWork } from './unit-of-work.js';
 
 export interface UnitOfWorkOutcome<T> {
   readonly result: T;
   /** What the unit of work declared to hold now, for the messages parked until it does. */
   readonly resumed: readonly string[];
-  /** Channels it published to directly, on a bus kept in the same database. */
-  readonly channels: ReadonlySet<string>;
+  /** What it published directly, on a bus kept in the same database, to announce after the commit. */
+  readonly announcements: readonly Announcement[];
 }
 
 /**
@@ -111,9 +111,11 @@ export class Outbox {
       })),
     );
     const messages = collectors.flatMap((collector) => collector.messages);
-    if (this.#bus) await this.#bus.publishWithin(tx, messages);
-    else await this.#append(tx, messages);
-    return { result, resumed, channels: new Set(this.#bus ? messages.map((m) => m.channel) : []) };
+    if (!this.#bus) {
+      await this.#append(tx, messages);
+      return { result, resumed, announcements: [] };
+    }
+    return { result, resumed, announcements: [await this.#bus.publishWithin(tx, messages)] };
   }
 
   /**
@@ -123,8 +125,7 @@ export class Outbox {
   committed(outcomes: readonly UnitOfWorkOutcome<unknown>[]): void {
     if (outcomes.length === 0) return;
     if (this.#bus) {
-      const channels = new Set(outcomes.flatMap((outcome) => [...outcome.channels]));
-      if (channels.size > 0) this.#bus.announce(channels);
+      for (const outcome of outcomes) for (const announce of outcome.announcements) announce();
     } else {
       this.appended.ring();
     }
