@@ -162,6 +162,21 @@ describeEachEngine('the embedded bus claims in batches, or as it stores', (open)
     await until('the ack', async () => (await bus.pendingCount('claims-test')) === 0);
   });
 
+  it('gives back what it stored for a subscription that filled up before the commit', async () => {
+    await subscribeHolding();
+    await sleep(settleMs);
+    const announce = await database.db.transaction((tx) => bus.inDatabase.publishWithin(tx, messages(1)));
+    await publish(maxInFlight);
+    await until('a full load', () => held.length === maxInFlight);
+    announce();
+    await sleep(settleMs);
+    assert.equal(held.length, maxInFlight, 'no more than its room in flight');
+    // Two free places make a claim, which finds the delivery given back.
+    for (const release of held.splice(0, 2)) await release();
+    await until('the given-back delivery', () => held.length === maxInFlight - 1);
+    assert.equal(await bus.pendingCount('claims-test'), maxInFlight - 1);
+  });
+
   it('gives back what it stored for a subscription that stopped before the commit', async () => {
     await subscribeHolding();
     await sleep(settleMs);

@@ -109,6 +109,7 @@ export class LocalBus implements MessageBus {
   };
 
   async publish(messages: readonly OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
     const announce = await this.#db.transaction((tx) => this.#store(tx, messages));
     announce();
   }
@@ -163,9 +164,11 @@ export class LocalBus implements MessageBus {
       const unclaimed: { consumer: string; seq: number }[] = [];
       for (const { consumer, seq, id, handedOver } of queued) {
         if (!handedOver) continue;
+        // A copy read back from the text stored, as a claim would have read it from the log.
         const envelope = JSON.parse(texts.get(id) as string) as Envelope;
         if (!takers.get(consumer)?.take({ seq, deliveries: 1, envelope })) unclaimed.push({ consumer, seq });
       }
+      // Should the give-back fail, the deliveries come again once their ack-wait runs out.
       if (unclaimed.length > 0) void this.#unclaim(unclaimed).catch(() => undefined);
     };
   }
@@ -181,7 +184,7 @@ export class LocalBus implements MessageBus {
     return takers;
   }
 
-  /** Gives back deliveries whose subscription stopped before they could be handed to it. */
+  /** Gives back deliveries their subscription could not take: it stopped, or filled up, before the commit. */
   async #unclaim(deliveries: readonly { consumer: string; seq: number }[]): Promise<void> {
     await this.#db.query(
       `update bus.pending p set deliveries = p.deliveries - 1, visible_at = now()
@@ -311,9 +314,12 @@ class LocalSubscription {
     return !this.#stopped && !this.#due && this.#inFlight.size + count <= this.#options.maxInFlight;
   }
 
-  /** Handles a delivery claimed for it when its message was stored; false once it has stopped. */
+  /**
+   * Handles a delivery claimed for it when its message was stored. False once it has stopped, or when
+   * other work filled its room between the store and the commit.
+   */
   take(row: ClaimedRow): boolean {
-    if (this.#stopped) return false;
+    if (this.#stopped || this.#inFlight.size >= this.#options.maxInFlight) return false;
     this.#dispatch(row);
     return true;
   }
