@@ -45,6 +45,7 @@ export async function buildHosts(outdir = join(root, 'dist', 'hosts')): Promise<
       js: "import { createRequire as bundleRequire } from 'node:module'; const require = bundleRequire(import.meta.url);",
     },
     sourcemap: 'linked',
+    sourcesContent: false,
     logLevel: 'warning',
   });
   writeFileSync(join(outdir, '.built'), `${new Date().toISOString()}\n`);

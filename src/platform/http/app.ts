@@ -6,7 +6,6 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv } from 'ajv';
 import addFormatsPlugin from 'ajv-formats';
 import Fastify, { LogController } from 'fastify';
-import type { TSchema } from 'typebox';
 import { useInputPolicy, validatorFor, withInputPolicy } from '../../../contracts/index.js';
 import type { Authentication } from '../auth/authentication.js';
 import { installAuthentication } from '../auth/http.js';
@@ -19,6 +18,7 @@ import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';
 import type { HttpApp } from './http-app.js';
 import { loadShedding, type LoadSheddingOptions } from './load-shedding.js';
 import { failureForLog, problem, sendProblem, toProblem } from './problem.js';
+import { serializersOnFirstUse, validatorOnFirstUse } from './compiled-on-first-use.js';
 import { withSharedSchemas } from './shared-schemas.js';
 
 export type { HttpApp };
@@ -50,6 +50,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
     ajv: { customOptions: { strict: false } },
+    schemaController: { compilersFactory: { buildSerializer: serializersOnFirstUse } },
     ...edgeOptions,
   }).withTypeProvider<TypeBoxTypeProvider>();
   refuseConnect(app.server);
@@ -58,7 +59,9 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   // The API speaks JSON only: any other body is refused with a 415 rather than parsed as text.
   useStrictJson(app);
   app.setValidatorCompiler(({ schema, httpPart }) =>
-    httpPart === 'body' ? validatorFor(schema as TSchema) : withInputPolicy(coercingAjv.compile(schema)),
+    validatorOnFirstUse(() =>
+      httpPart === 'body' ? validatorFor(schema) : withInputPolicy(coercingAjv.compile(schema)),
+    ),
   );
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error as Error);
