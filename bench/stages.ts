@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -18,6 +20,9 @@ export type Stage = (typeof stages)[number];
 interface CallFrame {
   readonly functionName: string;
   readonly url: string;
+  /** 0-based, as V8 reports them; a frame of the compiled hosts is traced back to its source with them. */
+  readonly lineNumber?: number;
+  readonly columnNumber?: number;
 }
 interface ProfileNode {
   readonly id: number;
@@ -89,8 +94,32 @@ const projectStages: readonly (readonly [string, Stage])[] = [
   ['contracts/', 'validation'],
 ];
 
+const sourceMaps = new Map<string, SourceMap | undefined>();
+
+/**
+ * The URL of the source a frame's code was compiled from, when its script has a source map beside
+ * it (`<script>.map`). The hosts run bundled (dist/hosts), their packages inside them: a frame there
+ * is traced back to the file in src/ or node_modules/ that the rules below sort.
+ */
+function sourceUrlOf({ url, lineNumber, columnNumber }: CallFrame): string {
+  if (!url.startsWith('file:') || !url.endsWith('.js') || lineNumber === undefined) return url;
+  if (!sourceMaps.has(url)) sourceMaps.set(url, readSourceMap(url));
+  const entry = sourceMaps.get(url)?.findEntry(lineNumber, columnNumber ?? 0);
+  return entry && 'originalSource' in entry ? new URL(entry.originalSource, url).href : url;
+}
+
+function readSourceMap(chunkUrl: string): SourceMap | undefined {
+  try {
+    return new SourceMap(JSON.parse(readFileSync(new URL(`${chunkUrl}.map`), 'utf8')) as SourceMapPayload);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The stage a frame names, or undefined when it is transparent. */
-export function stageOfFrame({ functionName, url }: CallFrame): Stage | undefined {
+export function stageOfFrame(frame: CallFrame): Stage | undefined {
+  const { functionName } = frame;
+  const url = sourceUrlOf(frame);
   if (functionName === '(garbage collector)') return 'gc';
   if (functionName === '(program)' || functionName === '(root)') return 'other';
   if (url.startsWith('wasm://')) return 'database';

@@ -17,6 +17,7 @@ import {
   startPrivateNatsServer,
   type PrivateNatsServer,
 } from '../test/distributed/support/infrastructure.js';
+import { buildHosts } from '../scripts/build-hosts.js';
 import { benchName, databaseUrl, deleteNamespace, natsUrl } from './infrastructure.js';
 
 export type Mode = 'embedded' | 'distributed';
@@ -71,20 +72,25 @@ function present(each: readonly (readonly [string, number | undefined])[]): Reco
   return Object.fromEntries(each.filter((entry): entry is [string, number] => entry[1] !== undefined));
 }
 
+const startScript = fileURLToPath(new URL('../scripts/start.mjs', import.meta.url));
+
 interface Started {
   readonly child: ChildProcess;
   readonly address: string;
 }
 
-/** Starts a process of the project and waits for the log line that says it is listening. */
-function startProcess(script: string, env: Record<string, string>, readyMessage: string): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+/**
+ * Starts a host as `npm start` does, compiled (scripts/start.mjs builds it first when a source
+ * changed), and waits for the log line that says it is listening.
+ */
+function startHost(host: string, env: Record<string, string>, readyMessage: string): Promise<Started> {
+  const child = spawn(process.execPath, [startScript, host], {
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
     const exited = (code: number | null) => {
-      reject(new Error(`${script} exited with ${String(code)} before it was ready`));
+      reject(new Error(`${host} exited with ${String(code)} before it was ready`));
     };
     child.once('exit', exited);
     createInterface({ input: child.stdout }).on('line', (line) => {
@@ -132,8 +138,8 @@ export async function startEmbedded(
   const ownsData = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await newDataDir());
   const env = options.env ?? {};
-  const { child, address } = await startProcess(
-    'src/hosts/embedded.ts',
+  const { child, address } = await startHost(
+    'embedded',
     {
       DATA_DIR: dataDir,
       PORT: '0',
@@ -197,7 +203,10 @@ export async function startDistributed(
       const settings = loadSettings({ ...process.env, NATS_NAMESPACE: name, DATA_DIR: keysDir });
       privateNats = await startPrivateNatsServer(await writeNatsCredentials(credentialsDir, settings));
     }
+    await buildHosts();
     topology = await DomainTopology.start({
+      // As `npm run cluster` runs them, however the bench itself runs.
+      bundled: true,
       services: domainServices,
       databaseUrl: base,
       natsUrl: privateNats?.url ?? natsUrl,

@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
 import { ordersCeiling } from '../../bench/ceiling.js';
 import { sumOf } from '../../bench/pipeline-metrics.js';
-import { attribute, type CpuProfile } from '../../bench/stages.js';
+import { attribute, stageOfFrame, type CpuProfile } from '../../bench/stages.js';
 
 const project = (path: string) => pathToFileURL(`${process.cwd()}/${path}`).href;
 const modules = (path: string) => project(`node_modules/${path}`);
@@ -90,6 +94,52 @@ describe('CPU profile attribution by stage', () => {
       Object.values(ms).reduce((sum, value) => sum + value, 0),
       2,
     );
+  });
+});
+
+describe('CPU profile attribution of bundled code', () => {
+  /** Bundles an entry that calls into a package, as the hosts are built: one file, a linked map. */
+  async function bundle(dir: string) {
+    const files = {
+      'node_modules/fastify/lib/route.js':
+        'exports.routeRequest = function routeRequest(n) { return n * 2; };\n',
+      'src/main.js':
+        "const { routeRequest } = require('fastify/lib/route.js');\nexport function main() { return routeRequest(21); }\n",
+    };
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(dir, path)), { recursive: true });
+      await writeFile(join(dir, path), text);
+    }
+    const outfile = join(dir, 'dist', 'main.js');
+    await build({
+      entryPoints: [join(dir, 'src/main.js')],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      sourcemap: 'linked',
+      sourcesContent: false,
+      logLevel: 'silent',
+    });
+    const lines = (await readFile(outfile, 'utf8')).split('\n');
+    const lineNumber = lines.findIndex((line) => line.includes('return n * 2'));
+    const frame = {
+      functionName: 'routeRequest',
+      url: pathToFileURL(outfile).href,
+      lineNumber,
+      columnNumber: lines[lineNumber]?.indexOf('return') ?? 0,
+    };
+    return { frame };
+  }
+
+  it('traces a frame of a bundle back to the package it was bundled from', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stages-'));
+    try {
+      const { frame } = await bundle(dir);
+      assert.equal(stageOfFrame(frame), 'http');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -28,15 +28,14 @@ export interface ManagedProcess {
   kill(): Promise<void>;
 }
 
-/** Bundled hosts start bundled hosts; run from their sources (the tests), they start sources. */
-const hostEntry = (name: string) =>
-  runsBundled
+/**
+ * The file a host starts from: compiled in dist/ or its TypeScript source. By default, like the
+ * caller: bundled hosts start bundled hosts, and code run from its sources (the tests) starts sources.
+ */
+export const hostEntry = (name: 'standalone' | 'gateway', bundled = runsBundled) =>
+  bundled
     ? join(projectRoot, 'dist', 'hosts', `${name}.js`)
     : join(projectRoot, 'src', 'hosts', `${name}.ts`);
-
-/** The one-service host: `args` is the service name. */
-export const standaloneEntry = hostEntry('standalone');
-export const gatewayEntry = hostEntry('gateway');
 
 /** What a host started by `startProcess` sends its parent once it serves HTTP. */
 interface ReadyMessage {

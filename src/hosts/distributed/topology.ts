@@ -3,7 +3,7 @@ import { createLogger } from '../../platform/kernel/logger.js';
 import { loadSettings } from '../../platform/kernel/settings.js';
 import { provisionStreams, seedFileOf } from './nats-identities.js';
 import { createDatabaseIfMissing, serviceDatabaseUrl } from './databases.js';
-import { gatewayEntry, standaloneEntry, startProcess, type ManagedProcess } from './processes.js';
+import { hostEntry, startProcess, type ManagedProcess } from './processes.js';
 
 export interface TopologyOptions {
   readonly services: readonly ServiceModule[];
@@ -22,6 +22,8 @@ export interface TopologyOptions {
   readonly natsCredentialsDir?: string | undefined;
   /** Added to every process's environment. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Start the hosts compiled in dist/ (built beforehand) even when this code runs from its sources. */
+  readonly bundled?: boolean;
   readonly output?: (line: string) => void;
 }
 
@@ -133,7 +135,7 @@ function launch(
 ): Promise<ManagedProcess> {
   return startProcess({
     name: `${replica.service}#${replica.index}`,
-    entry: standaloneEntry,
+    entry: hostEntry('standalone', options.bundled),
     args: [replica.service],
     env: replica.env,
     ...(options.output ? { output: options.output } : {}),
@@ -143,7 +145,7 @@ function launch(
 function launchGateway(replicas: readonly Replica[], options: TopologyOptions): Promise<ManagedProcess> {
   return startProcess({
     name: 'gateway',
-    entry: gatewayEntry,
+    entry: hostEntry('gateway', options.bundled),
     env: {
       ...options.env,
       PORT: String(options.gatewayPort),
