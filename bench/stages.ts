@@ -102,10 +102,14 @@ const sourceMaps = new Map<string, SourceMap | undefined>();
  * is traced back to the file in src/ or node_modules/ that the rules below sort.
  */
 function sourceUrlOf({ url, lineNumber, columnNumber }: CallFrame): string {
-  if (!url.startsWith('file:') || !url.endsWith('.js') || lineNumber === undefined) return url;
+  // A package left out of the bundles (PGlite) keeps its own URL: its maps can name other packages.
+  if (!url.startsWith('file:') || !url.endsWith('.js') || url.includes('/node_modules/')) return url;
+  if (lineNumber === undefined) return url;
   if (!sourceMaps.has(url)) sourceMaps.set(url, readSourceMap(url));
   const entry = sourceMaps.get(url)?.findEntry(lineNumber, columnNumber ?? 0);
-  return entry && 'originalSource' in entry ? new URL(entry.originalSource, url).href : url;
+  // Before the first mapping the entry is empty; a segment with no source names none.
+  const source: unknown = entry && 'originalSource' in entry ? entry.originalSource : undefined;
+  return typeof source === 'string' ? new URL(source, url).href : url;
 }
 
 function readSourceMap(chunkUrl: string): SourceMap | undefined {
@@ -128,7 +132,7 @@ export function stageOfFrame(frame: CallFrame): Stage | undefined {
     if (/^validate\d*$/.test(functionName)) return 'validation';
     return undefined;
   }
-  const packageName = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*\/node_modules\/)/.exec(url)?.[1];
+  const packageName = /\/node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(url)?.[1];
   if (packageName) return packageStages.find(([pattern]) => pattern.test(packageName))?.[1] ?? 'other';
   if (url.startsWith(root)) {
     const path = url.slice(root.length);

@@ -274,7 +274,7 @@ function profilerEnv(dir: string | undefined): Record<string, string> {
   const tsxCjs = createRequire(import.meta.url).resolve('tsx/cjs');
   const profiler = fileURLToPath(new URL('./cpu-profile.ts', import.meta.url));
   const inherited = process.env['NODE_OPTIONS'] ?? '';
-  // Preloads run before the host's own `--import tsx`: tsx's CommonJS hook loads the TypeScript profiler.
+  // The hosts run compiled JavaScript: tsx's CommonJS hook, preloaded first, loads the TypeScript profiler.
   return {
     BENCH_CPU_PROF_DIR: dir,
     NODE_OPTIONS: `${inherited} --require "${tsxCjs}" --require "${profiler}"`.trim(),

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -98,6 +98,11 @@ describe('CPU profile attribution by stage', () => {
 });
 
 describe('CPU profile attribution of bundled code', () => {
+  it('gives a package installed inside another to the inner one', () => {
+    const nested = { functionName: 'route', url: modules('pino/node_modules/fastify/lib/route.js') };
+    assert.equal(stageOfFrame(nested), 'http');
+  });
+
   /** Bundles an entry that calls into a package, as the hosts are built: one file, a linked map. */
   async function bundle(dir: string) {
     const files = {
@@ -137,6 +142,12 @@ describe('CPU profile attribution of bundled code', () => {
     try {
       const { frame } = await bundle(dir);
       assert.equal(stageOfFrame(frame), 'http');
+      // A package shipped with maps of its own is that package, whatever its maps name.
+      const shipped = join(dir, 'node_modules', 'shipped', 'dist', 'main.js');
+      await mkdir(dirname(shipped), { recursive: true });
+      await copyFile(join(dir, 'dist', 'main.js'), shipped);
+      await copyFile(join(dir, 'dist', 'main.js.map'), `${shipped}.map`);
+      assert.equal(stageOfFrame({ ...frame, url: pathToFileURL(shipped).href }), 'other');
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -8,11 +8,11 @@ import type { Validator } from '../../../contracts/index.js';
  */
 
 export function validatorOnFirstUse(compile: () => Validator): Validator {
-  let compiled: Validator | undefined;
+  const compiled = once(compile);
   const validate: Validator = (value) => {
-    compiled ??= compile();
-    const valid = compiled(value);
-    validate.errors = compiled.errors;
+    const validator = compiled();
+    const valid = validator(value);
+    validate.errors = validator.errors;
     return valid;
   };
   return validate;
@@ -22,10 +22,23 @@ export function validatorOnFirstUse(compile: () => Validator): Validator {
 export const serializersOnFirstUse: SerializerSelector.SerializerFactory = (externalSchemas, options) => {
   const compile = SerializerSelector()(externalSchemas, options);
   return (route) => {
-    let serialize: SerializerSelector.Serializer | undefined;
-    return (document) => {
-      serialize ??= compile(route);
-      return serialize(document);
-    };
+    const compiled = once(() => compile(route));
+    return (document) => compiled()(document);
   };
 };
+
+/** `run` on the first call only: later calls get what it returned, or the error it threw, again. */
+function once<T>(run: () => T): () => T {
+  let outcome: { readonly value: T } | { readonly error: unknown } | undefined;
+  return () => {
+    if (!outcome) {
+      try {
+        outcome = { value: run() };
+      } catch (error) {
+        outcome = { error };
+      }
+    }
+    if ('error' in outcome) throw outcome.error;
+    return outcome.value;
+  };
+}

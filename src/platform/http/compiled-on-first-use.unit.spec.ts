@@ -71,6 +71,17 @@ describe('route schemas compiled on first use', () => {
     assert.deepEqual(reply.json(), { sku: 'B-2' });
   });
 
+  it('compiles a schema that does not compile once, failing each call with its error', () => {
+    let compilations = 0;
+    const validate = validatorOnFirstUse(() => {
+      compilations += 1;
+      throw new Error('unknown keyword');
+    });
+    assert.throws(() => validate({}), /unknown keyword/);
+    assert.throws(() => validate({}), /unknown keyword/);
+    assert.equal(compilations, 1);
+  });
+
   it('compiles a validator once, however often it is called', () => {
     let compilations = 0;
     const validate = validatorOnFirstUse(() => {
