@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import type { OutgoingMessage } from '../../src/platform/messaging/bus.js';
 import type { ServiceModule } from '../../src/platform/service.js';
 import type { TestDatabase } from './databases.js';
 import { startTestHost, type TestHost } from './host.js';
@@ -16,6 +17,18 @@ export async function startReplicas(
     hosts.push(await startTestHost({ db, modules, env: { CONSUMER_MAX_IN_FLIGHT: '32' } }));
   }
   return hosts;
+}
+
+/**
+ * Publishes share i from replica i, so that every one of them takes batches at once, and waits
+ * until all of them have settled.
+ */
+export async function deliverAcrossReplicas(
+  hosts: readonly TestHost[],
+  shares: readonly (readonly OutgoingMessage[])[],
+): Promise<void> {
+  await Promise.all(hosts.map((host, replica) => host.bus.publish(shares[replica] ?? [])));
+  for (const host of hosts) await host.settled(120_000);
 }
 
 /** One to three distinct products in a random order, so that concurrent batches overlap every which way. */

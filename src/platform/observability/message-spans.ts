@@ -28,17 +28,42 @@ export interface TracedMessage {
 export function traceparentOfEmitted(message: TracedMessage, originTraceparent?: string): string {
   if (!tracingActive()) return childTraceparent(originTraceparent);
   const aggregate = aggregateAttributes(message.payload);
-  const working = trace.getSpan(contextApi.active());
-  working?.setAttributes(aggregate);
+  const parent = workingContext(originTraceparent);
+  trace.getSpan(parent)?.setAttributes(aggregate);
   const { span, context } = startSpan(`send ${message.channel}`, {
     kind: SpanKind.PRODUCER,
-    parent:
-      working || !originTraceparent ? contextApi.active() : contextOf({ traceparent: originTraceparent }),
+    parent,
     attributes: { ...messagingAttributes(message, 'send'), ...aggregate },
   });
   span.end();
   return traceparentOf(context) ?? childTraceparent(originTraceparent);
 }
+
+/**
+ * The `traceparent` of a message issued now for work that continues `originTraceparent` (a request
+ * turned into a command): the span at work, or else a new span in the origin's trace.
+ */
+export function traceparentOfIssued(originTraceparent: string | undefined): string {
+  return (
+    (tracingActive() ? traceparentOf(workingContext(originTraceparent)) : undefined) ??
+    childTraceparent(originTraceparent)
+  );
+}
+
+/**
+ * The context that work continuing `originTraceparent` happens in: the span at work, when it is in
+ * that trace, else the origin. A batch handler runs in the span of its batch's first message; the
+ * other messages' work stays in their own traces.
+ */
+function workingContext(originTraceparent: string | undefined): Context {
+  const active = contextApi.active();
+  if (originTraceparent === undefined) return active;
+  const working = trace.getSpan(active)?.spanContext().traceId;
+  return working === traceIdOf(originTraceparent) ? active : contextOf({ traceparent: originTraceparent });
+}
+
+/** The trace id of a W3C `traceparent` (`version-traceid-spanid-flags`). */
+const traceIdOf = (traceparent: string): string | undefined => traceparent.split('-')[1];
 
 /**
  * Runs one handler (or observer) run on a message in a `process` span of the consuming service,
@@ -98,7 +123,7 @@ export function inDeferredSpan<T>(
 /** The `traceparent` to record with work deferred from the span at work now. */
 export function currentTraceparent(fallback: string | undefined): string | undefined {
   if (!tracingActive()) return fallback;
-  return traceparentOf(contextApi.active()) ?? fallback;
+  return traceparentOf(workingContext(fallback)) ?? fallback;
 }
 
 const parentOf = (traceparent: string | undefined): Context =>

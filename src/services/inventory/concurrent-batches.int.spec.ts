@@ -6,7 +6,12 @@ import { describeEachEngine, type TestDatabase } from '../../../test/support/dat
 import { envelopeFor } from '../../../test/support/envelopes.js';
 import type { TestHost } from '../../../test/support/host.js';
 import { cancellation, confirmation, id, reservation } from '../../../test/support/inventory.js';
-import { deadlocksSoFar, randomLines, startReplicas } from '../../../test/support/replicas.js';
+import {
+  deadlocksSoFar,
+  deliverAcrossReplicas,
+  randomLines,
+  startReplicas,
+} from '../../../test/support/replicas.js';
 import { deadLettersOf } from '../../../test/support/service-spec.js';
 import { inventoryService } from './index.js';
 
@@ -32,19 +37,16 @@ describeEachEngine('InventoryService: concurrent overlapping batches on several 
 
   const sql = <Row>(text: string, params?: unknown[]) => database.db.query<Row>(text, params);
 
-  /** Each replica publishes a share, so that every one of them is woken and takes batches at once. */
-  async function deliverAcrossReplicas(envelopes: readonly Envelope[]): Promise<void> {
-    await Promise.all(
-      hosts.map((host, replica) =>
-        host.bus.publish(
-          envelopes
-            .filter((_, index) => index % replicas === replica)
-            .map((envelope) => ({ channel: channelOf(envelope), envelope })),
-        ),
+  /** The envelopes dealt over the replicas one by one. */
+  const dealt = (envelopes: readonly Envelope[]) =>
+    deliverAcrossReplicas(
+      hosts,
+      hosts.map((_, replica) =>
+        envelopes
+          .filter((_, index) => index % replicas === replica)
+          .map((envelope) => ({ channel: channelOf(envelope), envelope })),
       ),
     );
-    for (const host of hosts) await host.settled(120_000);
-  }
 
   it('reserves, confirms and cancels without a deadlock, an oversell or a message applied twice', async () => {
     for (const productId of products)
@@ -62,7 +64,7 @@ describeEachEngine('InventoryService: concurrent overlapping batches on several 
       orderId: id(),
       lines: randomLines(products),
     }));
-    await deliverAcrossReplicas(
+    await dealt(
       orders.map(({ orderId, lines }) => envelopeFor(ReserveInventory, reservation(orderId, lines))),
     );
     const states = await sql<{ orderId: string; state: string }>(
@@ -74,7 +76,7 @@ describeEachEngine('InventoryService: concurrent overlapping batches on several 
     assert.ok(reserved.size > 0 && reserved.size < orderCount, `${reserved.size} reserved: stock ran short`);
 
     // Half of all orders confirmed, the other half cancelled, all at once.
-    await deliverAcrossReplicas(
+    await dealt(
       orders.map(({ orderId, lines }, index) =>
         index % 2 === 0 && reserved.has(orderId)
           ? envelopeFor(OrderConfirmed, confirmation(orderId, lines))

@@ -14,7 +14,12 @@ import { describeEachEngine, type TestDatabase } from '../../../test/support/dat
 import { messageFor } from '../../../test/support/envelopes.js';
 import type { TestHost } from '../../../test/support/host.js';
 import { placeOrderBody, type Line } from '../../../test/support/orders.js';
-import { deadlocksSoFar, randomLines, startReplicas } from '../../../test/support/replicas.js';
+import {
+  deadlocksSoFar,
+  deliverAcrossReplicas,
+  randomLines,
+  startReplicas,
+} from '../../../test/support/replicas.js';
 import { deadLettersOf } from '../../../test/support/service-spec.js';
 import { ordersService } from './index.js';
 
@@ -46,12 +51,6 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
 
   const sql = <Row>(text: string, params?: unknown[]) => database.db.query<Row>(text, params);
 
-  /** Share i goes out from replica i, so that every one of them takes batches at once. */
-  async function deliverAcrossReplicas(shares: readonly (readonly OutgoingMessage[])[]): Promise<void> {
-    await Promise.all(hosts.map((host, replica) => host.bus.publish(shares[replica] ?? [])));
-    for (const host of hosts) await host.settled(120_000);
-  }
-
   /** Spreads the messages over the replicas one by one. */
   const dealt = (messages: readonly OutgoingMessage[]) =>
     Array.from({ length: replicas }, (_, replica) =>
@@ -77,6 +76,7 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
     const deadlocksBefore = engine === 'postgres' ? await deadlocksSoFar(database) : 0;
 
     await deliverAcrossReplicas(
+      hosts,
       dealt(
         orders.map(({ orderId, lines }) =>
           message(InventoryReserved, {
@@ -89,6 +89,7 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
       ),
     );
     await deliverAcrossReplicas(
+      hosts,
       dealt(
         orders.map(({ orderId, customerId, amount }) =>
           message(PaymentProcessed, {
@@ -128,7 +129,7 @@ describeEachEngine('OrdersService: concurrent overlapping batches on several rep
       if (index % 2 === 0) shares[index % replicas]?.push(...lines);
       else lines.forEach((line, lineIndex) => shares[lineIndex % replicas]?.push(line));
     });
-    await deliverAcrossReplicas(shares);
+    await deliverAcrossReplicas(hosts, shares);
 
     assert.deepEqual(await deadLettersOf(database.db, 'orders'), []);
     const stored = await sql<{ orderId: string; deducted: Record<string, number>; paymentState: string }>(

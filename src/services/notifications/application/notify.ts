@@ -58,9 +58,9 @@ const batchEmailHandler =
           sql,
           items.map(({ message }) => message.payload),
         );
-        const notifications = items.flatMap(({ message, uow }, index) => {
+        const notifications = items.flatMap(({ message, uow }) => {
           const email = spec.email(message.payload, deps, known);
-          return email ? [newNotification(email, message.envelope, uow, deps, index === 0)] : [];
+          return email ? [newNotification(email, message.envelope, uow, deps)] : [];
         });
         // Before commit: on a single connection the dispatcher's claim waits for this transaction;
         // on a pool it may run first and miss the rows, which its next poll picks up.
@@ -73,7 +73,6 @@ function newNotification(
   envelope: Envelope,
   uow: UnitOfWork,
   deps: HandlerDependencies,
-  inBatchSpan: boolean,
 ): NewNotification {
   const { subject, text } = render(email.content);
   return {
@@ -86,8 +85,7 @@ function newNotification(
     orderId: email.orderId ?? null,
     sourceMessageId: envelope.id,
     correlationId: envelope.correlationid,
-    // A batch runs in the span of its first message: the others continue their own message's trace.
-    traceparent: inBatchSpan ? currentTraceparent(envelope.traceparent) : envelope.traceparent,
+    traceparent: currentTraceparent(envelope.traceparent),
     actor: uow.origin.actor,
     createdAt: uow.now,
   };

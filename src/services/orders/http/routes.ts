@@ -13,7 +13,7 @@ import { originOf } from '../../../platform/http/origin.js';
 import { problemResponse } from '../../../platform/http/problem.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import { CommitQueue } from '../../../platform/messaging/group-commit.js';
-import { childTraceparent } from '../../../platform/messaging/trace.js';
+import { traceparentOfIssued } from '../../../platform/observability/message-spans.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
@@ -112,7 +112,7 @@ export function orderRoutes(ctx: ServiceContext) {
           correlationid: origin.correlationId,
           ...(origin.actor ? { actorid: origin.actor.id, actorrole: origin.actor.role } : {}),
           idempotencykey: request.body.orderId,
-          traceparent: childTraceparent(origin.traceparent),
+          traceparent: traceparentOfIssued(origin.traceparent),
           data: request.body,
         };
         const placement = await placements.run(

@@ -7,6 +7,8 @@ import {
   untilNextDue,
   type ClaimedOperation,
 } from '../infrastructure/operation-store.js';
+import { findPayments } from '../infrastructure/payment-repository.js';
+import type { Payment } from '../domain/index.js';
 import { runOperation, type OperationDependencies } from './run-operation.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
@@ -18,9 +20,13 @@ export interface OperationsWorkerOptions
   readonly callTimeoutMs: number;
 }
 
-/** A claimed operation, and its share of the transaction that records the outcomes of its claim. */
+/**
+ * A claimed operation, its payment as the claim found it, and its share of the transaction that
+ * records the outcomes of its claim.
+ */
 interface OperationJob {
   readonly operation: ClaimedOperation;
+  readonly payment: Payment | undefined;
   readonly recorder: GroupMember;
 }
 
@@ -44,16 +50,25 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
   }
 
   protected async claim(): Promise<OperationJob[]> {
-    const operations = await claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
-    const outcomes = new GroupCommit(this.#options.outbox, operations.length);
-    return operations.map((operation) => ({ operation, recorder: outcomes.member() }));
+    const { db, batchSize, leaseMs, outbox } = this.#options;
+    const operations = await claimDue(db, batchSize, leaseMs);
+    const payments = await findPayments(
+      db,
+      operations.map((operation) => operation.paymentId),
+    );
+    const outcomes = new GroupCommit(outbox, operations.length);
+    return operations.map((operation) => ({
+      operation,
+      payment: payments.get(operation.paymentId)?.payment,
+      recorder: outcomes.member(),
+    }));
   }
 
   protected untilNextDue(): Promise<number | undefined> {
     return untilNextDue(this.#options.db);
   }
 
-  protected async work({ operation, recorder }: OperationJob): Promise<void> {
+  protected async work({ operation, payment, recorder }: OperationJob): Promise<void> {
     try {
       await inDeferredSpan(
         `payment ${operation.kind}`,
@@ -62,7 +77,7 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
           traceparent: operation.traceparent,
           attributes: { 'payment.id': operation.paymentId, 'payment.operation': operation.kind },
         },
-        () => runOperation(this.#options, operation, recorder),
+        () => runOperation(this.#options, operation, payment, recorder),
       );
     } catch (error) {
       // Recording failed: the lease runs out, and the next claim reconciles whatever the call did.

@@ -1,24 +1,50 @@
 import { OrderCancelled } from '../../../../contracts/index.js';
-import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
-import { lockPaymentOfOrder, rememberCancellation } from '../infrastructure/payment-repository.js';
-import { changePayment } from './change-payment.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
+import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
+import { lockPayments, rememberCancellations } from '../infrastructure/payment-repository.js';
+import { changePayments } from './change-payment.js';
 
 /**
  * Gives back what was held or taken for a cancelled order: the authorization is released, captured
- * money refunded, once. The cancellation is remembered for a payment requested after it.
+ * money refunded, once. The cancellation is remembered for a payment requested after it. Takes its
+ * deliveries a batch at a time.
  */
 export const refundCancelledOrderHandler = (bell: Bell): MessageHandler =>
   defineHandler({
     name: 'refund-cancelled-order',
     contract: OrderCancelled,
-    handle: async ({ payload }, uow) => {
-      await rememberCancellation(uow.sql, payload.orderId, payload.cancellationReason, uow.now);
-      const stored = await lockPaymentOfOrder(uow.sql, payload.orderId);
-      if (!stored) return;
-      await changePayment(uow, bell, stored.payment.paymentId, {
-        type: 'CancelPayment',
-        ...(payload.cancellationReason ? { reason: payload.cancellationReason } : {}),
-      });
+    handleBatch: async (items, sql) => {
+      const [first] = items;
+      if (!first) return;
+      await rememberCancellations(
+        sql,
+        items.map(({ message }) => ({
+          orderId: message.payload.orderId,
+          reason: message.payload.cancellationReason,
+        })),
+        first.uow.now,
+      );
+      const payments = await lockPayments(
+        sql,
+        'order_id',
+        items.map(({ message }) => message.payload.orderId),
+      );
+      await changePayments(
+        sql,
+        bell,
+        items.flatMap(({ message, uow }) => {
+          const stored = payments.get(message.payload.orderId);
+          const reason = message.payload.cancellationReason;
+          return stored
+            ? [
+                {
+                  uow,
+                  paymentId: stored.payment.paymentId,
+                  command: { type: 'CancelPayment', ...(reason ? { reason } : {}) } as const,
+                },
+              ]
+            : [];
+        }),
+      );
     },
   });

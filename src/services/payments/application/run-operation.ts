@@ -13,17 +13,14 @@ import {
   type RetryPolicy,
 } from '../domain/index.js';
 import {
-  clearDoubt,
   finishAttempt,
   holdLease,
   markSettled,
-  reschedule,
   setReference,
   startCall,
   type AttemptOutcome,
   type ClaimedOperation,
 } from '../infrastructure/operation-store.js';
-import { findPayment } from '../infrastructure/payment-repository.js';
 import { changePayment } from './change-payment.js';
 import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
@@ -70,15 +67,15 @@ const FAILURE_TEXT_LIMIT = 500;
 export async function runOperation(
   deps: OperationDependencies,
   claimed: ClaimedOperation,
+  payment: Payment | undefined,
   recorder: OutcomeRecorder,
 ): Promise<void> {
-  const stored = await findPayment(deps.db, claimed.paymentId);
-  const operation = stored?.payment.pending.find((each) => each.operationId === claimed.operationId);
-  if (!stored || !operation) {
+  const operation = payment?.pending.find((each) => each.operationId === claimed.operationId);
+  if (!payment || !operation) {
     await markSettled(deps.db, claimed.operationId, deps.clock.now());
     return;
   }
-  const turn: Turn = { deps, recorder, claimed, operation, payment: stored.payment };
+  const turn: Turn = { deps, recorder, claimed, operation, payment };
   if (claimed.inDoubt && (await reconcile(turn)) === 'done') return;
   if (await withdrawn(turn)) return;
   if (claimed.attempts >= deps.policy.maxAttempts) {
@@ -118,16 +115,18 @@ async function reconcile(turn: Turn): Promise<'done' | 'call'> {
       await stillInDoubt(turn, 'processing', 'The provider is still processing the call');
       return 'done';
     case 'not_found':
-      await deps.db.transaction(async (tx) => {
-        await finishAttempt(tx, operation.operationId, {
+      await finishAttempt(
+        deps.db,
+        operation.operationId,
+        {
           number: claimed.attempts,
           action: 'lookup',
           outcome: 'not_found',
           detail: 'The provider never acted on the call',
           at: deps.clock.now(),
-        });
-        await clearDoubt(tx, operation.operationId);
-      });
+        },
+        { kind: 'doubt_cleared' },
+      );
       return 'call';
   }
 }
@@ -251,20 +250,17 @@ async function stillInDoubt(
   reason: string,
 ): Promise<void> {
   const { deps, claimed, operation } = turn;
-  await deps.db.transaction(async (tx) => {
-    await finishAttempt(tx, operation.operationId, {
-      number: claimed.attempts,
-      action: 'lookup',
-      outcome,
-      detail: reason,
-      at: deps.clock.now(),
-    });
-    await reschedule(tx, operation.operationId, {
+  await finishAttempt(
+    deps.db,
+    operation.operationId,
+    { number: claimed.attempts, action: 'lookup', outcome, detail: reason, at: deps.clock.now() },
+    {
+      kind: 'retry',
       delayMs: reconcileDelayMs(deps.policy, claimed.lookups + 1),
       inDoubt: true,
       error: reason,
-    });
-  });
+    },
+  );
 }
 
 async function retryLater(
@@ -274,12 +270,12 @@ async function retryLater(
 ): Promise<void> {
   const { recorder, claimed, operation, payment } = turn;
   await recorder.run(originOf(claimed), async (uow) => {
-    await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now });
-    await reschedule(uow.sql, operation.operationId, {
-      delayMs: next.delayMs,
-      inDoubt: next.inDoubt,
-      error: attempt.detail,
-    });
+    await finishAttempt(
+      uow.sql,
+      operation.operationId,
+      { ...attempt, at: uow.now },
+      { kind: 'retry', delayMs: next.delayMs, inDoubt: next.inDoubt, error: attempt.detail },
+    );
     uow.emit(
       PaymentAttemptFailed,
       {
@@ -305,8 +301,9 @@ async function settle(
 ): Promise<void> {
   const { deps, recorder, claimed, operation, payment } = turn;
   await recorder.run(originOf(claimed), async (uow) => {
-    if (attempt) await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now });
-    await markSettled(uow.sql, operation.operationId, uow.now);
+    const settled = { kind: 'settled', at: uow.now } as const;
+    if (attempt) await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now }, settled);
+    else await markSettled(uow.sql, operation.operationId, uow.now);
     await changePayment(uow, deps.bell, payment.paymentId, {
       type: 'RecordOutcome',
       operationId: operation.operationId,

@@ -67,25 +67,36 @@ const claimedColumns = `operation_id as "operationId", payment_id as "paymentId"
   correlation_id as "correlationId",
   causation_id as "causationId", traceparent, actor_id as "actorId", actor_role as "actorRole"`;
 
-/** Queues an operation; a decision taken twice queues it once (its id derives from the decision). */
-export async function insertOperation(sql: Sql, operation: NewOperation): Promise<void> {
+/**
+ * Queues operations in one statement, in the order given (which is the order they are claimed in,
+ * per payment); a decision taken twice queues its operation once (its id derives from the decision).
+ */
+export async function insertOperations(sql: Sql, operations: readonly NewOperation[]): Promise<void> {
+  if (operations.length === 0) return;
+  const column = <T>(value: (operation: NewOperation) => T) => operations.map(value);
   await sql.query(
     `insert into payments.operations
        (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, traceparent,
         actor_id, actor_role, created_at)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+     select o.operation_id, o.payment_id, o.kind, o.provider_reference, o.correlation_id, o.causation_id,
+       o.traceparent, o.actor_id, o.actor_role, o.created_at
+     from unnest($1::text[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+                 $8::text[], $9::text[], $10::timestamptz[]) with ordinality
+       as o (operation_id, payment_id, kind, provider_reference, correlation_id, causation_id, traceparent,
+             actor_id, actor_role, created_at, position)
+     order by o.position
      on conflict (operation_id) do nothing`,
     [
-      operation.operationId,
-      operation.paymentId,
-      operation.kind,
-      operation.providerReference ?? null,
-      operation.correlationId,
-      operation.causationId ?? null,
-      operation.traceparent ?? null,
-      operation.actor?.id ?? null,
-      operation.actor?.role ?? null,
-      operation.createdAt,
+      column((operation) => operation.operationId),
+      column((operation) => operation.paymentId),
+      column((operation) => operation.kind),
+      column((operation) => operation.providerReference ?? null),
+      column((operation) => operation.correlationId),
+      column((operation) => operation.causationId ?? null),
+      column((operation) => operation.traceparent ?? null),
+      column((operation) => operation.actor?.id ?? null),
+      column((operation) => operation.actor?.role ?? null),
+      column((operation) => operation.createdAt),
     ],
   );
 }
@@ -143,48 +154,82 @@ export async function startCall(
   return row.attempts;
 }
 
-/** Records what a call or a lookup came to. */
+/** A call or a lookup that has come to an outcome. */
+export interface FinishedAttempt {
+  readonly number: number;
+  readonly action: 'call' | 'lookup';
+  readonly outcome: AttemptOutcome;
+  readonly detail: string;
+  readonly at: Date;
+}
+
+/** What becomes of an operation after an attempt. */
+export type OperationNext =
+  /** Done: it is not claimed again. */
+  | { readonly kind: 'settled'; readonly at: Date }
+  /** Claimed again after `delayMs`, in doubt or not, with the error seen. */
+  | { readonly kind: 'retry'; readonly delayMs: number; readonly inDoubt: boolean; readonly error: string }
+  /** A lookup found the provider never acted: the doubt is lifted and a call follows in this turn. */
+  | { readonly kind: 'doubt_cleared' };
+
+/**
+ * Records what a call or a lookup came to (a call's row was written when it started, a lookup's is
+ * written now) and what becomes of the operation, in one statement.
+ */
 export async function finishAttempt(
   sql: Sql,
   operationId: string,
-  attempt: { number: number; action: 'call' | 'lookup'; outcome: AttemptOutcome; detail: string; at: Date },
+  attempt: FinishedAttempt,
+  next: OperationNext,
 ): Promise<void> {
-  if (attempt.action === 'call') {
-    await sql.query(
-      `update payments.attempts set outcome = $3, detail = $4, finished_at = $5
-       where attempt_id = (select max(attempt_id) from payments.attempts
-                           where operation_id = $1 and number = $2 and action = 'call')`,
-      [operationId, attempt.number, attempt.outcome, attempt.detail, attempt.at],
-    );
-    return;
+  const recorded =
+    attempt.action === 'call'
+      ? `update payments.attempts set outcome = $3, detail = $4, finished_at = $5
+         where attempt_id = (select max(attempt_id) from payments.attempts
+                             where operation_id = $1 and number = $2 and action = 'call')`
+      : `insert into payments.attempts (operation_id, number, action, outcome, detail, started_at, finished_at)
+         values ($1, $2, 'lookup', $3, $4, $5, $5)`;
+  const { changes, params } = operationChanges(next);
+  await sql.query(
+    `with recorded as (${recorded})
+     update payments.operations
+     set ${[...(attempt.action === 'lookup' ? ['lookups = lookups + 1'] : []), ...changes].join(', ')}
+     where operation_id = $1${next.kind === 'doubt_cleared' ? '' : " and status = 'pending'"}`,
+    [operationId, attempt.number, attempt.outcome, attempt.detail, attempt.at, ...params],
+  );
+}
+
+/** Settles an operation that had no attempt to record (its payment no longer needs it). */
+export async function markSettled(sql: Sql, operationId: string, now: Date): Promise<void> {
+  const { changes, params } = operationChanges({ kind: 'settled', at: now }, 2);
+  await sql.query(
+    `update payments.operations set ${changes.join(', ')} where operation_id = $1 and status = 'pending'`,
+    [operationId, ...params],
+  );
+}
+
+/** The assignments to an operation's row for what becomes of it, numbered from `$first`. */
+function operationChanges(next: OperationNext, first = 6): { changes: string[]; params: unknown[] } {
+  const $ = (offset: number) => `$${first + offset}`;
+  switch (next.kind) {
+    case 'settled':
+      return {
+        changes: ["status = 'settled'", 'in_doubt = false', 'lease_until = null', `settled_at = ${$(0)}`],
+        params: [next.at],
+      };
+    case 'retry':
+      return {
+        changes: [
+          `next_attempt_at = now() + ${$(0)} * interval '1 millisecond'`,
+          `in_doubt = ${$(1)}`,
+          `last_error = ${$(2)}`,
+          'lease_until = null',
+        ],
+        params: [next.delayMs, next.inDoubt, next.error],
+      };
+    case 'doubt_cleared':
+      return { changes: ['in_doubt = false'], params: [] };
   }
-  await sql.query(
-    `insert into payments.attempts (operation_id, number, action, outcome, detail, started_at, finished_at)
-     values ($1, $2, 'lookup', $3, $4, $5, $5)`,
-    [operationId, attempt.number, attempt.outcome, attempt.detail, attempt.at],
-  );
-  await sql.query(`update payments.operations set lookups = lookups + 1 where operation_id = $1`, [
-    operationId,
-  ]);
-}
-
-/** Sets when the operation is next claimed, whether it is in doubt then, and the last error seen. */
-export async function reschedule(
-  sql: Sql,
-  operationId: string,
-  next: { delayMs: number; inDoubt: boolean; error: string },
-): Promise<void> {
-  await sql.query(
-    `update payments.operations
-     set next_attempt_at = now() + $2 * interval '1 millisecond', in_doubt = $3, last_error = $4, lease_until = null
-     where operation_id = $1 and status = 'pending'`,
-    [operationId, next.delayMs, next.inDoubt, next.error],
-  );
-}
-
-/** The lookup found that the provider never acted: the doubt is lifted and a call may follow. */
-export async function clearDoubt(sql: Sql, operationId: string): Promise<void> {
-  await sql.query(`update payments.operations set in_doubt = false where operation_id = $1`, [operationId]);
 }
 
 /** Records the charge the provider prepared, and holds the lease for the call that confirms it. */
@@ -199,15 +244,6 @@ export async function setReference(
      set provider_reference = $2, lease_until = now() + $3 * interval '1 millisecond'
      where operation_id = $1`,
     [operationId, reference, leaseMs],
-  );
-}
-
-export async function markSettled(sql: Sql, operationId: string, now: Date): Promise<void> {
-  await sql.query(
-    `update payments.operations
-     set status = 'settled', in_doubt = false, lease_until = null, settled_at = $2
-     where operation_id = $1 and status = 'pending'`,
-    [operationId, now],
   );
 }
 

@@ -16,6 +16,11 @@ interface PaymentRow {
 }
 
 const columns = 'state, correlation_id, created_at, updated_at';
+const prefixed = (alias: string) =>
+  columns
+    .split(', ')
+    .map((column) => `${alias}.${column}`)
+    .join(', ');
 
 const toStored = (row: PaymentRow): StoredPayment => ({
   payment: row.state,
@@ -24,44 +29,57 @@ const toStored = (row: PaymentRow): StoredPayment => ({
   updatedAt: row.updated_at,
 });
 
-/** Inserts a new payment; false when the order has one already. */
-export async function insertPayment(
+/** A payment to insert, with the correlation id of the request that started it. */
+export interface NewPayment {
+  readonly payment: Payment;
+  readonly correlationId: string;
+}
+
+/** Inserts new payments in one statement; returns the order ids that had one already. */
+export async function insertPayments(
   sql: Sql,
-  payment: Payment,
-  correlationId: string,
+  payments: readonly NewPayment[],
   now: Date,
-): Promise<boolean> {
-  const rows = await sql.query(
+): Promise<string[]> {
+  if (payments.length === 0) return [];
+  const inserted = await sql.query<{ orderId: string }>(
     `insert into payments.payments (payment_id, order_id, user_id, status, correlation_id, state, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $7)
-     on conflict (order_id) do nothing returning 1`,
+     select n.payment_id, n.order_id, n.user_id, n.status, n.correlation_id, n.state::jsonb, $6::timestamptz, $6::timestamptz
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $7::text[])
+       as n (payment_id, order_id, user_id, status, correlation_id, state)
+     order by n.order_id
+     on conflict (order_id) do nothing returning order_id as "orderId"`,
     [
-      payment.paymentId,
-      payment.orderId,
-      payment.userId,
-      payment.status,
-      correlationId,
-      JSON.stringify(payment),
+      payments.map(({ payment }) => payment.paymentId),
+      payments.map(({ payment }) => payment.orderId),
+      payments.map(({ payment }) => payment.userId),
+      payments.map(({ payment }) => payment.status),
+      payments.map(({ correlationId }) => correlationId),
       now,
+      payments.map(({ payment }) => JSON.stringify(payment)),
     ],
   );
-  return rows.length === 1;
+  const stored = new Set(inserted.map(({ orderId }) => orderId));
+  return payments.map(({ payment }) => payment.orderId).filter((orderId) => !stored.has(orderId));
 }
 
-export async function lockPayment(sql: Sql, paymentId: string): Promise<StoredPayment | undefined> {
-  const [row] = await sql.query<PaymentRow>(
-    `select ${columns} from payments.payments where payment_id = $1 for update`,
-    [paymentId],
+/**
+ * Locks the payments with the given ids (`by: 'payment_id'`) or of the given orders (`by:
+ * 'order_id'`) in one statement, in payment id order so that concurrent batches cannot deadlock;
+ * keyed by the id asked for.
+ */
+export async function lockPayments(
+  sql: Sql,
+  by: 'payment_id' | 'order_id',
+  ids: readonly string[],
+): Promise<Map<string, StoredPayment>> {
+  if (ids.length === 0) return new Map();
+  const rows = await sql.query<PaymentRow & { asked: string }>(
+    `select p.${by}::text as asked, ${prefixed('p')} from payments.payments p
+     where p.${by} = any ($1::uuid[]) order by p.payment_id for update of p`,
+    [[...new Set(ids)]],
   );
-  return row && toStored(row);
-}
-
-export async function lockPaymentOfOrder(sql: Sql, orderId: string): Promise<StoredPayment | undefined> {
-  const [row] = await sql.query<PaymentRow>(
-    `select ${columns} from payments.payments where order_id = $1 for update`,
-    [orderId],
-  );
-  return row && toStored(row);
+  return new Map(rows.map((row) => [row.asked, toStored(row)]));
 }
 
 export async function findPayment(sql: Sql, paymentId: string): Promise<StoredPayment | undefined> {
@@ -72,6 +90,19 @@ export async function findPayment(sql: Sql, paymentId: string): Promise<StoredPa
   return row && toStored(row);
 }
 
+/** The payments with the given ids, in one statement. */
+export async function findPayments(
+  sql: Sql,
+  paymentIds: readonly string[],
+): Promise<Map<string, StoredPayment>> {
+  if (paymentIds.length === 0) return new Map();
+  const rows = await sql.query<PaymentRow & { payment_id: string }>(
+    `select payment_id::text, ${columns} from payments.payments where payment_id = any ($1::uuid[])`,
+    [[...new Set(paymentIds)]],
+  );
+  return new Map(rows.map((row) => [row.payment_id, toStored(row)]));
+}
+
 export async function findPaymentsOfOrder(sql: Sql, orderId: string): Promise<StoredPayment[]> {
   const rows = await sql.query<PaymentRow>(
     `select ${columns} from payments.payments where order_id = $1 order by created_at`,
@@ -80,34 +111,46 @@ export async function findPaymentsOfOrder(sql: Sql, orderId: string): Promise<St
   return rows.map(toStored);
 }
 
-export async function savePayment(sql: Sql, payment: Payment, now: Date): Promise<void> {
+export async function savePayments(sql: Sql, payments: readonly Payment[], now: Date): Promise<void> {
+  if (payments.length === 0) return;
   await sql.query(
-    `update payments.payments set status = $2, state = $3::jsonb, updated_at = $4 where payment_id = $1`,
-    [payment.paymentId, payment.status, JSON.stringify(payment), now],
+    `update payments.payments p set status = c.status, state = c.state::jsonb, updated_at = $4
+     from unnest($1::uuid[], $2::text[], $3::text[]) as c (payment_id, status, state)
+     where p.payment_id = c.payment_id`,
+    [
+      payments.map((payment) => payment.paymentId),
+      payments.map((payment) => payment.status),
+      payments.map((payment) => JSON.stringify(payment)),
+      now,
+    ],
   );
 }
 
-/** Remembers a cancelled order; the reason of the first cancellation is kept. */
-export async function rememberCancellation(
+/** Remembers cancelled orders in one statement; the reason of an order's first cancellation is kept. */
+export async function rememberCancellations(
   sql: Sql,
-  orderId: string,
-  reason: string | undefined,
+  cancellations: readonly { orderId: string; reason: string | undefined }[],
   now: Date,
 ): Promise<void> {
+  if (cancellations.length === 0) return;
   await sql.query(
-    `insert into payments.cancelled_orders (order_id, reason, cancelled_at) values ($1, $2, $3)
+    `insert into payments.cancelled_orders (order_id, reason, cancelled_at)
+     select c.order_id, c.reason, $3 from unnest($1::uuid[], $2::text[]) with ordinality as c (order_id, reason, position)
+     order by c.order_id, c.position
      on conflict (order_id) do nothing`,
-    [orderId, reason ?? null, now],
+    [cancellations.map(({ orderId }) => orderId), cancellations.map(({ reason }) => reason ?? null), now],
   );
 }
 
-export async function cancellationOf(
+/** The cancelled orders among those given, with the reason of each cancellation. */
+export async function cancellationsOf(
   sql: Sql,
-  orderId: string,
-): Promise<{ reason: string | null } | undefined> {
-  const [row] = await sql.query<{ reason: string | null }>(
-    `select reason from payments.cancelled_orders where order_id = $1`,
-    [orderId],
+  orderIds: readonly string[],
+): Promise<Map<string, { reason: string | null }>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await sql.query<{ orderId: string; reason: string | null }>(
+    `select order_id::text as "orderId", reason from payments.cancelled_orders where order_id = any ($1::uuid[])`,
+    [[...new Set(orderIds)]],
   );
-  return row;
+  return new Map(rows.map(({ orderId, reason }) => [orderId, { reason }]));
 }

@@ -42,16 +42,18 @@ export function createSandboxProvider(db: Database): PaymentProvider {
     },
 
     async authorize(request: AuthorizeRequest) {
-      const charge = await chargeOf(db, request.reference);
-      if (charge.status === 'canceled') return unexpected(charge);
-      // Asked again after it was settled: the same answer, as an idempotent replay gives it.
-      if (charge.status !== 'requires_confirmation') return resultOf(charge);
-      const [row] = await db.query<{ calls: number }>(
+      const [confirming] = await db.query<SandboxCharge & { calls: number }>(
         `update payments.sandbox_charges set confirm_calls = confirm_calls + 1, token = $2
-         where reference = $1 returning confirm_calls as calls`,
+         where reference = $1 and status = 'requires_confirmation'
+         returning ${chargeColumns}, confirm_calls as calls`,
         [request.reference, request.token],
       );
-      const call = row?.calls ?? 1;
+      if (!confirming) {
+        const charge = await chargeOf(db, request.reference);
+        // Asked again after it was settled: the same answer, as an idempotent replay gives it.
+        return charge.status === 'canceled' ? unexpected(charge) : resultOf(charge);
+      }
+      const { calls: call, ...charge } = confirming;
       const behaviour = behaviourOf(request.token);
       switch (behaviour.kind) {
         case 'busy':
@@ -175,12 +177,13 @@ interface SandboxCharge {
   releaseKey: string | null;
 }
 
+const chargeColumns = `reference, amount::float8 as amount, capture_at_once as "captureAtOnce", status,
+  decline_code as "declineCode", captured::float8 as captured, capture_key as "captureKey",
+  release_key as "releaseKey"`;
+
 async function findCharge(db: Database, reference: string): Promise<SandboxCharge | undefined> {
   const [row] = await db.query<SandboxCharge>(
-    `select reference, amount::float8 as amount, capture_at_once as "captureAtOnce", status,
-       decline_code as "declineCode", captured::float8 as captured, capture_key as "captureKey",
-       release_key as "releaseKey"
-     from payments.sandbox_charges where reference = $1`,
+    `select ${chargeColumns} from payments.sandbox_charges where reference = $1`,
     [reference],
   );
   return row;
