@@ -1,7 +1,11 @@
 import { OrderCancelled } from '../../../../contracts/index.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
-import { lockPayments, rememberCancellations } from '../infrastructure/payment-repository.js';
+import {
+  lockPayments,
+  rememberCancellations,
+  serializeOrders,
+} from '../infrastructure/payment-repository.js';
 import { changePayments } from './change-payment.js';
 
 /**
@@ -16,6 +20,8 @@ export const refundCancelledOrderHandler = (bell: Bell): MessageHandler =>
     handleBatch: async (items, sql) => {
       const [first] = items;
       if (!first) return;
+      const orderIds = items.map(({ message }) => message.payload.orderId);
+      await serializeOrders(sql, orderIds);
       await rememberCancellations(
         sql,
         items.map(({ message }) => ({
@@ -24,11 +30,7 @@ export const refundCancelledOrderHandler = (bell: Bell): MessageHandler =>
         })),
         first.uow.now,
       );
-      const payments = await lockPayments(
-        sql,
-        'order_id',
-        items.map(({ message }) => message.payload.orderId),
-      );
+      const payments = await lockPayments(sql, 'order_id', orderIds);
       await changePayments(
         sql,
         bell,

@@ -3,7 +3,7 @@ import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { centsOf, decide, evolve, type Payment, type PaymentEvent } from '../domain/index.js';
-import { cancellationsOf, lockPayments } from '../infrastructure/payment-repository.js';
+import { cancellationsOf, lockPayments, serializeOrders } from '../infrastructure/payment-repository.js';
 import { commitDecisions, type PaymentDecision } from './change-payment.js';
 
 /**
@@ -21,6 +21,7 @@ export const requestPaymentHandler = (
     contract: RequestPayment,
     handleBatch: async (items, sql) => {
       const orderIds = items.map(({ message }) => message.payload.orderId);
+      await serializeOrders(sql, orderIds);
       const existing = await lockPayments(sql, 'order_id', orderIds);
       const cancellations = await cancellationsOf(sql, orderIds);
       const started = new Set(existing.keys());

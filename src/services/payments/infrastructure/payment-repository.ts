@@ -64,6 +64,24 @@ export async function insertPayments(
 }
 
 /**
+ * Makes the transactions that start or cancel the payments of these orders run one after the other,
+ * whether the payment exists yet or not: otherwise a request and a cancellation of one order running
+ * at once would each miss what the other has not committed, and the payment would go ahead for a
+ * cancelled order. Held until the transaction ends; taken in one global order, so that batches
+ * cannot deadlock.
+ */
+export async function serializeOrders(sql: Sql, orderIds: readonly string[]): Promise<void> {
+  if (orderIds.length === 0) return;
+  await sql.query(
+    `select pg_advisory_xact_lock(key) from (
+       select distinct hashtextextended('payments.order:' || order_id, 0) as key
+       from unnest($1::text[]) as o (order_id)
+     ) keys order by key`,
+    [orderIds],
+  );
+}
+
+/**
  * Locks the payments with the given ids (`by: 'payment_id'`) or of the given orders (`by:
  * 'order_id'`) in one statement, in payment id order so that concurrent batches cannot deadlock;
  * keyed by the id asked for.
