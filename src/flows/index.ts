@@ -10,7 +10,7 @@ export {
   OrderDiagramView,
   orderDiagramView,
 } from './flow-conformance-view.js';
-export { recordInTimeline, timelineOf, type TimelineEntry } from './timeline-repository.js';
+export { recordInTimeline, timelineEntryOf, timelineOf, type TimelineEntry } from './timeline-repository.js';
 
 /**
  * What OrdersService composes to watch its orders: every message of the domain goes on the timeline

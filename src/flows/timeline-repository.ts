@@ -15,6 +15,18 @@ export interface TimelineEntry {
   readonly firstHandledAt?: string | null;
 }
 
+/** A message as its order's timeline shows it. */
+export const timelineEntryOf = (envelope: Envelope): TimelineEntry => ({
+  messageId: envelope.id,
+  type: envelope.type,
+  version: envelope.dataversion,
+  source: envelope.source,
+  subject: envelope.subject,
+  time: envelope.time,
+  causationId: envelope.causationid ?? null,
+  actor: envelope.actorid && envelope.actorrole ? { id: envelope.actorid, role: envelope.actorrole } : null,
+});
+
 /**
  * Records messages in the timelines of the orders they belong to, in key order; messages of no known
  * order are skipped.

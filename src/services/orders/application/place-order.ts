@@ -1,20 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { PlaceOrder } from '../../../../contracts/index.js';
 import { type Envelope, type PayloadOf } from '../../../../contracts/index.js';
-import { recordInTimeline } from '../../../flows/index.js';
+import { recordInTimeline, timelineEntryOf, type TimelineEntry } from '../../../flows/index.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Order } from '../domain/index.js';
-import { insertOrder, lockOrder } from '../infrastructure/order-repository.js';
+import { insertOrder, lockOrder, type StoredOrder } from '../infrastructure/order-repository.js';
 import { publish } from './publish.js';
 
 export type PlaceOrderCommand = PayloadOf<typeof PlaceOrder>;
 
-export interface Placement {
-  readonly order: Order;
-  /** False when the same request was placed before: the call was a retry. */
-  readonly created: boolean;
-}
+export type Placement =
+  /** Placed now: the order as stored, and its timeline, which holds the command alone. */
+  | { readonly created: true; readonly stored: StoredOrder; readonly timeline: readonly TimelineEntry[] }
+  /** The same request was placed before: the call was a retry. */
+  | { readonly created: false };
 
 /**
  * Accepts an order, or recognises a retry of it. The client's `orderId` makes placement idempotent:
@@ -49,12 +49,13 @@ export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCo
     uow.now,
   );
   const order = events.reduce<Order | undefined>(evolve, undefined) as Order;
-  const inserted = await insertOrder(uow.sql, {
+  const stored: StoredOrder = {
     order,
     correlationId: uow.origin.correlationId,
     requestFingerprint: fingerprint,
     createdAt: uow.now,
-  });
+  };
+  const inserted = await insertOrder(uow.sql, stored);
   if (!inserted) {
     // Another request with this id committed between our read and our insert.
     const winner = await lockOrder(uow.sql, request.orderId);
@@ -63,7 +64,7 @@ export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCo
   }
   await recordInTimeline(uow.sql, [command], uow.now);
   for (const event of events) publish(uow, order, event);
-  return { order, created: true };
+  return { created: true, stored, timeline: [timelineEntryOf(command)] };
 }
 
 function sameRequest(order: Order, storedFingerprint: string, fingerprint: string): Placement {
@@ -74,7 +75,7 @@ function sameRequest(order: Order, storedFingerprint: string, fingerprint: strin
       `Order ${order.orderId} was placed before with a different body`,
     );
   }
-  return { order, created: false };
+  return { created: false };
 }
 
 /** A digest of the request that ignores the order of object keys. */

@@ -229,6 +229,25 @@ describeEachEngine('POST /orders is idempotent by orderId', (open) => {
     return order;
   };
 
+  it('answers a new order as it is stored, its timeline holding the command that placed it', async () => {
+    const body = placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
+    const answer = await post(body);
+    assert.equal(answer.statusCode, 202, answer.body);
+    const asPlaced = JSON.parse(answer.body) as { timeline: { type: string }[] };
+    const read = await orders.inject({ method: 'GET', url: `/orders/${body.orderId}` });
+    assert.equal(read.statusCode, 200, read.body);
+    const asStored = JSON.parse(read.body) as { timeline: { type: string }[] };
+    const { flowConformance: _flowConformance, ...readAsPlaced } = placed(read.body) as {
+      flowConformance: unknown;
+    };
+    assert.deepEqual(placed(answer.body), readAsPlaced, 'the order as GET shows it, but for its flow check');
+    assert.deepEqual(
+      asPlaced.timeline.map((entry) => entry.type),
+      ['PlaceOrder'],
+    );
+    assert.deepEqual(asPlaced.timeline[0], asStored.timeline[0], 'the command as the timeline stored it');
+  });
+
   it('answers the same body again with the same order, marked as replayed, and places it once', async () => {
     const body = placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
     const first = await post(body);

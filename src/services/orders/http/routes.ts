@@ -119,12 +119,16 @@ export function orderRoutes(ctx: ServiceContext) {
           { ...origin, causationId: command.id, traceparent: command.traceparent },
           (uow) => placeOrder(uow, command),
         );
-        const stored = await getOrder(db, placement.order.orderId);
+        const { orderId } = request.body;
+        // A retry answers with the order as it stands now; a new order is answered as placed.
+        const view = placement.created
+          ? orderView(placement.stored, placement.timeline)
+          : await getOrder(db, orderId).then((stored) => orderView(stored, stored.timeline));
         return reply
           .status(202)
-          .header('location', `/orders/${placement.order.orderId}`)
+          .header('location', `/orders/${orderId}`)
           .header('idempotent-replayed', String(!placement.created))
-          .send(orderView(stored, stored.timeline));
+          .send(view);
       },
     );
 
