@@ -35,6 +35,11 @@ export interface OrdersRunResult {
   readonly ordersPerSecond: number;
   readonly latencyMs: Record<string, { p50: number; p95: number; p99: number }>;
   readonly cpuSecondsPer1000: number;
+  /**
+   * How long the clients took to place every order: the pace with `--rate`; without it, how fast
+   * the system accepts them, and so how fast a backlog builds when that outruns the flow.
+   */
+  readonly placingSeconds: number;
   /** CPU milliseconds per order of each process over the load window, from /proc/<pid>/stat. */
   readonly cpuMsPerOrderByProcess: Record<string, number>;
   /** The process id of each process of the system, by name: what its CPU profile is named after. */
@@ -100,6 +105,7 @@ export async function runOrders(
     },
   );
 
+  const placingSeconds = (Date.now() - started) / 1000;
   bar.update(0, { phase: 'settling' });
   await waitUntilFinal(api, ids.length, (done) => {
     bar.update(done);
@@ -125,6 +131,7 @@ export async function runOrders(
   const cpuSeconds = Object.values(cpuSecondsByProcess).reduce((sum, seconds) => sum + seconds, 0);
   return {
     ...summarise(views, cpuSeconds, await system.peakRssMb()),
+    placingSeconds,
     loadRssMb,
     cpuMsPerOrderByProcess: Object.fromEntries(
       Object.entries(cpuSecondsByProcess).map(([name, seconds]) => [
@@ -211,7 +218,10 @@ function summarise(
   views: OrderView[],
   cpuSeconds: number,
   peakRssMb: Record<string, number>,
-): Omit<OrdersRunResult, 'loadRssMb' | 'cpuMsPerOrderByProcess' | 'pids' | 'windowUs' | 'pipeline'> {
+): Omit<
+  OrdersRunResult,
+  'loadRssMb' | 'cpuMsPerOrderByProcess' | 'pids' | 'windowUs' | 'pipeline' | 'placingSeconds'
+> {
   const placed = views.map((view) => Date.parse(view.placedAt));
   const finished = views.map((view) => Math.max(...view.timeline.map((entry) => Date.parse(entry.time))));
   const elapsedSeconds = (Math.max(...finished) - Math.min(...placed)) / 1000;

@@ -216,6 +216,10 @@ function printTable(): void {
   console.log(`\nmode: ${mode}, concurrency: ${concurrency}, machine: ${cpus().length} cores`);
   if (rows.length > 0) console.table(rows);
   if (throughput) {
+    const { orders, placingSeconds } = throughput;
+    console.log(
+      `placing: ${orders} orders accepted in ${placingSeconds.toFixed(1)} s (${(orders / placingSeconds).toFixed(1)}/s)`,
+    );
     console.log('latency by step, ms from placement (p50 / p95 / p99):');
     for (const [step, d] of Object.entries(throughput.latencyMs))
       console.log(`  ${step.padEnd(14)} ${d.p50} / ${d.p95} / ${d.p99}`);
