@@ -37,6 +37,7 @@ describe('work of a batch, which runs in the span of its first message', () => {
       deferredByFirst: currentTraceparent(first),
       deferredBySecond: currentTraceparent(second),
       issuedWithoutOrigin: traceparentOfIssued(undefined),
+      issuedInOriginTrace: traceparentOfIssued(first),
     }));
     assert.equal(traceOf(result.emittedByFirst), traceOf(first));
     assert.equal(traceOf(result.emittedBySecond), traceOf(second));

@@ -80,6 +80,19 @@ describeEachEngine('group commits of outcomes and requests', (open, engine) => {
     assert.deepEqual(await outboxCorrelations(), ['correlation-0', 'correlation-1', 'correlation-2']);
   });
 
+  it('runs the records in the order of the keys of the rows they lock, whatever order they came in', async () => {
+    const group = new GroupCommit(outbox, 4);
+    const ran: string[] = [];
+    const keyed = (job: string) => async (uow: UnitOfWork) => {
+      ran.push(job);
+      return record(job)(uow);
+    };
+    const members = ['c', 'a', 'd', 'b'].map((key) => ({ key, member: group.member(`key-${key}`) }));
+    const txids = await Promise.all(members.map(({ key, member }) => member.run(origin(key), keyed(key))));
+    assert.equal(new Set(txids).size, 1);
+    assert.deepEqual(ran, ['a', 'b', 'c', 'd']);
+  });
+
   it('waits for no member that left without recording', async () => {
     const group = new GroupCommit(outbox, 3, 60_000);
     const [first, second, third] = [group.member(), group.member(), group.member()];

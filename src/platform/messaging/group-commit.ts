@@ -21,6 +21,8 @@ interface Entry {
   readonly work: (uow: UnitOfWork) => Promise<unknown>;
   /** The context the job recorded from, so its statements and messages stay in its own trace. */
   readonly context: Context;
+  /** The key of the rows it locks that others lock in batches; records run in this order. */
+  readonly lockKey?: string | undefined;
   readonly resolve: (result: unknown) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -36,8 +38,10 @@ const DEFAULT_MAX_WAIT_MS = 50;
  * the next group. If the transaction fails, each record runs again in a transaction of its own, so a
  * failure concerns only its own job.
  *
- * The jobs of a claim are leased to this worker alone and touch disjoint rows, so a group's locks
- * cannot cross another transaction's.
+ * The jobs of a claim are leased to this worker alone and touch disjoint rows. A record that also
+ * locks rows other transactions lock several at a time (a payment, which handlers lock in batches in
+ * key order) names their key: the group runs its records in key order too, so their locks cannot
+ * cross.
  */
 export class GroupCommit {
   readonly #outbox: Outbox;
@@ -52,14 +56,17 @@ export class GroupCommit {
     this.#maxWaitMs = maxWaitMs;
   }
 
-  /** A recorder for one job: its first record joins the group, any later one commits alone. */
-  member(): GroupMember {
+  /**
+   * A recorder for one job: its first record joins the group, any later one commits alone.
+   * `lockKey` is the key of the rows its record locks that others lock in batches.
+   */
+  member(lockKey?: string): GroupMember {
     let done = false;
     return {
       run: <T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> => {
         if (done) return this.#outbox.run(origin, work);
         done = true;
-        return this.#join(origin, work) as Promise<T>;
+        return this.#join({ origin, work, lockKey }) as Promise<T>;
       },
       leave: () => {
         if (done) return;
@@ -69,9 +76,9 @@ export class GroupCommit {
     };
   }
 
-  #join(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<unknown>): Promise<unknown> {
+  #join(record: Pick<Entry, 'origin' | 'work' | 'lockKey'>): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.#entries.push({ origin, work, context: context.active(), resolve, reject });
+      this.#entries.push({ ...record, context: context.active(), resolve, reject });
       this.#timer ??= setTimeout(() => void this.#flush(), this.#maxWaitMs);
       this.#arrived();
     });
@@ -85,7 +92,12 @@ export class GroupCommit {
   async #flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await runTogether(this.#outbox, this.#entries.splice(0));
+    const entries = this.#entries.splice(0);
+    const keyOf = (entry: Entry) => entry.lockKey ?? '';
+    await runTogether(
+      this.#outbox,
+      entries.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)),
+    );
   }
 }
 

@@ -41,7 +41,6 @@ export async function changePayments(
 ): Promise<Map<string, Payment>> {
   const locked = await lockPayments(
     sql,
-    'payment_id',
     changes.map((change) => change.paymentId),
   );
   const payments = new Map([...locked].map(([paymentId, stored]) => [paymentId, stored.payment]));

@@ -60,7 +60,8 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
     return operations.map((operation) => ({
       operation,
       payment: payments.get(operation.paymentId)?.payment,
-      recorder: outcomes.member(),
+      // Recording an outcome locks the payment, which handlers lock in batches in key order.
+      recorder: outcomes.member(operation.paymentId),
     }));
   }
 

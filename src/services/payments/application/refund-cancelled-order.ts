@@ -2,7 +2,7 @@ import { OrderCancelled } from '../../../../contracts/index.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import {
-  lockPayments,
+  paymentIdsOfOrders,
   rememberCancellations,
   serializeOrders,
 } from '../infrastructure/payment-repository.js';
@@ -30,18 +30,18 @@ export const refundCancelledOrderHandler = (bell: Bell): MessageHandler =>
         })),
         first.uow.now,
       );
-      const payments = await lockPayments(sql, 'order_id', orderIds);
+      const payments = await paymentIdsOfOrders(sql, orderIds);
       await changePayments(
         sql,
         bell,
         items.flatMap(({ message, uow }) => {
-          const stored = payments.get(message.payload.orderId);
+          const paymentId = payments.get(message.payload.orderId);
           const reason = message.payload.cancellationReason;
-          return stored
+          return paymentId
             ? [
                 {
                   uow,
-                  paymentId: stored.payment.paymentId,
+                  paymentId,
                   command: { type: 'CancelPayment', ...(reason ? { reason } : {}) } as const,
                 },
               ]

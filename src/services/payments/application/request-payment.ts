@@ -3,7 +3,11 @@ import type { IdGenerator } from '../../../platform/kernel/ids.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
 import { defineHandler, type MessageHandler } from '../../../platform/messaging/handler.js';
 import { centsOf, decide, evolve, type Payment, type PaymentEvent } from '../domain/index.js';
-import { cancellationsOf, lockPayments, serializeOrders } from '../infrastructure/payment-repository.js';
+import {
+  cancellationsOf,
+  paymentIdsOfOrders,
+  serializeOrders,
+} from '../infrastructure/payment-repository.js';
 import { commitDecisions, type PaymentDecision } from './change-payment.js';
 
 /**
@@ -22,7 +26,8 @@ export const requestPaymentHandler = (
     handleBatch: async (items, sql) => {
       const orderIds = items.map(({ message }) => message.payload.orderId);
       await serializeOrders(sql, orderIds);
-      const existing = await lockPayments(sql, 'order_id', orderIds);
+      // The order's lock keeps a second request and a cancellation out until this one commits.
+      const existing = await paymentIdsOfOrders(sql, orderIds);
       const cancellations = await cancellationsOf(sql, orderIds);
       const started = new Set(existing.keys());
       const decisions: PaymentDecision[] = [];

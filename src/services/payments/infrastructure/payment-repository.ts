@@ -16,12 +16,6 @@ interface PaymentRow {
 }
 
 const columns = 'state, correlation_id, created_at, updated_at';
-const prefixed = (alias: string) =>
-  columns
-    .split(', ')
-    .map((column) => `${alias}.${column}`)
-    .join(', ');
-
 const toStored = (row: PaymentRow): StoredPayment => ({
   payment: row.state,
   correlationId: row.correlation_id,
@@ -82,22 +76,34 @@ export async function serializeOrders(sql: Sql, orderIds: readonly string[]): Pr
 }
 
 /**
- * Locks the payments with the given ids (`by: 'payment_id'`) or of the given orders (`by:
- * 'order_id'`) in one statement, in payment id order so that concurrent batches cannot deadlock;
- * keyed by the id asked for.
+ * Locks the payments with the given ids in one statement, in key order so that concurrent batches
+ * cannot deadlock.
  */
 export async function lockPayments(
   sql: Sql,
-  by: 'payment_id' | 'order_id',
-  ids: readonly string[],
+  paymentIds: readonly string[],
 ): Promise<Map<string, StoredPayment>> {
-  if (ids.length === 0) return new Map();
-  const rows = await sql.query<PaymentRow & { asked: string }>(
-    `select p.${by}::text as asked, ${prefixed('p')} from payments.payments p
-     where p.${by} = any ($1::uuid[]) order by p.payment_id for update of p`,
-    [[...new Set(ids)]],
+  if (paymentIds.length === 0) return new Map();
+  const rows = await sql.query<PaymentRow & { payment_id: string }>(
+    `select payment_id::text, ${columns} from payments.payments
+     where payment_id = any ($1::uuid[]) order by payment_id for update`,
+    [[...new Set(paymentIds)]],
   );
-  return new Map(rows.map((row) => [row.asked, toStored(row)]));
+  return new Map(rows.map((row) => [row.payment_id, toStored(row)]));
+}
+
+/** The payment of each of these orders that has one, by order id; without locking it. */
+export async function paymentIdsOfOrders(
+  sql: Sql,
+  orderIds: readonly string[],
+): Promise<Map<string, string>> {
+  if (orderIds.length === 0) return new Map();
+  const rows = await sql.query<{ orderId: string; paymentId: string }>(
+    `select order_id::text as "orderId", payment_id::text as "paymentId" from payments.payments
+     where order_id = any ($1::uuid[])`,
+    [[...new Set(orderIds)]],
+  );
+  return new Map(rows.map(({ orderId, paymentId }) => [orderId, paymentId]));
 }
 
 export async function findPayment(sql: Sql, paymentId: string): Promise<StoredPayment | undefined> {
