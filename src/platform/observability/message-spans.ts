@@ -8,7 +8,7 @@ import {
   ATTR_MESSAGING_SYSTEM,
 } from '@opentelemetry/semantic-conventions/incubating';
 import { findContract, type Envelope } from '../../../contracts/index.js';
-import { childTraceparent } from '../messaging/trace.js';
+import { childTraceparent, traceIdOf } from '../messaging/trace.js';
 import { aggregateAttributes, contextOf, inSpan, startSpan, traceparentOf, tracingActive } from './spans.js';
 
 /** A message as the messaging spans describe it (semantic conventions for messaging). */
@@ -61,9 +61,6 @@ function workingContext(originTraceparent: string | undefined): Context {
   const working = trace.getSpan(active)?.spanContext().traceId;
   return working === traceIdOf(originTraceparent) ? active : contextOf({ traceparent: originTraceparent });
 }
-
-/** The trace id of a W3C `traceparent` (`version-traceid-spanid-flags`). */
-const traceIdOf = (traceparent: string): string | undefined => traceparent.split('-')[1];
 
 /**
  * Runs one handler (or observer) run on a message in a `process` span of the consuming service,

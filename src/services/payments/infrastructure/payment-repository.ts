@@ -16,6 +16,7 @@ interface PaymentRow {
 }
 
 const columns = 'state, correlation_id, created_at, updated_at';
+
 const toStored = (row: PaymentRow): StoredPayment => ({
   payment: row.state,
   correlationId: row.correlation_id,
@@ -38,8 +39,8 @@ export async function insertPayments(
   if (payments.length === 0) return [];
   const inserted = await sql.query<{ orderId: string }>(
     `insert into payments.payments (payment_id, order_id, user_id, status, correlation_id, state, created_at, updated_at)
-     select n.payment_id, n.order_id, n.user_id, n.status, n.correlation_id, n.state::jsonb, $6::timestamptz, $6::timestamptz
-     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $7::text[])
+     select n.payment_id, n.order_id, n.user_id, n.status, n.correlation_id, n.state::jsonb, $7::timestamptz, $7::timestamptz
+     from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::text[])
        as n (payment_id, order_id, user_id, status, correlation_id, state)
      order by n.order_id
      on conflict (order_id) do nothing returning order_id as "orderId"`,
@@ -49,8 +50,8 @@ export async function insertPayments(
       payments.map(({ payment }) => payment.userId),
       payments.map(({ payment }) => payment.status),
       payments.map(({ correlationId }) => correlationId),
-      now,
       payments.map(({ payment }) => JSON.stringify(payment)),
+      now,
     ],
   );
   const stored = new Set(inserted.map(({ orderId }) => orderId));
@@ -79,18 +80,8 @@ export async function serializeOrders(sql: Sql, orderIds: readonly string[]): Pr
  * Locks the payments with the given ids in one statement, in key order so that concurrent batches
  * cannot deadlock.
  */
-export async function lockPayments(
-  sql: Sql,
-  paymentIds: readonly string[],
-): Promise<Map<string, StoredPayment>> {
-  if (paymentIds.length === 0) return new Map();
-  const rows = await sql.query<PaymentRow & { payment_id: string }>(
-    `select payment_id::text, ${columns} from payments.payments
-     where payment_id = any ($1::uuid[]) order by payment_id for update`,
-    [[...new Set(paymentIds)]],
-  );
-  return new Map(rows.map((row) => [row.payment_id, toStored(row)]));
-}
+export const lockPayments = (sql: Sql, paymentIds: readonly string[]) =>
+  paymentsWithIds(sql, paymentIds, 'order by payment_id for update');
 
 /** The payment of each of these orders that has one, by order id; without locking it. */
 export async function paymentIdsOfOrders(
@@ -115,13 +106,16 @@ export async function findPayment(sql: Sql, paymentId: string): Promise<StoredPa
 }
 
 /** The payments with the given ids, in one statement. */
-export async function findPayments(
+export const findPayments = (sql: Sql, paymentIds: readonly string[]) => paymentsWithIds(sql, paymentIds, '');
+
+async function paymentsWithIds(
   sql: Sql,
   paymentIds: readonly string[],
+  then: string,
 ): Promise<Map<string, StoredPayment>> {
   if (paymentIds.length === 0) return new Map();
   const rows = await sql.query<PaymentRow & { payment_id: string }>(
-    `select payment_id::text, ${columns} from payments.payments where payment_id = any ($1::uuid[])`,
+    `select payment_id::text, ${columns} from payments.payments where payment_id = any ($1::uuid[]) ${then}`,
     [[...new Set(paymentIds)]],
   );
   return new Map(rows.map((row) => [row.payment_id, toStored(row)]));
