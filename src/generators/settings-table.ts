@@ -7,6 +7,7 @@ import { isSetting, type SettingOptions } from '../platform/kernel/settings-sche
 import { messagingSettings, natsSettings } from '../platform/messaging/settings.js';
 import { loggingSettings } from '../platform/observability/settings.js';
 import { notificationSettings } from '../services/notifications/settings.js';
+import { orderSettings } from '../services/orders/settings.js';
 import { paymentSettings } from '../services/payments/settings.js';
 import { subscriptionSettings } from '../services/subscriptions/settings.js';
 import { clusterSettings, deadLetterToolSettings, gatewaySettings } from '../hosts/settings.js';
@@ -24,6 +25,7 @@ export const settingsGroups: readonly SettingsGroup[] = [
   { title: 'Messaging', schemas: [messagingSettings] },
   { title: 'NATS (distributed runtime)', schemas: [natsSettings] },
   { title: 'Logging and process', schemas: [loggingSettings, processSettings] },
+  { title: 'Orders', schemas: [orderSettings.schema] },
   { title: 'Payments', schemas: [paymentSettings.schema] },
   { title: 'Subscriptions', schemas: [subscriptionSettings.schema] },
   { title: 'Notifications', schemas: [notificationSettings.schema] },

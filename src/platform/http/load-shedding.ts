@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { problem, sendProblem, type Problem } from './problem.js';
+import { problem, RETRY_AFTER_SECONDS, sendProblem, type Problem } from './problem.js';
 
 export interface LoadSheddingOptions {
   /** Mean event-loop delay over the last sample, past which requests are shed. */
@@ -21,7 +21,6 @@ declare module 'fastify' {
 /** Route config of a route that must answer under any load, such as liveness. */
 export const neverShed = { neverShed: true };
 
-const retryAfterSeconds = 1;
 const sampleMs = 100;
 const quietMs = 10_000;
 
@@ -79,7 +78,7 @@ const shedLoad: FastifyPluginAsync<LoadSheddingOptions> = async (app, options) =
 export const loadShedding = fastifyPlugin(shedLoad);
 
 function shed(reply: FastifyReply, request: FastifyRequest, body: Problem): void {
-  void sendProblem(reply.header('retry-after', String(retryAfterSeconds)), request, body);
+  void sendProblem(reply.header('retry-after', String(RETRY_AFTER_SECONDS)), request, body);
 }
 
 /**

@@ -39,6 +39,9 @@ const titleOf: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
+/** How long a refused request is told to wait before it is tried again (`Retry-After`). */
+export const RETRY_AFTER_SECONDS = 1;
+
 export const problemType = (code: string) => `urn:orders-domain:problem:${code}`;
 
 export function problem(status: number, code: string, detail: string, errors?: Problem['errors']): Problem {

@@ -3,11 +3,13 @@ import { defineService } from '../../platform/service.js';
 import { orderHandlers } from './application/handlers.js';
 import { orderRoutes } from './http/routes.js';
 import { migrations } from './infrastructure/migrations.js';
+import { orderSettings } from './settings.js';
 
 /** Takes orders and runs each through reservation, confirmation and fulfilment. */
 export const ordersService = defineService({
   id: 'OrdersService',
   schema: 'orders',
+  settings: orderSettings,
   create: (ctx) => {
     const flows = orderFlowObservation(ctx);
     return {

@@ -17,6 +17,8 @@ import { traceparentOfIssued } from '../../../platform/observability/message-spa
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
+import { PlacementAdmission } from '../application/placement-admission.js';
+import type { OrderSettings } from '../settings.js';
 import { findOrders, getOrder, orderStatistics } from '../application/queries.js';
 import {
   OrderStatisticsView,
@@ -73,11 +75,12 @@ const problems = {
   409: problemResponse("The order's state does not allow it"),
 };
 
-export function orderRoutes(ctx: ServiceContext) {
-  const { db, outbox, ids, clock } = ctx;
+export function orderRoutes(ctx: ServiceContext<OrderSettings>) {
+  const { db, outbox, ids, clock, settings } = ctx;
 
   return async (app: HttpApp): Promise<void> => {
     const placements = new CommitQueue(outbox, db);
+    const admission = new PlacementAdmission(db, settings.maxInProgress, ctx.metrics.registry);
     app.post(
       '/orders',
       {
@@ -94,11 +97,15 @@ export function orderRoutes(ctx: ServiceContext) {
             403: problemResponse('A customer may place orders only for themselves'),
             413: problemResponse('The body is larger than the server accepts'),
             415: problemResponse('The body is not JSON'),
+            503: problemResponse(
+              'As many orders are in progress as are taken at once (ORDERS.TOO_MANY_IN_PROGRESS): retry after `Retry-After` seconds',
+            ),
           },
         },
       },
       async (request, reply) => {
         ensureActsForSelf(request, request.body.customer.customerId, 'customer.customerId');
+        await admission.admit(request.body.orderId);
         const origin = originOf(request, request.body.orderId);
         const command: Envelope<PlaceOrderCommand> = {
           specversion: '1.0',

@@ -120,3 +120,16 @@ export async function countOrdersByStatus(sql: Sql): Promise<Map<OrderStatus, nu
   );
   return new Map(rows.map((row) => [row.status, row.count]));
 }
+
+/** Orders on their way: placed, and not yet completed, rejected or cancelled. */
+export async function countOrdersInProgress(sql: Sql): Promise<number> {
+  const [row] = await sql.query<{ count: number }>(
+    `select count(*)::int as count from orders.orders where status in ('pending', 'confirmed')`,
+  );
+  return row?.count ?? 0;
+}
+
+export async function orderExists(sql: Sql, orderId: string): Promise<boolean> {
+  const rows = await sql.query('select 1 from orders.orders where order_id = $1', [orderId]);
+  return rows.length === 1;
+}
