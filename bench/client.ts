@@ -7,6 +7,8 @@ const benchWarehouse = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #authorization: string;
+  /** Answers that refused a request for now (503 or 429 with Retry-After), each waited out and retried. */
+  refusalsWaitedOut = 0;
 
   constructor(baseUrl: string, token: string) {
     this.#baseUrl = baseUrl;
@@ -27,6 +29,7 @@ export class ApiClient {
       const retryAfter = response.headers.get('retry-after');
       if ((response.status === 503 || response.status === 429) && retryAfter) {
         await response.arrayBuffer();
+        this.refusalsWaitedOut += 1;
         await new Promise((resolve) => setTimeout(resolve, Number(retryAfter) * 1000));
         continue;
       }

@@ -40,6 +40,8 @@ export interface OrdersRunResult {
    * the system accepts them, and so how fast a backlog builds when that outruns the flow.
    */
   readonly placingSeconds: number;
+  /** Placements refused for now (503 or 429, the bound on orders in progress or load shedding) and retried. */
+  readonly placementsRefused: number;
   /** CPU milliseconds per order of each process over the load window, from /proc/<pid>/stat. */
   readonly cpuMsPerOrderByProcess: Record<string, number>;
   /** The process id of each process of the system, by name: what its CPU profile is named after. */
@@ -85,6 +87,7 @@ export async function runOrders(
         loadRssMb[process] = Math.max(loadRssMb[process] ?? 0, mb);
     });
   }, 250);
+  const refusalsBefore = api.refusalsWaitedOut;
   let next = 0;
   await runPool(
     ids,
@@ -106,6 +109,7 @@ export async function runOrders(
   );
 
   const placingSeconds = (Date.now() - started) / 1000;
+  const placementsRefused = api.refusalsWaitedOut - refusalsBefore;
   bar.update(0, { phase: 'settling' });
   await waitUntilFinal(api, ids.length, (done) => {
     bar.update(done);
@@ -132,6 +136,7 @@ export async function runOrders(
   return {
     ...summarise(views, cpuSeconds, await system.peakRssMb()),
     placingSeconds,
+    placementsRefused,
     loadRssMb,
     cpuMsPerOrderByProcess: Object.fromEntries(
       Object.entries(cpuSecondsByProcess).map(([name, seconds]) => [
@@ -220,7 +225,13 @@ function summarise(
   peakRssMb: Record<string, number>,
 ): Omit<
   OrdersRunResult,
-  'loadRssMb' | 'cpuMsPerOrderByProcess' | 'pids' | 'windowUs' | 'pipeline' | 'placingSeconds'
+  | 'loadRssMb'
+  | 'cpuMsPerOrderByProcess'
+  | 'pids'
+  | 'windowUs'
+  | 'pipeline'
+  | 'placingSeconds'
+  | 'placementsRefused'
 > {
   const placed = views.map((view) => Date.parse(view.placedAt));
   const finished = views.map((view) => Math.max(...view.timeline.map((entry) => Date.parse(entry.time))));

@@ -216,9 +216,10 @@ function printTable(): void {
   console.log(`\nmode: ${mode}, concurrency: ${concurrency}, machine: ${cpus().length} cores`);
   if (rows.length > 0) console.table(rows);
   if (throughput) {
-    const { orders, placingSeconds } = throughput;
+    const { orders, placingSeconds, placementsRefused } = throughput;
     console.log(
-      `placing: ${orders} orders accepted in ${placingSeconds.toFixed(1)} s (${(orders / placingSeconds).toFixed(1)}/s)`,
+      `placing: ${orders} orders accepted in ${placingSeconds.toFixed(1)} s (${(orders / placingSeconds).toFixed(1)}/s), ` +
+        `${placementsRefused} refusals (503/429) waited out and retried; latency counts from acceptance`,
     );
     console.log('latency by step, ms from placement (p50 / p95 / p99):');
     for (const [step, d] of Object.entries(throughput.latencyMs))

@@ -9,12 +9,13 @@ export async function startReplicas(
   database: TestDatabase,
   modules: readonly ServiceModule[],
   count: number,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<TestHost[]> {
   const hosts: TestHost[] = [];
   // One at a time: each creates its tables if they are missing.
   for (let replica = 0; replica < count; replica++) {
     const db = replica === 0 ? database.db : await database.openAnother();
-    hosts.push(await startTestHost({ db, modules, env: { CONSUMER_MAX_IN_FLIGHT: '32' } }));
+    hosts.push(await startTestHost({ db, modules, env: { CONSUMER_MAX_IN_FLIGHT: '32', ...env } }));
   }
   return hosts;
 }

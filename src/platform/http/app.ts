@@ -10,7 +10,6 @@ import { useInputPolicy, validatorFor, withInputPolicy } from '../../../contract
 import type { Authentication } from '../auth/authentication.js';
 import { installAuthentication } from '../auth/http.js';
 import { documentSecurity, securitySchemes } from '../auth/openapi.js';
-import { AppError } from '../kernel/errors.js';
 import type { Logger } from '../kernel/logger.js';
 import type { EdgeSettings } from './settings.js';
 import { requestTracing } from '../observability/http-spans.js';
@@ -18,7 +17,7 @@ import { screenCardNumbers } from './card-screening.js';
 import { edgeOptions, refuseConnect, useStrictJson } from './edge.js';
 import type { HttpApp } from './http-app.js';
 import { loadShedding, type LoadSheddingOptions } from './load-shedding.js';
-import { failureForLog, problem, RETRY_AFTER_SECONDS, sendProblem, toProblem } from './problem.js';
+import { failureForLog, problem, sendProblem, toProblem } from './problem.js';
 import { serializersOnFirstUse, validatorOnFirstUse } from './compiled-on-first-use.js';
 import { withSharedSchemas } from './shared-schemas.js';
 
@@ -66,10 +65,7 @@ export async function buildHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   );
   app.setErrorHandler((error, request, reply) => {
     const body = toProblem(error as Error);
-    // An application error is an expected refusal, not a failure to log; one that is 503 says when to retry.
-    if (error instanceof AppError) {
-      if (body.status === 503) reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-    } else if (body.status >= 500)
+    if (body.status >= 500)
       request.log.error({ failure: failureForLog(error), route: request.routeOptions.url }, 'request failed');
     return sendProblem(reply, request, body);
   });

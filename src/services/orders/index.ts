@@ -1,6 +1,7 @@
 import { orderFlowObservation } from '../../flows/index.js';
 import { defineService } from '../../platform/service.js';
 import { orderHandlers } from './application/handlers.js';
+import { InProgressBound } from './application/in-progress-bound.js';
 import { orderRoutes } from './http/routes.js';
 import { migrations } from './infrastructure/migrations.js';
 import { orderSettings } from './settings.js';
@@ -12,11 +13,12 @@ export const ordersService = defineService({
   settings: orderSettings,
   create: (ctx) => {
     const flows = orderFlowObservation(ctx);
+    const bound = new InProgressBound(ctx.settings.maxInProgress, ctx.db.dialect);
     return {
       migrations: [...migrations, ...flows.migrations],
-      handlers: orderHandlers,
+      handlers: orderHandlers(bound),
       observers: flows.observers,
-      routes: orderRoutes(ctx),
+      routes: orderRoutes(ctx, bound),
       workers: flows.workers,
     };
   },

@@ -1,9 +1,8 @@
 import { Type } from 'typebox';
-import { declareSettings, type SettingsOf } from '../../platform/kernel/settings-schema.js';
+import { declareSettings } from '../../platform/kernel/settings-schema.js';
 
 export const orderSettings = declareSettings(
   Type.Object({
-    /** Orders placed and not yet completed, rejected or cancelled, past which placements wait. */
     maxInProgress: Type.Integer({
       env: 'ORDERS_MAX_IN_PROGRESS',
       default: 500,
@@ -14,5 +13,3 @@ export const orderSettings = declareSettings(
     }),
   }),
 );
-
-export type OrderSettings = SettingsOf<typeof orderSettings>;

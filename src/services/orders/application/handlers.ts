@@ -9,15 +9,19 @@ import {
 import { defineHandler } from '../../../platform/messaging/handler.js';
 import { orderReaction } from './change-order.js';
 import { paymentOutcomeHandlers } from './payment-outcomes.js';
+import type { InProgressBound } from './in-progress-bound.js';
 import { placeOrder } from './place-order.js';
 
-export const placeOrderFromBus = defineHandler({
-  name: 'place-order',
-  contract: PlaceOrder,
-  handle: async ({ envelope }, uow) => {
-    await placeOrder(uow, envelope);
-  },
-});
+/** A `PlaceOrder` from the bus is never refused: its consumer takes orders only as fast as it handles them. */
+const placeOrderFromBus = (bound: InProgressBound) =>
+  defineHandler({
+    name: 'place-order',
+    contract: PlaceOrder,
+    handle: async ({ envelope }, uow) => {
+      const placement = await placeOrder(uow, envelope);
+      if (placement.outcome === 'placed') bound.taken();
+    },
+  });
 
 /** Stock is held: the payment is requested next (the order is confirmed once it is authorized). */
 export const confirmWhenReserved = orderReaction('confirm-when-reserved', InventoryReserved, (payload) => ({
@@ -64,8 +68,8 @@ export const revertRejectedAmendment = orderReaction(
   }),
 );
 
-export const orderHandlers = [
-  placeOrderFromBus,
+export const orderHandlers = (bound: InProgressBound) => [
+  placeOrderFromBus(bound),
   confirmWhenReserved,
   rejectWhenReservationFails,
   trackStockDeductions,

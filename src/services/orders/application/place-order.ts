@@ -6,21 +6,30 @@ import { AppError } from '../../../platform/kernel/errors.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
 import { decide, evolve, type Order } from '../domain/index.js';
 import { insertOrder, lockOrder, type StoredOrder } from '../infrastructure/order-repository.js';
+import type { InProgressBound } from './in-progress-bound.js';
 import { publish } from './publish.js';
 
 export type PlaceOrderCommand = PayloadOf<typeof PlaceOrder>;
 
 export type Placement =
   /** Placed now: the order as stored, and its timeline, which holds the command alone. */
-  | { readonly created: true; readonly stored: StoredOrder; readonly timeline: readonly TimelineEntry[] }
+  | { readonly outcome: 'placed'; readonly stored: StoredOrder; readonly timeline: readonly TimelineEntry[] }
   /** The same request was placed before: the call was a retry. */
-  | { readonly created: false };
+  | { readonly outcome: 'replayed' }
+  /** As many orders were in progress as the bound allows: nothing was stored. */
+  | { readonly outcome: 'refused' };
 
 /**
  * Accepts an order, or recognises a retry of it. The client's `orderId` makes placement idempotent:
  * the same body again returns the same order; a different body under the same id is a conflict.
+ * Given a bound, a new order is refused while as many orders are in progress as it allows; a retry is
+ * answered whatever the count.
  */
-export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCommand>): Promise<Placement> {
+export async function placeOrder(
+  uow: UnitOfWork,
+  command: Envelope<PlaceOrderCommand>,
+  bound?: InProgressBound,
+): Promise<Placement> {
   const request = command.data;
   const fingerprint = fingerprintOf(request);
   const existing = await lockOrder(uow.sql, request.orderId);
@@ -55,6 +64,7 @@ export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCo
     requestFingerprint: fingerprint,
     createdAt: uow.now,
   };
+  if (bound && !(await bound.admits(uow.sql))) return { outcome: 'refused' };
   const inserted = await insertOrder(uow.sql, stored);
   if (!inserted) {
     // Another request with this id committed between our read and our insert.
@@ -64,7 +74,7 @@ export async function placeOrder(uow: UnitOfWork, command: Envelope<PlaceOrderCo
   }
   await recordInTimeline(uow.sql, [command], uow.now);
   for (const event of events) publish(uow, order, event);
-  return { created: true, stored, timeline: [timelineEntryOf(command)] };
+  return { outcome: 'placed', stored, timeline: [timelineEntryOf(command)] };
 }
 
 function sameRequest(order: Order, storedFingerprint: string, fingerprint: string): Placement {
@@ -75,7 +85,7 @@ function sameRequest(order: Order, storedFingerprint: string, fingerprint: strin
       `Order ${order.orderId} was placed before with a different body`,
     );
   }
-  return { created: false };
+  return { outcome: 'replayed' };
 }
 
 /** A digest of the request that ignores the order of object keys. */

@@ -1,3 +1,4 @@
+import { Counter } from 'prom-client';
 import { Type, type Static } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
@@ -10,15 +11,19 @@ import {
 import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
-import { problemResponse } from '../../../platform/http/problem.js';
+import {
+  problem,
+  problemResponse,
+  RETRY_AFTER_SECONDS,
+  sendProblem,
+} from '../../../platform/http/problem.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import { CommitQueue } from '../../../platform/messaging/group-commit.js';
 import { traceparentOfIssued } from '../../../platform/observability/message-spans.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
+import type { InProgressBound } from '../application/in-progress-bound.js';
 import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
-import { PlacementAdmission } from '../application/placement-admission.js';
-import type { OrderSettings } from '../settings.js';
 import { findOrders, getOrder, orderStatistics } from '../application/queries.js';
 import {
   OrderStatisticsView,
@@ -75,12 +80,16 @@ const problems = {
   409: problemResponse("The order's state does not allow it"),
 };
 
-export function orderRoutes(ctx: ServiceContext<OrderSettings>) {
-  const { db, outbox, ids, clock, settings } = ctx;
+export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
+  const { db, outbox, ids, clock, metrics } = ctx;
 
   return async (app: HttpApp): Promise<void> => {
     const placements = new CommitQueue(outbox, db);
-    const admission = new PlacementAdmission(db, settings.maxInProgress, ctx.metrics.registry);
+    const refusals = new Counter({
+      name: 'orders_placements_refused_total',
+      help: 'New orders refused because as many were in progress as ORDERS_MAX_IN_PROGRESS allows.',
+      registers: [metrics.registry],
+    });
     app.post(
       '/orders',
       {
@@ -105,7 +114,6 @@ export function orderRoutes(ctx: ServiceContext<OrderSettings>) {
       },
       async (request, reply) => {
         ensureActsForSelf(request, request.body.customer.customerId, 'customer.customerId');
-        await admission.admit(request.body.orderId);
         const origin = originOf(request, request.body.orderId);
         const command: Envelope<PlaceOrderCommand> = {
           specversion: '1.0',
@@ -124,17 +132,30 @@ export function orderRoutes(ctx: ServiceContext<OrderSettings>) {
         };
         const placement = await placements.run(
           { ...origin, causationId: command.id, traceparent: command.traceparent },
-          (uow) => placeOrder(uow, command),
+          (uow) => placeOrder(uow, command, bound),
         );
+        if (placement.outcome === 'refused') {
+          refusals.inc();
+          return sendProblem(
+            reply.header('retry-after', String(RETRY_AFTER_SECONDS)),
+            request,
+            problem(
+              503,
+              'ORDERS.TOO_MANY_IN_PROGRESS',
+              'As many orders are in progress as are taken at once; retry after the delay given.',
+            ),
+          );
+        }
         const { orderId } = request.body;
         // A retry answers with the order as it stands now; a new order is answered as placed.
-        const view = placement.created
-          ? orderView(placement.stored, placement.timeline)
-          : await getOrder(db, orderId).then((stored) => orderView(stored, stored.timeline));
+        const view =
+          placement.outcome === 'placed'
+            ? orderView(placement.stored, placement.timeline)
+            : await getOrder(db, orderId).then((stored) => orderView(stored, stored.timeline));
         return reply
           .status(202)
           .header('location', `/orders/${orderId}`)
-          .header('idempotent-replayed', String(!placement.created))
+          .header('idempotent-replayed', String(placement.outcome === 'replayed'))
           .send(view);
       },
     );

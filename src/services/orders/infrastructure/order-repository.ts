@@ -121,15 +121,13 @@ export async function countOrdersByStatus(sql: Sql): Promise<Map<OrderStatus, nu
   return new Map(rows.map((row) => [row.status, row.count]));
 }
 
-/** Orders on their way: placed, and not yet completed, rejected or cancelled. */
-export async function countOrdersInProgress(sql: Sql): Promise<number> {
+/** Orders on their way (placed, and not yet completed, rejected or cancelled), counted up to `upTo`. */
+export async function countOrdersInProgress(sql: Sql, upTo: number): Promise<number> {
   const [row] = await sql.query<{ count: number }>(
-    `select count(*)::int as count from orders.orders where status in ('pending', 'confirmed')`,
+    `select count(*)::int as count from (
+       select 1 from orders.orders where status in ('pending', 'confirmed') limit $1
+     ) as in_progress`,
+    [upTo],
   );
   return row?.count ?? 0;
-}
-
-export async function orderExists(sql: Sql, orderId: string): Promise<boolean> {
-  const rows = await sql.query('select 1 from orders.orders where order_id = $1', [orderId]);
-  return rows.length === 1;
 }
