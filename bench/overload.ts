@@ -9,8 +9,11 @@ export interface OverloadResult {
   readonly concurrency: number;
   readonly seconds: number;
   readonly healthMs: { probes: number; p50: number; p99: number; max: number };
-  /** Answers that refused a placement at once, by status: the client waited Retry-After and tried again. */
-  readonly shed: { '503': number; '429': number };
+  /**
+   * Answers that refused a placement for now (503 or 429), by problem code: load shed, or the bound
+   * on orders in progress. The client waited Retry-After and tried again.
+   */
+  readonly deferred: Record<string, number>;
   readonly refused: Record<string, number>;
   /** From sending POST /orders to its 202, retries included. */
   readonly placementMs: { p50: number; p99: number };
@@ -55,7 +58,7 @@ export async function runOverload(
     }
   })();
 
-  const shed = { '503': 0, '429': 0 };
+  const deferred: Record<string, number> = {};
   const accepted: string[] = [];
   /** Placements refused as invalid, by problem code: not retried, not expected to complete. */
   const refused: Record<string, number> = {};
@@ -78,13 +81,12 @@ export async function runOverload(
           accepted.push(orderId);
           break;
         }
+        const { code } = (await answer.json()) as { code: string };
         if (answer.status !== 503 && answer.status !== 429) {
-          const { code } = (await answer.json()) as { code: string };
           refused[code] = (refused[code] ?? 0) + 1;
           break;
         }
-        await answer.arrayBuffer();
-        shed[answer.status] += 1;
+        deferred[code] = (deferred[code] ?? 0) + 1;
         const retryAfterS = Number(answer.headers.get('retry-after') ?? '1');
         await new Promise((resolve) => setTimeout(resolve, retryAfterS * 1000));
       }
@@ -116,7 +118,7 @@ export async function runOverload(
       p99: percentile(health, 99),
       max: percentile(health, 100),
     },
-    shed,
+    deferred,
     refused,
     placementMs: { p50: percentile(placement, 50), p99: percentile(placement, 99) },
     finalMs: { p50: percentile(final, 50), p99: percentile(final, 99) },

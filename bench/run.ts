@@ -31,7 +31,7 @@ const usage = `npm run bench -- <throughput|hot-sku|growth|ceiling|tracing|overl
   --nats-auth (distributed) runs them on a nats-server of the bench's own instead, each service admitted
   only with its own credential and the permissions npm run nats-config gives it.
   overload places 2,000 orders from 200 clients (unless --orders/--concurrency), retrying shed answers,
-  and prints /health latency, the answers shed, placement latency, flow departures and the invariants.
+  and prints /health latency, the answers that deferred a placement (by problem code), placement latency, flow departures and the invariants.
   startup times a first start, 5 restarts (median) and, embedded, CPU in the minute after ready, then CPU and RSS idle over 60 s (--idle S).
   The load RSS column is the peak resident memory sampled while the orders ran; in distributed mode the
   sum over the processes and the largest one (--json has every process).`;

@@ -13,7 +13,7 @@ export const ordersService = defineService({
   settings: orderSettings,
   create: (ctx) => {
     const flows = orderFlowObservation(ctx);
-    const bound = new InProgressBound(ctx.settings.maxInProgress, ctx.db.dialect);
+    const bound = new InProgressBound(ctx.settings.maxInProgress, ctx.db, ctx.metrics.registry);
     return {
       migrations: [...migrations, ...flows.migrations],
       handlers: orderHandlers(bound),

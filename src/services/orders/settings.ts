@@ -9,7 +9,7 @@ export const orderSettings = declareSettings(
       minimum: 1,
       maximum: 10_000_000,
       description:
-        'Orders placed and not yet completed, rejected or cancelled, past which `POST /orders` answers `503` with `Retry-After` (retries of placed orders still answer)',
+        'Orders placed and not yet completed, rejected or cancelled at which `POST /orders` refuses new ones with `503` and `Retry-After` (retries of placed orders still answer)',
     }),
   }),
 );

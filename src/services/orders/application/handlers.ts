@@ -8,8 +8,8 @@ import {
 } from '../../../../contracts/index.js';
 import { defineHandler } from '../../../platform/messaging/handler.js';
 import { orderReaction } from './change-order.js';
-import { paymentOutcomeHandlers } from './payment-outcomes.js';
 import type { InProgressBound } from './in-progress-bound.js';
+import { paymentOutcomeHandlers } from './payment-outcomes.js';
 import { placeOrder } from './place-order.js';
 
 /** A `PlaceOrder` from the bus is never refused: its consumer takes orders only as fast as it handles them. */

@@ -114,6 +114,9 @@ export type Order = PendingOrder | ConfirmedOrder | CompletedOrder | RejectedOrd
 
 export type OrderStatus = Order['status'];
 
+/** The statuses of an order on its way: placed, and not yet completed, rejected or cancelled. */
+export const inProgressStatuses: readonly OrderStatus[] = ['pending', 'confirmed'];
+
 export const lineTotal = (line: OrderLine): Cents => line.quantity * line.unitPrice;
 export const orderTotal = (lines: readonly OrderLine[]): Cents =>
   lines.reduce((sum, line) => sum + lineTotal(line), 0);

@@ -9,8 +9,8 @@ import {
 } from '../../../../test/support/databases.js';
 import { envelopeFor } from '../../../../test/support/envelopes.js';
 import { startTestHost, type TestHost } from '../../../../test/support/host.js';
-import { startReplicas } from '../../../../test/support/replicas.js';
 import { placeOrderBody } from '../../../../test/support/orders.js';
+import { startReplicas } from '../../../../test/support/replicas.js';
 import { ordersService } from '../index.js';
 
 const maxInProgress = 3;
@@ -78,7 +78,7 @@ describeEachEngine('POST /orders takes no more orders in progress than its bound
   });
 
   it('counts confirmed orders as in progress, and takes a new one once one is cancelled', async () => {
-    // As when its payment is authorized: confirmed, not completed yet.
+    // The status column alone, which is what the bound counts: as when the payment is authorized.
     await testDb.db.query(`update orders.orders set status = 'confirmed' where order_id = $1`, [
       accepted[0]!.orderId,
     ]);

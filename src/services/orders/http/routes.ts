@@ -1,4 +1,3 @@
-import { Counter } from 'prom-client';
 import { Type, type Static } from 'typebox';
 import { exampleIds } from '../../../../contracts/examples.js';
 import { PlaceOrder, sourceOf, violationsOf, type Envelope } from '../../../../contracts/index.js';
@@ -81,15 +80,10 @@ const problems = {
 };
 
 export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
-  const { db, outbox, ids, clock, metrics } = ctx;
+  const { db, outbox, ids, clock } = ctx;
 
   return async (app: HttpApp): Promise<void> => {
     const placements = new CommitQueue(outbox, db);
-    const refusals = new Counter({
-      name: 'orders_placements_refused_total',
-      help: 'New orders refused because as many were in progress as ORDERS_MAX_IN_PROGRESS allows.',
-      registers: [metrics.registry],
-    });
     app.post(
       '/orders',
       {
@@ -107,7 +101,7 @@ export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
             413: problemResponse('The body is larger than the server accepts'),
             415: problemResponse('The body is not JSON'),
             503: problemResponse(
-              'As many orders are in progress as are taken at once (ORDERS.TOO_MANY_IN_PROGRESS): retry after `Retry-After` seconds',
+              'The most orders in progress are (ORDERS.TOO_MANY_IN_PROGRESS), or the server is shedding load (SERVER.OVERLOADED): retry after `Retry-After` seconds',
             ),
           },
         },
@@ -135,14 +129,13 @@ export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
           (uow) => placeOrder(uow, command, bound),
         );
         if (placement.outcome === 'refused') {
-          refusals.inc();
           return sendProblem(
             reply.header('retry-after', String(RETRY_AFTER_SECONDS)),
             request,
             problem(
               503,
               'ORDERS.TOO_MANY_IN_PROGRESS',
-              'As many orders are in progress as are taken at once; retry after the delay given.',
+              'The most orders the system takes at once are in progress; retry after the delay given.',
             ),
           );
         }

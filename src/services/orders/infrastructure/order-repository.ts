@@ -1,5 +1,5 @@
 import type { Sql } from '../../../platform/db/database.js';
-import type { Order, OrderStatus } from '../domain/index.js';
+import { inProgressStatuses, type Order, type OrderStatus } from '../domain/index.js';
 
 export interface StoredOrder {
   readonly order: Order;
@@ -125,9 +125,9 @@ export async function countOrdersByStatus(sql: Sql): Promise<Map<OrderStatus, nu
 export async function countOrdersInProgress(sql: Sql, upTo: number): Promise<number> {
   const [row] = await sql.query<{ count: number }>(
     `select count(*)::int as count from (
-       select 1 from orders.orders where status in ('pending', 'confirmed') limit $1
+       select 1 from orders.orders where status = any ($1::text[]) limit $2
      ) as in_progress`,
-    [upTo],
+    [inProgressStatuses, upTo],
   );
   return row?.count ?? 0;
 }
