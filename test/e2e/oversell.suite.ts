@@ -24,8 +24,13 @@ export const oversellSuite = (open: () => Promise<TestDatabase>) => () => {
     domain = await startTestHost({
       db: testDb.db,
       modules: domainServices,
-      // Every order is let in at once: what is under test is the stock, not load shedding.
-      env: { HTTP_MAX_IN_FLIGHT: String(orders * 2), HTTP_MAX_IN_FLIGHT_PER_CLIENT: String(orders * 2) },
+      // Every order is let in at once: what is under test is the stock, not load shedding or the bound
+      // on orders in progress.
+      env: {
+        HTTP_MAX_IN_FLIGHT: String(orders * 2),
+        HTTP_MAX_IN_FLIGHT_PER_CLIENT: String(orders * 2),
+        ORDERS_MAX_IN_PROGRESS: String(orders),
+      },
     });
   });
 
