@@ -1,3 +1,4 @@
+import { inProgressStatuses } from '../src/services/orders/domain/order.js';
 import { randomUUID } from 'node:crypto';
 import cliProgress from 'cli-progress';
 import { ApiClient, orderBody, runPool } from './client.js';
@@ -184,7 +185,7 @@ export async function waitUntilFinal(
   const deadline = Date.now() + 30 * 60_000;
   for (;;) {
     let unsettled = 0;
-    for (const status of ['pending', 'confirmed']) {
+    for (const status of inProgressStatuses) {
       const page = await api.request<{ orders: unknown[] }>('GET', `/orders?status=${status}&limit=100`);
       unsettled += page.body.orders.length;
     }

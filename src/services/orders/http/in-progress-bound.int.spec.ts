@@ -16,31 +16,33 @@ import { ordersService } from '../index.js';
 const maxInProgress = 3;
 const bounded = { ORDERS_MAX_IN_PROGRESS: String(maxInProgress) };
 
-// Without inventory and payments here, every order placed stays pending until cancelled.
-const startBoundedOrders = (testDb: TestDatabase) =>
-  startTestHost({ db: testDb.db, modules: [ordersService], env: bounded });
+/**
+ * OrdersService alone on a database of its own, started before the suite's tests and stopped after
+ * them. Without inventory and payments, every order placed stays pending until cancelled.
+ */
+function boundedOrdersFor(open: () => Promise<TestDatabase>) {
+  const suite = {} as { testDb: TestDatabase; orders: TestHost };
+  before(async () => {
+    suite.testDb = await open();
+    suite.orders = await startTestHost({ db: suite.testDb.db, modules: [ordersService], env: bounded });
+  });
+  after(async () => {
+    await suite.orders.stop();
+    await suite.testDb.dispose();
+  });
+  return suite;
+}
 const newOrder = () => placeOrderBody([{ productId: randomUUID(), quantity: 1, price: 5 }]);
 const placeOn = (host: TestHost, body: object = newOrder()) =>
   host.inject({ method: 'POST', url: '/orders', payload: body });
 
 describeEachEngine('POST /orders takes no more orders in progress than its bound', (open, engine) => {
-  let testDb: TestDatabase;
-  let orders: TestHost;
-
-  before(async () => {
-    testDb = await open();
-    orders = await startBoundedOrders(testDb);
-  });
-
-  after(async () => {
-    await orders.stop();
-    await testDb.dispose();
-  });
+  const suite = boundedOrdersFor(open);
 
   type Body = ReturnType<typeof placeOrderBody>;
-  const place = (body: object) => placeOn(orders, body);
+  const place = (body: object) => placeOn(suite.orders, body);
   const storedOrders = async () =>
-    (await testDb.db.query<{ n: number }>('select count(*)::int as n from orders.orders'))[0]!.n;
+    (await suite.testDb.db.query<{ n: number }>('select count(*)::int as n from orders.orders'))[0]!.n;
   const assertRefusal = (answer: Awaited<ReturnType<typeof place>>) => {
     assert.equal(answer.statusCode, 503, answer.body);
     assert.match(String(answer.headers['content-type']), /^application\/problem\+json/);
@@ -79,11 +81,11 @@ describeEachEngine('POST /orders takes no more orders in progress than its bound
 
   it('counts confirmed orders as in progress, and takes a new one once one is cancelled', async () => {
     // The status column alone, which is what the bound counts: as when the payment is authorized.
-    await testDb.db.query(`update orders.orders set status = 'confirmed' where order_id = $1`, [
+    await suite.testDb.db.query(`update orders.orders set status = 'confirmed' where order_id = $1`, [
       accepted[0]!.orderId,
     ]);
     assertRefusal(await place(newOrder()));
-    const cancel = await orders.inject({
+    const cancel = await suite.orders.inject({
       method: 'POST',
       url: `/orders/${accepted[1]!.orderId}/cancel`,
       payload: {},
@@ -95,33 +97,24 @@ describeEachEngine('POST /orders takes no more orders in progress than its bound
   });
 
   it('counts the orders it refused in its metrics', async () => {
-    const metrics = (await orders.inject({ method: 'GET', url: '/metrics' })).body;
+    const metrics = (await suite.orders.inject({ method: 'GET', url: '/metrics' })).body;
     assert.match(metrics, new RegExp(`^orders_placements_refused_total ${maxInProgress + 2}$`, 'm'));
   });
 });
 
 describeEachEngine('POST /orders counts the orders placed from the bus against its bound', (open) => {
-  let testDb: TestDatabase;
-  let orders: TestHost;
+  const suite = boundedOrdersFor(open);
 
-  before(async () => {
-    testDb = await open();
-    orders = await startBoundedOrders(testDb);
-  });
-
-  after(async () => {
-    await orders.stop();
-    await testDb.dispose();
-  });
-
-  const place = (body: object) => placeOn(orders, body);
+  const place = (body: object) => placeOn(suite.orders, body);
 
   it('takes every PlaceOrder from the bus, and refuses over HTTP once they fill the bound', async () => {
     assert.equal((await place(newOrder())).statusCode, 202);
     const fromBus = Array.from({ length: maxInProgress }, () => envelopeFor(PlaceOrder, newOrder()));
-    await orders.bus.publish(fromBus.map((envelope) => ({ channel: PlaceOrder.channel, envelope })));
-    await orders.settled();
-    const [stored] = await testDb.db.query<{ n: number }>('select count(*)::int as n from orders.orders');
+    await suite.orders.bus.publish(fromBus.map((envelope) => ({ channel: PlaceOrder.channel, envelope })));
+    await suite.orders.settled();
+    const [stored] = await suite.testDb.db.query<{ n: number }>(
+      'select count(*)::int as n from orders.orders',
+    );
     assert.equal(stored?.n, maxInProgress + 1, 'the bus is never refused');
     assert.equal((await place(newOrder())).statusCode, 503);
   });
