@@ -94,6 +94,18 @@ describeEachEngine('outbox relays of several replicas', (open, engine) => {
     },
   );
 
+  it('wakes the relay after a commit that appended messages, and only then', async () => {
+    await outbox.appended.wait(0);
+    await commit(0);
+    assert.equal(await outbox.appended.wait(0), false, 'a commit that emitted nothing rang the relay');
+    await commit(1);
+    assert.equal(
+      await outbox.appended.wait(0),
+      true,
+      'a commit that emitted a message did not ring the relay',
+    );
+  });
+
   it('lets another replica take a lease its holder stopped renewing, and the old holder learns it lost it', async () => {
     const a = new RelayLease(db, schema, 300);
     const b = new RelayLease(other, schema, 300);

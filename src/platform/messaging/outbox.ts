@@ -10,7 +10,10 @@ export interface UnitOfWorkOutcome<T> {
   readonly result: T;
   /** What the unit of work declared to hold now, for the messages parked until it does. */
   readonly resumed: readonly string[];
-  /** What it published directly, on a bus kept in the same database, to announce after the commit. */
+  /**
+   * What to announce after the commit: the messages it appended, to the relay, or those it published
+   * directly on a bus kept in the same database, to their consumers.
+   */
   readonly announcements: readonly Announcement[];
 }
 
@@ -20,7 +23,7 @@ export interface UnitOfWorkOutcome<T> {
  * afterwards — or, when the bus keeps its log in the service's own database, straight into it.
  */
 export class Outbox {
-  /** Notified after commits that may have appended messages, so the relay publishes without polling delay. */
+  /** Rung after each commit that appended messages, so the relay publishes without polling delay. */
   readonly appended = new Bell();
   readonly #db: Database;
   readonly #schema: string;
@@ -111,24 +114,21 @@ export class Outbox {
       })),
     );
     const messages = collectors.flatMap((collector) => collector.messages);
+    if (messages.length === 0) return { result, resumed, announcements: [] };
     if (!this.#bus) {
       await this.#append(tx, messages);
-      return { result, resumed, announcements: [] };
+      return { result, resumed, announcements: [this.#wakeRelay] };
     }
     return { result, resumed, announcements: [await this.#bus.publishWithin(tx, messages)] };
   }
 
   /**
-   * After the commit of units of work: wakes the relay, or the bus's consumers when the messages
-   * went straight to it, and the parked messages awaiting what they declared to hold.
+   * After the commit of units of work: wakes the relay for the messages they appended, or the bus's
+   * consumers for those that went straight to it, and the parked messages awaiting what they
+   * declared to hold. A commit that emitted nothing wakes no one.
    */
   committed(outcomes: readonly UnitOfWorkOutcome<unknown>[]): void {
-    if (outcomes.length === 0) return;
-    if (this.#bus) {
-      for (const outcome of outcomes) for (const announce of outcome.announcements) announce();
-    } else {
-      this.appended.ring();
-    }
+    for (const outcome of outcomes) for (const announce of outcome.announcements) announce();
     const resumed = outcomes.flatMap((outcome) => outcome.resumed);
     if (resumed.length > 0) for (const listener of this.#resumeListeners) listener(resumed);
   }
@@ -136,6 +136,10 @@ export class Outbox {
   onResumed(listener: (awaited: readonly string[]) => void): void {
     this.#resumeListeners.push(listener);
   }
+
+  readonly #wakeRelay: Announcement = () => {
+    this.appended.ring();
+  };
 
   async #append(tx: Sql, messages: readonly OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
