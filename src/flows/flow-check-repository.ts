@@ -26,25 +26,6 @@ export interface DueFlowCheck extends FlowCheck {
   readonly orderIds: readonly string[];
 }
 
-/**
- * Asks for the flows of these orders to be checked at `at`. A check already asked for earlier
- * keeps its time, so the messages of a burst share one check. Rows are locked in key order.
- */
-export async function requestFlowChecks(
-  sql: Sql,
-  correlationIds: readonly string[],
-  at: Date,
-): Promise<void> {
-  await sql.query(
-    `insert into orders.flow_checks (correlation_id, due_at)
-     select distinct c.correlation_id, $2::timestamptz from unnest($1::text[]) as c (correlation_id)
-     where exists (select 1 from orders.orders o where o.correlation_id = c.correlation_id)
-     order by c.correlation_id
-     on conflict (correlation_id) do update set due_at = least(orders.flow_checks.due_at, excluded.due_at)`,
-    [correlationIds, at],
-  );
-}
-
 /** Locks up to `limit` checks that are due, skipping those another checker holds, with their timelines. */
 export async function claimDueFlowChecks(tx: Sql, now: Date, limit: number): Promise<DueFlowCheck[]> {
   const checks = await tx.query<FlowCheckRow>(
