@@ -74,6 +74,10 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
     return this.#checkDue();
   }
 
+  protected claimWasFull(jobs: readonly Outcome[]): boolean {
+    return jobs.length >= this.#options.batchSize;
+  }
+
   protected async work(outcome: Outcome): Promise<void> {
     this.#report(outcome);
   }

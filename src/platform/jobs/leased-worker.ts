@@ -59,10 +59,11 @@ export function jobTableLoop(
 
 /**
  * A background loop over work that replicas share: it claims a batch of due jobs (under a lease, or
- * row locks, that keep other replicas off them), works them all, and claims again; with nothing due
- * it asks when the next job comes due and waits for that, for the bell or for `pollMs`, whichever
- * comes first, so that an idle worker costs nothing between its jobs. A failed round is logged and
- * tried again after a pause that grows with the failures in a row.
+ * row locks, that keep other replicas off them), works them all, and claims again at once if the
+ * claim was full. Otherwise nothing more was due when it claimed: it claims again at once only if
+ * the bell rang meanwhile, else it asks when the next job comes due and waits for that, for the bell
+ * or for `pollMs`, whichever comes first, so that an idle worker costs nothing between its jobs. A
+ * failed round is logged and tried again after a pause that grows with the failures in a row.
  */
 export abstract class LeasedWorker<Job> implements Worker {
   readonly name: string;
@@ -86,6 +87,12 @@ export abstract class LeasedWorker<Job> implements Worker {
 
   /** Claims the jobs that are due now; none when there are none. */
   protected abstract claim(): Promise<readonly Job[]>;
+
+  /**
+   * True when the claim took as many jobs as one claim may, so that more may be due now; false when
+   * it took every job that was due, and only a ring or the clock can bring more.
+   */
+  protected abstract claimWasFull(jobs: readonly Job[]): boolean;
 
   /** Works one claimed job; the jobs of one claim are worked concurrently. */
   protected abstract work(job: Job): Promise<void>;
@@ -116,8 +123,12 @@ export abstract class LeasedWorker<Job> implements Worker {
     return this.#running;
   }
 
-  /** Waits with nothing due: for the bell, the next job's due time or `pollMs`. True when the bell rang. */
+  /**
+   * Waits with nothing due: for the bell, the next job's due time or `pollMs`. True when the bell
+   * rang, at once when it rang while the last claim was worked.
+   */
   protected async idle(): Promise<boolean> {
+    if (this.#bell.take()) return true;
     const untilDue = await this.untilNextDue();
     // A job due already that the claim skipped (locked by another replica's claim) is looked at again
     // shortly, not in a loop.
@@ -141,7 +152,7 @@ export abstract class LeasedWorker<Job> implements Worker {
         );
         if (failed) throw failed.reason;
         failures = 0;
-        if (jobs.length === 0) await this.idle();
+        if (!this.claimWasFull(jobs)) await this.idle();
       } catch (error) {
         failures += 1;
         this.logger.warn({ err: error, worker: this.name, failures }, `${this.name} failed, will try again`);

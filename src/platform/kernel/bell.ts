@@ -19,6 +19,11 @@ export class Bell {
    */
   async wait(timeoutMs: number): Promise<boolean> {
     if (!this.#rung) await this.#signal.wait(timeoutMs);
+    return this.take();
+  }
+
+  /** Takes a ring that came since the last wait, without waiting: true when there was one. */
+  take(): boolean {
     const rung = this.#rung;
     this.#rung = false;
     return rung;

@@ -94,6 +94,10 @@ export class OutboxRelay extends LeasedWorker<readonly OutboxRow[]> {
     return this.#unpublished();
   }
 
+  protected claimWasFull([rows]: readonly (readonly OutboxRow[])[]): boolean {
+    return (rows?.length ?? 0) >= this.#options.batchSize;
+  }
+
   /** Nothing is scheduled: a row is due once committed, and this process's commits ring. */
   protected async untilNextDue(): Promise<undefined> {
     return undefined;

@@ -98,6 +98,10 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
     return notifications.map((notification) => ({ notification, recorder: outcomes.member() }));
   }
 
+  protected claimWasFull(jobs: readonly NotificationJob[]): boolean {
+    return jobs.length >= this.#options.batchSize;
+  }
+
   protected untilNextDue(): Promise<number | undefined> {
     return untilNextDue(this.#options.db);
   }

@@ -65,6 +65,10 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
     }));
   }
 
+  protected claimWasFull(jobs: readonly OperationJob[]): boolean {
+    return jobs.length >= this.#options.batchSize;
+  }
+
   protected untilNextDue(): Promise<number | undefined> {
     return untilNextDue(this.#options.db);
   }

@@ -59,6 +59,10 @@ export class ProviderWorker extends LeasedWorker<ClaimedOperation> {
     return claimDueOperations(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
   }
 
+  protected claimWasFull(jobs: readonly ClaimedOperation[]): boolean {
+    return jobs.length >= this.#options.batchSize;
+  }
+
   protected untilNextDue(): Promise<number | undefined> {
     return untilNextOperationDue(this.#options.db);
   }
