@@ -43,7 +43,8 @@ export const messagingSettings = Type.Object({
     default: 500,
     minimum: 10,
     maximum: 60_000,
-    description: 'Longest pause of an outbox relay between polls (commits wake it at once)',
+    description:
+      'Longest pause of an outbox relay between polls (commits that append messages wake it at once)',
   }),
   /** How long an outbox relay's leadership lasts unrenewed before another replica takes over. */
   relayLeaseMs: Type.Integer({
