@@ -91,6 +91,8 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
   protected override async idle(): Promise<boolean> {
     if (!this.#woken) return super.idle();
     this.#woken = false;
+    // The pause answers the ring that came with the wake-up: taken, it would claim once more for nothing.
+    this.#bell.take();
     await this.pause(checkDelayMs);
     return true;
   }

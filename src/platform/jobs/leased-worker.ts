@@ -99,7 +99,8 @@ export abstract class LeasedWorker<Job> implements Worker {
 
   /**
    * Milliseconds until the earliest job that is not due yet comes due, as the job table knows it
-   * (whoever scheduled it); undefined when nothing waits. Asked when a claim found nothing.
+   * (whoever scheduled it); undefined when nothing waits. Asked when a claim took every job that
+   * was due and the bell did not ring while they were worked.
    */
   protected abstract untilNextDue(): Promise<number | undefined>;
 
