@@ -133,6 +133,7 @@ describeEachEngine('bearer tokens', (open) => {
     });
     try {
       const statuses: number[] = [];
+      const retryAfter: unknown[] = [];
       for (let attempt = 0; attempt < 5; attempt++) {
         const answer = await strict.inject({
           method: 'GET',
@@ -140,8 +141,14 @@ describeEachEngine('bearer tokens', (open) => {
           headers: { authorization: 'Bearer x.y.z' },
         });
         statuses.push(answer.statusCode);
+        retryAfter.push(answer.headers['retry-after']);
       }
       assert.deepEqual(statuses, [401, 401, 401, 429, 429]);
+      // Told to wait out what is left of the window, in whole seconds.
+      for (const seconds of retryAfter.slice(3)) {
+        assert.match(String(seconds), /^\d+$/);
+        assert.ok(Number(seconds) >= 1 && Number(seconds) <= 60, `Retry-After ${String(seconds)}`);
+      }
       assert.equal((await strict.inject({ method: 'GET', url: '/admin/backlog' })).statusCode, 200);
     } finally {
       await strict.stop();

@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpApp } from '../http/http-app.js';
-import { problem, sendProblem } from '../http/problem.js';
+import { problem, sendProblem, sendRetryLater } from '../http/problem.js';
 import { AppError } from '../kernel/errors.js';
 import { accessOf, type Grant, type RouteAccess } from './access-table.js';
 import type { Principal } from './roles.js';
@@ -95,10 +95,11 @@ export async function installAuthentication(app: HttpApp, options: Authenticatio
       if (!(error instanceof AuthenticationFailed)) throw error;
       const attempts = await failedAttempt(request);
       if (!attempts.isAllowed && attempts.isExceeded)
-        return sendProblem(
-          reply.header('retry-after', String(attempts.ttlInSeconds)),
+        return sendRetryLater(
+          reply,
           request,
           problem(429, 'AUTH.TOO_MANY_FAILURES', 'Too many failed authentications from this address.'),
+          attempts.ttlInSeconds,
         );
       return refuse(
         reply,

@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import fastifyPlugin from 'fastify-plugin';
-import { problem, RETRY_AFTER_SECONDS, sendProblem, type Problem } from './problem.js';
+import { problem, sendRetryLater } from './problem.js';
 
 export interface LoadSheddingOptions {
   /** Mean event-loop delay over the last sample, past which requests are shed. */
@@ -47,7 +47,7 @@ const shedLoad: FastifyPluginAsync<LoadSheddingOptions> = async (app, options) =
     const client = request.ip;
     const ofClient = perClient.get(client) ?? 0;
     if (lag.meanMs > options.maxEventLoopDelayMs || total >= options.maxInFlight) {
-      shed(
+      void sendRetryLater(
         reply,
         request,
         problem(503, 'SERVER.OVERLOADED', 'The server is busy; retry after the delay given.'),
@@ -55,7 +55,7 @@ const shedLoad: FastifyPluginAsync<LoadSheddingOptions> = async (app, options) =
       return;
     }
     if (ofClient >= options.maxInFlightPerClient) {
-      shed(
+      void sendRetryLater(
         reply,
         request,
         problem(429, 'CLIENT.TOO_MANY_IN_FLIGHT', 'Too many of your requests are in flight.'),
@@ -76,10 +76,6 @@ const shedLoad: FastifyPluginAsync<LoadSheddingOptions> = async (app, options) =
 // A named function: fastify-plugin names an anonymous one from a stack trace, which costs a start
 // the decoding of the bundle's source map.
 export const loadShedding = fastifyPlugin(shedLoad);
-
-function shed(reply: FastifyReply, request: FastifyRequest, body: Problem): void {
-  void sendProblem(reply.header('retry-after', String(RETRY_AFTER_SECONDS)), request, body);
-}
 
 /**
  * The mean event-loop delay of the last sample period, measured only while requests come: sampling

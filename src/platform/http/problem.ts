@@ -39,8 +39,8 @@ const titleOf: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-/** How long a refused request is told to wait before it is tried again (`Retry-After`). */
-export const RETRY_AFTER_SECONDS = 1;
+/** How long a request refused for now is told to wait before it is tried again, unless said otherwise. */
+const RETRY_AFTER_SECONDS = 1;
 
 export const problemType = (code: string) => `urn:orders-domain:problem:${code}`;
 
@@ -60,6 +60,16 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, body: 
     .status(body.status)
     .type('application/problem+json')
     .send({ ...body, instance: bounded(request.url) });
+}
+
+/** Refuses a request for now: the problem, and how many seconds to wait before trying again (`Retry-After`). */
+export function sendRetryLater(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  body: Problem,
+  afterSeconds = RETRY_AFTER_SECONDS,
+): FastifyReply {
+  return sendProblem(reply.header('retry-after', String(afterSeconds)), request, body);
 }
 
 /** Echoed text is cut short, so that an answer stays small whatever the request held. */

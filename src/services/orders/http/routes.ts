@@ -10,12 +10,7 @@ import {
 import { ensureActsForSelf, ownerScope } from '../../../platform/auth/http.js';
 import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
-import {
-  problem,
-  problemResponse,
-  RETRY_AFTER_SECONDS,
-  sendProblem,
-} from '../../../platform/http/problem.js';
+import { problem, problemResponse, sendRetryLater } from '../../../platform/http/problem.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import { CommitQueue } from '../../../platform/messaging/group-commit.js';
 import { traceparentOfIssued } from '../../../platform/observability/message-spans.js';
@@ -129,8 +124,8 @@ export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
           (uow) => placeOrder(uow, command, bound),
         );
         if (placement.outcome === 'refused') {
-          return sendProblem(
-            reply.header('retry-after', String(RETRY_AFTER_SECONDS)),
+          return sendRetryLater(
+            reply,
             request,
             problem(
               503,
