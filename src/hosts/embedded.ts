@@ -9,12 +9,14 @@ import { startTracing } from '../platform/observability/tracing.js';
 import { consoleRoutes } from './console/plugin.js';
 import { domainServices } from './domain-services.js';
 import { stopOnSignals } from './shutdown.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * The default runtime: every service in this one process, sharing one database (PGlite under
  * DATA_DIR, or PostgreSQL when DATABASE_URL is set) and the durable in-process bus.
  */
 const settings = loadSettings();
+boundHeapGrowth(settings);
 const tracing = startTracing({
   processName: 'orders-domain',
   services: domainServices.map((module) => module.id),

@@ -6,12 +6,14 @@ import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
 import { gatewaySettings } from './settings.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * The HTTP API in front of the distributed runtime: routes `/<service>/...` to that service's
  * replicas, listed in GATEWAY_UPSTREAMS (`orders=http://host:4001,orders=http://host:4002,...`).
  */
 const settings = loadSettings();
+boundHeapGrowth(settings);
 const gateway = gatewaySettings.read();
 const tracing = startTracing({ processName: 'gateway', services: [] });
 const logger = createLogger({ level: settings.logLevel, name: 'gateway' });

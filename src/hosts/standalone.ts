@@ -9,6 +9,7 @@ import { busOptionsFrom } from './distributed/nats-identities.js';
 import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
+import { boundHeapGrowth } from './heap-growth.js';
 
 /**
  * One service in this process, on PostgreSQL (DATABASE_URL) and NATS JetStream (NATS_URL): the
@@ -24,6 +25,7 @@ if (!module) {
   process.exit(2);
 }
 const settings = loadSettings();
+boundHeapGrowth(settings);
 const tracing = startTracing({ processName: module.id, services: [module.id] });
 const logger = createLogger({ level: settings.logLevel, name: module.schema });
 if (!settings.databaseUrl || !settings.nats.url) {

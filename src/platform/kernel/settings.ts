@@ -16,6 +16,15 @@ export const processSettings = Type.Object({
     maximum: 3_600_000,
     description: 'A stopping process exits anyway after this long',
   }),
+  /** How far the JavaScript heap may grow past what its last full collection kept (src/hosts/heap-growth.ts). */
+  heapGrowthPercent: Type.Integer({
+    env: 'HEAP_GROWTH_PERCENT',
+    default: 50,
+    minimum: 10,
+    maximum: 300,
+    description:
+      'How far the JavaScript heap grows past what its last full collection kept, in percent: lower saves memory, higher saves CPU',
+  }),
 });
 
 /** The platform's settings, each declared beside the part that reads it. */
