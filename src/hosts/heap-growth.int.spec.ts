@@ -31,6 +31,7 @@ const promotingGarbage = (heapGrowthPercent: number) => `
     recent[round % 30] = Array.from({ length: 2_000 }, (_, i) => ({ text: 'y'.repeat(200) + i, round }));
     if (round % 10 === 0) peak = Math.max(peak, getHeapStatistics().total_heap_size);
   }
+  // The live set is printed so that it stays live to the end.
   console.log(JSON.stringify({ peakMb: peak / 2 ** 20, liveObjects: live.length }));
 `;
 

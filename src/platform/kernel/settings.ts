@@ -20,10 +20,10 @@ export const processSettings = Type.Object({
   heapGrowthPercent: Type.Integer({
     env: 'HEAP_GROWTH_PERCENT',
     default: 50,
-    minimum: 10,
+    minimum: 0,
     maximum: 300,
     description:
-      'How far the JavaScript heap grows past what its last full collection kept, in percent: lower saves memory, higher saves CPU',
+      'How far the JavaScript heap grows past what its last full collection kept, in percent: lower saves memory, higher saves CPU; 0 leaves it to V8 (up to 300)',
   }),
 });
 
