@@ -43,7 +43,10 @@ export interface OrdersRunResult {
   readonly placingSeconds: number;
   /** Placements refused for now (503 or 429, the bound on orders in progress or load shedding) and retried. */
   readonly placementsRefused: number;
-  /** CPU milliseconds per order of each process over the load window, from /proc/<pid>/stat. */
+  /**
+   * CPU milliseconds per order of each process over the load window (from the first order placed
+   * until every order is final and no process holds work), from /proc/<pid>/stat.
+   */
   readonly cpuMsPerOrderByProcess: Record<string, number>;
   /** The process id of each process of the system, by name: what its CPU profile is named after. */
   readonly pids: Readonly<Record<string, number>>;
@@ -115,6 +118,9 @@ export async function runOrders(
   await waitUntilFinal(api, ids.length, (done) => {
     bar.update(done);
   });
+  // What follows an order's last step (its emails, its flow checks) belongs to its cost too.
+  bar.update(ids.length, { phase: 'draining' });
+  await waitUntilDrained(system);
   const windowEnd = monotonicUs();
   const cpuAfter = await system.cpuSecondsByProcess();
   clearInterval(sampler);
@@ -152,6 +158,7 @@ export async function runOrders(
           pipeline: {
             deliveries: pipelineAfter.deliveries - pipelineBefore.deliveries,
             transactions: pipelineAfter.transactions - pipelineBefore.transactions,
+            flowChecks: pipelineAfter.flowChecks - pipelineBefore.flowChecks,
           },
         }
       : {}),
@@ -193,6 +200,25 @@ export async function waitUntilFinal(
     progress(Math.max(0, total - unsettled));
     if (Date.now() > deadline) throw new Error(`${unsettled}+ orders never became final`);
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits until no process of the system holds work it accepted and has not finished. */
+async function waitUntilDrained(system: SystemUnderTest): Promise<void> {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    const backlogs = await Promise.all(
+      system.metricsUrls.map(async (url) => {
+        const response = await fetch(`${url}/admin/backlog`, {
+          headers: { authorization: `Bearer ${system.adminToken}` },
+        });
+        if (!response.ok) throw new Error(`GET ${url}/admin/backlog answered ${response.status}`);
+        return (await response.json()) as { drained: boolean };
+      }),
+    );
+    if (backlogs.every((backlog) => backlog.drained)) return;
+    if (Date.now() > deadline) throw new Error('the system never drained its backlog');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 

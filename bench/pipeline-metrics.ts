@@ -6,6 +6,8 @@ export interface PipelineCounts {
   readonly deliveries: number;
   /** Handler transactions: one per batch handled together, one per delivery handled alone. */
   readonly transactions: number;
+  /** Orders checked against their documented flows (flow_checks_total): bookkeeping, not the flow. */
+  readonly flowChecks: number;
 }
 
 /** Sums every series of the counter `name` in a Prometheus text exposition. */
@@ -25,6 +27,7 @@ export function sumOf(exposition: string, name: string): number {
 export async function pipelineCounts(system: SystemUnderTest): Promise<PipelineCounts | undefined> {
   let deliveries = 0;
   let transactions = 0;
+  let flowChecks = 0;
   for (const url of system.metricsUrls) {
     const response = await fetch(`${url}/metrics`, {
       headers: { authorization: `Bearer ${system.adminToken}` },
@@ -33,6 +36,7 @@ export async function pipelineCounts(system: SystemUnderTest): Promise<PipelineC
     const text = await response.text();
     deliveries += sumOf(text, 'messages_handled_total');
     transactions += sumOf(text, 'message_handler_seconds_count');
+    flowChecks += sumOf(text, 'flow_checks_total');
   }
-  return { deliveries, transactions };
+  return { deliveries, transactions, flowChecks };
 }

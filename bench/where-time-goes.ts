@@ -128,6 +128,10 @@ export function printAnalysis(mode: Mode, analysis: Analysis, run: OrdersRunResu
       `CPU per order by process, ms (/proc over the load window): ${entries.map(([name, ms]) => `${name} ${ms}`).join(' · ')}` +
         (entries.length > 1 ? ` = ${total}` : ''),
     );
+    if (run.pipeline)
+      console.log(
+        `flow checks per order: ${round(run.pipeline.flowChecks / run.orders, 2)} (each reads the order's timeline and stores its report)`,
+      );
   }
   const { stages: breakdownOf } = analysis;
   if (breakdownOf) {

@@ -11,9 +11,11 @@ import {
   nextFlowCheckDue,
   saveFlowChecks,
 } from './flow-check-repository.js';
+import { CheckGathering } from './check-gathering.js';
 import { checkDelayMs, conformanceOf } from './order-flows.js';
 
 export type DepartureCounter = Counter<'flow' | 'kind'>;
+export type CheckCounter = Counter;
 
 /** Departures counted once each, when a check first finds them. */
 export const departureCounter = (registry: Registry): DepartureCounter =>
@@ -24,11 +26,20 @@ export const departureCounter = (registry: Registry): DepartureCounter =>
     registers: [registry],
   });
 
+/** Checks made, each counted once its report is stored. */
+export const checkCounter = (registry: Registry): CheckCounter =>
+  new Counter({
+    name: 'flow_checks_total',
+    help: 'Checks of an order against its documented flows: each reads its timeline and stores a report.',
+    registers: [registry],
+  });
+
 export interface FlowConformanceOptions {
   readonly db: Database;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly departures: DepartureCounter;
+  readonly checks: CheckCounter;
   /** Longest idle wait between two looks for due checks on a shared database. */
   readonly pollMs?: number;
   /** Orders checked in one transaction. */
@@ -49,6 +60,7 @@ interface Outcome {
 export class FlowConformanceWorker extends LeasedWorker<Outcome> {
   readonly #options: FlowConformanceOptions & { batchSize: number };
   readonly #bell: Bell;
+  readonly #gathering = new CheckGathering();
   #woken = false;
 
   constructor(options: FlowConformanceOptions) {
@@ -58,15 +70,20 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
     this.#options = { batchSize: 25, ...options };
   }
 
-  /** A timeline grew: its check comes due after the short delay that gathers a burst of messages. */
+  /** When the check a timeline that grew at `now` asks for comes due. */
+  checkDueAt(now: Date): Date {
+    return this.#gathering.dueAt(now);
+  }
+
+  /** A timeline grew: its check comes due after the delay that gathers a burst of messages. */
   wake(): void {
     this.#woken = true;
     this.#bell.ring();
   }
 
-  /** Checks due now, and those asked for that come due within the gathering delay. */
+  /** Checks due now, and those that messages asked for, gathering more of them. */
   backlog(): Promise<number> {
-    return countDueFlowChecks(this.#options.db, new Date(this.#options.clock.now().getTime() + checkDelayMs));
+    return countDueFlowChecks(this.#options.db, this.#gathering.horizon(this.#options.clock.now()));
   }
 
   /** The checks are made as they are claimed, under their row locks: what is left is to report them. */
@@ -75,6 +92,7 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
   }
 
   protected claimWasFull(jobs: readonly Outcome[]): boolean {
+    this.#gathering.noteClaim(jobs.length);
     return jobs.length >= this.#options.batchSize;
   }
 
@@ -123,6 +141,7 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
 
   /** After the commit, so that a check rolled back and run again counts nothing twice. */
   #report({ correlationId, orderIds, newDepartures }: Outcome): void {
+    this.#options.checks.inc();
     for (const departure of newDepartures) {
       this.#options.departures.inc({ flow: departure.flow ?? 'none', kind: departure.kind });
       this.#options.logger.warn(

@@ -1,6 +1,6 @@
 import type { ServiceContext, ServiceParts } from '../platform/service.js';
 import { flowCheckMigrations } from './flow-check-migrations.js';
-import { departureCounter, FlowConformanceWorker } from './flow-conformance-worker.js';
+import { checkCounter, departureCounter, FlowConformanceWorker } from './flow-conformance-worker.js';
 import { timelineObserver } from './timeline-observer.js';
 
 export { countDepartingFlows, findFlowCheck } from './flow-check-repository.js';
@@ -24,6 +24,7 @@ export function orderFlowObservation(
     clock: ctx.clock,
     logger: ctx.logger,
     departures: departureCounter(ctx.metrics.registry),
+    checks: checkCounter(ctx.metrics.registry),
   });
   return {
     migrations: flowCheckMigrations,

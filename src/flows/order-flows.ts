@@ -26,6 +26,12 @@ export const causeGraceMs = 60_000;
  */
 export const checkDelayMs = 200;
 
+/**
+ * The longest a check waits to gather more of an order's messages, under load: long enough for
+ * several steps of an order, short against the steps' budgets (30 s).
+ */
+export const loadedCheckDelayMs = 5_000;
+
 /** Where an order's observed path stands against the documented flows at `now`. */
 export function conformanceOf(timeline: readonly TimelineEntry[], now: Date): ConformanceReport {
   return checkConformance({

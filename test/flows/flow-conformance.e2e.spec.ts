@@ -58,6 +58,11 @@ const counted = (metrics: string, flow: string, kind: string): number => {
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 };
 
+const checksMade = (metrics: string): number => {
+  const line = metrics.split('\n').find((text) => text.startsWith('flow_checks_total '));
+  return line === undefined ? 0 : Number(line.split(' ').at(-1));
+};
+
 function client(host: TestHost) {
   const json = async <T>(url: string) => {
     const response = await host.inject({ method: 'GET', url });
@@ -140,6 +145,7 @@ describeEachEngine('orders checked against their documented flows', (open) => {
     const after = await api.metrics();
     for (const kind of ['unexpected', 'skipped', 'overdue', 'version_mismatch'])
       assert.equal(counted(after, 'OrderPlacement', kind), counted(before, 'OrderPlacement', kind), kind);
+    assert.ok(checksMade(after) > checksMade(before), 'the checks are counted in /metrics');
   });
 
   it('flags a confirmation that no reservation preceded, on the order and in /metrics', async () => {
