@@ -92,7 +92,6 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
   }
 
   protected claimWasFull(jobs: readonly Outcome[]): boolean {
-    this.#gathering.noteClaim(jobs.length);
     return jobs.length >= this.#options.batchSize;
   }
 
@@ -119,10 +118,9 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
     const { db, clock, batchSize } = this.#options;
     return db.transaction(async (tx) => {
       const now = clock.now();
-      const checks = (await claimDueFlowChecks(tx, now, batchSize)).map((check) => ({
-        check,
-        report: conformanceOf(check.timeline, now),
-      }));
+      const claimed = await claimDueFlowChecks(tx, now, batchSize);
+      this.#gathering.noteClaim(claimed.length);
+      const checks = claimed.map((check) => ({ check, report: conformanceOf(check.timeline, now) }));
       await saveFlowChecks(
         tx,
         checks.map(({ check, report }) => ({ correlationId: check.correlationId, report })),
