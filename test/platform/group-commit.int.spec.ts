@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, beforeEach, it } from 'node:test';
-import { context, createContextKey } from '@opentelemetry/api';
-import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NotificationSent } from '../../contracts/index.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { migrate } from '../../src/platform/db/migrations.js';
-import { CommitQueue, GroupCommit } from '../../src/platform/messaging/group-commit.js';
+import { CommitQueue, GroupCommit, type Recorded } from '../../src/platform/messaging/group-commit.js';
+import { inSpan } from '../../src/platform/observability/spans.js';
+import { startTracing } from '../../src/platform/observability/tracing.js';
 import { systemClock } from '../../src/platform/kernel/clock.js';
 import { randomIds } from '../../src/platform/kernel/ids.js';
 import { Outbox } from '../../src/platform/messaging/outbox.js';
@@ -68,66 +69,71 @@ describeEachEngine('group commits of outcomes and requests', (open, engine) => {
     return rows.map((row) => row.correlation);
   }
 
-  it('commits the records of every member in one transaction, with the messages of each', async () => {
-    const group = new GroupCommit(outbox, 3);
-    const members = [group.member(), group.member(), group.member()];
-    const txids = await Promise.all(
-      members.map((member, index) => member.run(origin(`${index}`), record(`${index}`))),
-    );
+  /**
+   * Records a group's jobs in one statement, with the id of the transaction, and emits a message
+   * for each; a job named `bad` cannot be stored.
+   */
+  const recordJobs =
+    (batches: string[][] = []) =>
+    async (recorded: readonly Recorded<string>[]) => {
+      const jobs = recorded.map(({ outcome }) => outcome);
+      batches.push(jobs);
+      const [first] = recorded;
+      await first?.uow.sql.query(
+        'insert into grouped.outcomes (job, txid) select unnest($1::text[]), txid_current()',
+        [jobs],
+      );
+      if (jobs.includes('bad')) throw new Error('the provider answer cannot be stored');
+      for (const { uow } of recorded)
+        uow.emit(NotificationSent, { ...NotificationSent.example, notificationId: randomIds.next() });
+    };
 
-    assert.equal(new Set(txids).size, 1, `one transaction for all three, got ${txids.join(', ')}`);
-    assert.deepEqual([...(await stored()).keys()].sort(), ['0', '1', '2']);
+  it("hands every member's outcome to one record, in one transaction, with the messages of each", async () => {
+    const batches: string[][] = [];
+    const group = new GroupCommit(outbox, 3, recordJobs(batches));
+    await Promise.all(['0', '1', '2'].map((job) => group.member().record(origin(job), job)));
+
+    assert.deepEqual(
+      batches.map((batch) => [...batch].sort()),
+      [['0', '1', '2']],
+    );
+    const txids = await stored();
+    assert.deepEqual([...txids.keys()].sort(), ['0', '1', '2']);
+    assert.equal(new Set(txids.values()).size, 1, 'one transaction for all three');
     assert.deepEqual(await outboxCorrelations(), ['correlation-0', 'correlation-1', 'correlation-2']);
   });
 
-  it('runs the records in the order of the keys of the rows they lock, whatever order they came in', async () => {
-    const group = new GroupCommit(outbox, 4);
-    const ran: string[] = [];
-    const keyed = (job: string) => async (uow: UnitOfWork) => {
-      ran.push(job);
-      return record(job)(uow);
-    };
-    const members = ['c', 'a', 'd', 'b'].map((key) => ({ key, member: group.member(`key-${key}`) }));
-    const txids = await Promise.all(members.map(({ key, member }) => member.run(origin(key), keyed(key))));
-    assert.equal(new Set(txids).size, 1);
-    assert.deepEqual(ran, ['a', 'b', 'c', 'd']);
-  });
-
   it('waits for no member that left without recording', async () => {
-    const group = new GroupCommit(outbox, 3, 60_000);
+    const group = new GroupCommit(outbox, 3, recordJobs(), 60_000);
     const [first, second, third] = [group.member(), group.member(), group.member()];
     const started = Date.now();
-    const recorded = Promise.all([first.run(origin('a'), record('a')), second.run(origin('b'), record('b'))]);
+    const recorded = Promise.all([first.record(origin('a'), 'a'), second.record(origin('b'), 'b')]);
     third.leave();
-    const txids = await recorded;
+    await recorded;
     assert.ok(
       Date.now() - started < 5_000,
       'committed once every member was accounted for, not after the wait',
     );
-    assert.equal(txids[0], txids[1]);
-    assert.equal((await stored()).size, 2);
+    const txids = await stored();
+    assert.equal(txids.size, 2);
+    assert.equal(txids.get('a'), txids.get('b'));
   });
 
-  it('lets a failing record fail alone: the others commit, its own effects are rolled back', async () => {
-    const group = new GroupCommit(outbox, 3);
-    const [first, second, third] = [group.member(), group.member(), group.member()];
-    const failing = async (uow: UnitOfWork) => {
-      await record('bad')(uow);
-      throw new Error('the provider answer cannot be stored');
-    };
-    const outcomes = await Promise.allSettled([
-      first.run(origin('good-1'), record('good-1')),
-      second.run(origin('bad'), failing),
-      third.run(origin('good-2'), record('good-2')),
-    ]);
+  it('lets a failing outcome fail alone: the others commit, its own effects are rolled back', async () => {
+    const batches: string[][] = [];
+    const group = new GroupCommit(outbox, 3, recordJobs(batches));
+    const outcomes = await Promise.allSettled(
+      ['good-1', 'bad', 'good-2'].map((job) => group.member().record(origin(job), job)),
+    );
 
     assert.deepEqual(
       outcomes.map((outcome) => outcome.status),
       ['fulfilled', 'rejected', 'fulfilled'],
     );
-    const refused = outcomes[1];
-    assert.ok(refused.status === 'rejected');
+    const [, refused] = outcomes;
+    assert.ok(refused?.status === 'rejected');
     assert.match(String(refused.reason), /cannot be stored/);
+    assert.equal(batches.length, 4, 'the group, then each outcome on its own');
     const rows = await stored();
     assert.deepEqual([...rows.keys()].sort(), ['good-1', 'good-2']);
     assert.notEqual(
@@ -139,49 +145,58 @@ describeEachEngine('group commits of outcomes and requests', (open, engine) => {
   });
 
   it('does not hold a record back longer than the longest wait for a member still at work', async () => {
-    const group = new GroupCommit(outbox, 2, 30);
+    const group = new GroupCommit(outbox, 2, recordJobs(), 30);
     const [early, late] = [group.member(), group.member()];
     const started = Date.now();
-    const earlyTxid = await early.run(origin('early'), record('early'));
+    await early.record(origin('early'), 'early');
     assert.ok(Date.now() - started < 5_000, 'committed after the wait, not after the member still at work');
     assert.deepEqual([...(await stored()).keys()], ['early']);
 
     await sleep(50);
-    const lateTxid = await late.run(origin('late'), record('late'));
-    assert.notEqual(lateTxid, earlyTxid, 'a record after the group committed forms the next one');
-    assert.deepEqual([...(await stored()).keys()].sort(), ['early', 'late']);
+    await late.record(origin('late'), 'late');
+    const txids = await stored();
+    assert.notEqual(
+      txids.get('late'),
+      txids.get('early'),
+      'a record after the group committed forms the next one',
+    );
   });
 
   it('commits a second record of one member on its own', async () => {
-    const group = new GroupCommit(outbox, 2, 60_000);
+    const group = new GroupCommit(outbox, 2, recordJobs(), 60_000);
     const [member, other] = [group.member(), group.member()];
-    const first = member.run(origin('first'), record('first'));
-    const second = await member.run(origin('second'), record('second'));
+    const first = member.record(origin('first'), 'first');
+    await member.record(origin('second'), 'second');
     other.leave();
-    assert.notEqual(await first, second);
-    assert.deepEqual([...(await stored()).keys()].sort(), ['first', 'second']);
+    await first;
+    const txids = await stored();
+    assert.deepEqual([...txids.keys()].sort(), ['first', 'second']);
+    assert.notEqual(txids.get('first'), txids.get('second'));
   });
 
-  it("runs each record in the context it was made from, so its statements and messages stay in its job's trace", async () => {
-    const manager = new AsyncLocalStorageContextManager().enable();
-    const registered = context.setGlobalContextManager(manager);
+  it('sends what each member emits from the span it recorded in, though one record writes them all', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = startTracing({ processName: 'test', services: ['NotificationService'], exporter });
     try {
-      const job = createContextKey('job');
-      const group = new GroupCommit(outbox, 2);
-      const seen = await Promise.all(
-        ['x', 'y'].map((name) =>
-          context.with(context.active().setValue(job, name), () =>
-            group.member().run(origin(name), async (uow) => {
-              await record(name)(uow);
-              return context.active().getValue(job);
-            }),
-          ),
+      const group = new GroupCommit(outbox, 2, recordJobs());
+      const jobTraces = await Promise.all(
+        ['x', 'y'].map((job) =>
+          inSpan(`job ${job}`, {}, async (span) => {
+            await group.member().record(origin(job), job);
+            return [`correlation-${job}`, span.spanContext().traceId];
+          }),
         ),
       );
-      assert.ok(registered, 'this test registers the context manager it needs');
-      assert.deepEqual(seen, ['x', 'y']);
+      const rows = await db.query<{ correlation: string; traceparent: string }>(
+        "select envelope->>'correlationid' as correlation, envelope->>'traceparent' as traceparent from grouped.outbox order by 1",
+      );
+      assert.deepEqual(
+        rows.map((row) => [row.correlation, row.traceparent.split('-')[1]]),
+        jobTraces,
+        'each message in the trace of the job that emitted it',
+      );
     } finally {
-      if (registered) context.disable();
+      await tracing.shutdown();
     }
   });
 

@@ -3,70 +3,88 @@ import type { Database } from '../db/database.js';
 import type { Outbox } from './outbox.js';
 import type { MessageOrigin, UnitOfWork } from './unit-of-work.js';
 
-/**
- * Where a unit of work is committed: `Outbox.run` alone, a job's share of its claim's group commit,
- * or a `CommitQueue` that gathers what arrives while the connection is busy.
- */
+/** Where a unit of work is committed: `Outbox.run` alone, or a `CommitQueue` that gathers what arrives while the connection is busy. */
 export interface OutcomeRecorder {
   run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
 }
 
-/** One job's recorder in a group commit; `leave` tells the group not to wait for it any longer. */
-export interface GroupMember extends OutcomeRecorder {
+/** What a job of a claim came to, in the unit of work it is recorded in. */
+export interface Recorded<Outcome> {
+  readonly uow: UnitOfWork;
+  readonly outcome: Outcome;
+}
+
+/**
+ * Writes the outcomes of a group in the caller's transaction, each with its own unit of work: a
+ * statement per table for the lot.
+ */
+export type RecordOutcomes<Outcome> = (recorded: readonly Recorded<Outcome>[]) => Promise<void>;
+
+/** One job's share of a group commit; `leave` tells the group not to wait for it any longer. */
+export interface GroupMember<Outcome> {
+  /** Records the job's outcome with the group's; a member's later record commits alone. */
+  record(origin: MessageOrigin, outcome: Outcome): Promise<void>;
   leave(): void;
 }
 
-interface Entry {
+/** An entry of a group commit or a commit queue, settled once its transaction commits or fails. */
+interface Pending<Result> {
   readonly origin: MessageOrigin;
-  readonly work: (uow: UnitOfWork) => Promise<unknown>;
-  /** The context the job recorded from, so its statements and messages stay in its own trace. */
+  /** The context the job recorded from, so its messages stay in its own trace. */
   readonly context: Context;
-  /** The key of the rows it locks that others lock in batches; records run in this order. */
-  readonly lockKey?: string | undefined;
-  readonly resolve: (result: unknown) => void;
+  readonly resolve: (result: Result) => void;
   readonly reject: (error: unknown) => void;
+}
+
+interface PendingOutcome<Outcome> extends Pending<undefined> {
+  readonly outcome: Outcome;
 }
 
 /** How long the first record of a group waits for the jobs still at work. */
 const DEFAULT_MAX_WAIT_MS = 50;
 
 /**
- * Records the outcomes of one claim's jobs in one transaction: one commit, and one write of the
- * messages they emit, for the lot. Each job records through its member. The transaction runs once
- * every member has recorded or left, or `maxWaitMs` after the first record, whichever comes first,
- * so a job still waiting for its provider does not hold the others back for long; later records form
- * the next group. If the transaction fails, each record runs again in a transaction of its own, so a
- * failure concerns only its own job.
- *
- * The jobs of a claim are leased to this worker alone and touch disjoint rows. A record that also
- * locks rows other transactions lock several at a time (a payment, which handlers lock in batches in
- * key order) names their key: the group runs its records in key order too, so their locks cannot
- * cross.
+ * Records the outcomes of one claim's jobs in one transaction: one commit, one statement per table
+ * (`record` writes them all at once) and one write of the messages they emit, for the lot. Each job
+ * records through its member. The transaction runs once every member has recorded or left, or
+ * `maxWaitMs` after the first record, whichever comes first, so a job still waiting for its provider
+ * does not hold the others back for long; later records form the next group. If the transaction
+ * fails, each outcome is recorded again in a transaction of its own, so a failure concerns only its
+ * own job. The jobs of a claim are leased to this worker alone, and `record` locks any rows others
+ * share in key order.
  */
-export class GroupCommit {
+export class GroupCommit<Outcome> {
   readonly #outbox: Outbox;
+  readonly #record: RecordOutcomes<Outcome>;
   readonly #maxWaitMs: number;
   #awaited: number;
-  #entries: Entry[] = [];
+  #entries: PendingOutcome<Outcome>[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(outbox: Outbox, members: number, maxWaitMs = DEFAULT_MAX_WAIT_MS) {
+  constructor(
+    outbox: Outbox,
+    members: number,
+    record: RecordOutcomes<Outcome>,
+    maxWaitMs = DEFAULT_MAX_WAIT_MS,
+  ) {
     this.#outbox = outbox;
     this.#awaited = members;
+    this.#record = record;
     this.#maxWaitMs = maxWaitMs;
   }
 
-  /**
-   * A recorder for one job: its first record joins the group, any later one commits alone.
-   * `lockKey` is the key of the rows its record locks that others lock in batches.
-   */
-  member(lockKey?: string): GroupMember {
+  /** A member for one job: its first record joins the group, any later one commits alone. */
+  member(): GroupMember<Outcome> {
     let done = false;
     return {
-      run: <T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> => {
-        if (done) return this.#outbox.run(origin, work);
+      record: (origin, outcome) => {
+        if (done) return this.#commitAlone(origin, outcome);
         done = true;
-        return this.#join({ origin, work, lockKey }) as Promise<T>;
+        return new Promise((resolve, reject) => {
+          this.#entries.push({ origin, outcome, context: context.active(), resolve, reject });
+          this.#timer ??= setTimeout(() => void this.#flush(), this.#maxWaitMs);
+          this.#arrived();
+        });
       },
       leave: () => {
         if (done) return;
@@ -76,12 +94,8 @@ export class GroupCommit {
     };
   }
 
-  #join(record: Pick<Entry, 'origin' | 'work' | 'lockKey'>): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.#entries.push({ ...record, context: context.active(), resolve, reject });
-      this.#timer ??= setTimeout(() => void this.#flush(), this.#maxWaitMs);
-      this.#arrived();
-    });
+  #commitAlone(origin: MessageOrigin, outcome: Outcome): Promise<void> {
+    return this.#outbox.run(origin, (uow) => this.#record([{ uow, outcome }]));
   }
 
   #arrived(): void {
@@ -92,13 +106,29 @@ export class GroupCommit {
   async #flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    const entries = this.#entries.splice(0);
-    const keyOf = (entry: Entry) => entry.lockKey ?? '';
-    await runTogether(
-      this.#outbox,
-      entries.sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0)),
+    await togetherOrAlone<undefined, PendingOutcome<Outcome>>(this.#entries.splice(0), (entries) =>
+      this.#outbox.runEach(
+        entries.map((entry) => entry.origin),
+        async (uows) => {
+          const recorded = entries.map((entry, index) => ({
+            uow: emittingIn(entry.context, uows[index] as UnitOfWork),
+            outcome: entry.outcome,
+          }));
+          await this.#record(recorded);
+          return entries.map(() => undefined);
+        },
+      ),
     );
   }
+}
+
+/** The unit of work, emitting in `context`: what a job emits is sent from its own span. */
+function emittingIn(jobContext: Context, uow: UnitOfWork): UnitOfWork {
+  return {
+    ...uow,
+    emit: (contract, payload, options) =>
+      context.with(jobContext, () => uow.emit(contract, payload, options)),
+  };
 }
 
 /** Units of work in one transaction at most; past it, the next ones form the next transaction. */
@@ -114,7 +144,7 @@ export class CommitQueue implements OutcomeRecorder {
   readonly #outbox: Outbox;
   readonly #lanes: number;
   #busy = 0;
-  readonly #waiting: Entry[] = [];
+  readonly #waiting: PendingWork[] = [];
 
   constructor(outbox: Outbox, db: Pick<Database, 'dialect'>) {
     this.#outbox = outbox;
@@ -123,7 +153,7 @@ export class CommitQueue implements OutcomeRecorder {
 
   run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
     return new Promise((resolve, reject) => {
-      const entry: Entry = {
+      const entry: PendingWork = {
         origin,
         work,
         context: context.active(),
@@ -135,7 +165,7 @@ export class CommitQueue implements OutcomeRecorder {
     });
   }
 
-  async #drive(entries: Entry[]): Promise<void> {
+  async #drive(entries: PendingWork[]): Promise<void> {
     this.#busy += 1;
     try {
       await runTogether(this.#outbox, entries);
@@ -147,25 +177,40 @@ export class CommitQueue implements OutcomeRecorder {
   }
 }
 
+interface PendingWork extends Pending<unknown> {
+  readonly work: (uow: UnitOfWork) => Promise<unknown>;
+}
+
+/** Runs each entry's work in turn, in its own context, in one transaction. */
+function runTogether(outbox: Outbox, entries: readonly PendingWork[]): Promise<void> {
+  return togetherOrAlone(entries, (group) =>
+    outbox.runEach(
+      group.map((entry) => entry.origin),
+      async (uows) => {
+        const results: unknown[] = [];
+        for (const [index, entry] of group.entries())
+          results.push(await context.with(entry.context, () => entry.work(uows[index] as UnitOfWork)));
+        return results;
+      },
+    ),
+  );
+}
+
 /**
- * Runs the entries in one transaction and settles each with its own result. If the transaction
- * fails, each entry runs again in a transaction of its own, so a failure concerns only its own.
+ * Commits the entries in one transaction and settles each with its own result. If the transaction
+ * fails, each entry is committed again on its own, so a failure concerns only its own.
  */
-async function runTogether(outbox: Outbox, entries: readonly Entry[]): Promise<void> {
-  if (entries.length === 0) return;
-  if (entries.length > 1) {
+async function togetherOrAlone<Result, Entry extends Pending<Result>>(
+  entries: readonly Entry[],
+  commit: (entries: readonly Entry[]) => Promise<readonly Result[]>,
+): Promise<void> {
+  const [first] = entries;
+  if (first && entries.length > 1) {
     try {
-      const results = await outbox.runEach(
-        entries.map((entry) => entry.origin),
-        async (uows) => {
-          const results: unknown[] = [];
-          for (const [index, entry] of entries.entries())
-            results.push(await context.with(entry.context, () => entry.work(uows[index] as UnitOfWork)));
-          return results;
-        },
-      );
+      // As a batch handler runs in the span of its first message.
+      const results = await context.with(first.context, () => commit(entries));
       entries.forEach((entry, index) => {
-        entry.resolve(results[index]);
+        entry.resolve(results[index] as Result);
       });
       return;
     } catch {
@@ -175,8 +220,10 @@ async function runTogether(outbox: Outbox, entries: readonly Entry[]): Promise<v
   await Promise.all(
     entries.map((entry) =>
       context
-        .with(entry.context, () => outbox.run(entry.origin, entry.work))
-        .then(entry.resolve, entry.reject),
+        .with(entry.context, () => commit([entry]))
+        .then(([result]) => {
+          entry.resolve(result as Result);
+        }, entry.reject),
     ),
   );
 }

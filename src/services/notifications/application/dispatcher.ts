@@ -9,20 +9,16 @@ import {
   type LeasedJobOptions,
 } from '../../../platform/jobs/leased-worker.js';
 import { describeJobFailure } from '../../../platform/jobs/job-failure.js';
-import {
-  GroupCommit,
-  type GroupMember,
-  type OutcomeRecorder,
-} from '../../../platform/messaging/group-commit.js';
+import { GroupCommit, type GroupMember, type Recorded } from '../../../platform/messaging/group-commit.js';
 import { backoffMs } from '../../../platform/kernel/backoff.js';
 import {
   claimDue,
   countPending,
-  markDelivered,
-  markFailed,
+  recordFinalOutcomes,
   scheduleRetry,
   untilNextDue,
   type ClaimedNotification,
+  type FinalOutcome,
 } from '../infrastructure/notification-store.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
@@ -61,10 +57,20 @@ const defaults = {
   maxRetryDelayMs: 3_600_000,
 } satisfies Required<LeasedJobOptions>;
 
+/** How a claimed notification's send ended, recorded with the others of its claim. */
+interface SendEnd {
+  readonly notification: ClaimedNotification;
+  readonly outcome:
+    | { readonly status: 'sent' | 'recorded'; readonly providerMessageId: string | null }
+    | { readonly status: 'failed'; readonly error: string };
+}
+
+type SendRecorder = GroupMember<SendEnd>;
+
 /** A claimed notification, and its share of the transaction that records the outcomes of its claim. */
 interface NotificationJob {
   readonly notification: ClaimedNotification;
-  readonly recorder: GroupMember;
+  readonly recorder: SendRecorder;
 }
 
 /**
@@ -94,7 +100,9 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
 
   protected async claim(): Promise<NotificationJob[]> {
     const notifications = await claimDue(this.#options.db, this.#options.batchSize, this.#options.leaseMs);
-    const outcomes = new GroupCommit(this.#options.outbox, notifications.length);
+    const outcomes = new GroupCommit<SendEnd>(this.#options.outbox, notifications.length, (ends) =>
+      this.#recordEnds(ends),
+    );
     return notifications.map((notification) => ({ notification, recorder: outcomes.member() }));
   }
 
@@ -114,7 +122,7 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
     }
   }
 
-  #traced(notification: ClaimedNotification, recorder: OutcomeRecorder): Promise<void> {
+  #traced(notification: ClaimedNotification, recorder: SendRecorder): Promise<void> {
     return inDeferredSpan(
       `notification ${notification.type}`,
       {
@@ -129,7 +137,7 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
     );
   }
 
-  async #dispatch(notification: ClaimedNotification, recorder: OutcomeRecorder): Promise<void> {
+  async #dispatch(notification: ClaimedNotification, recorder: SendRecorder): Promise<void> {
     const { channel, logger } = this.#options;
     let record: () => Promise<void>;
     try {
@@ -172,29 +180,49 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
     }
   }
 
-  async #delivered(
-    recorder: OutcomeRecorder,
+  #delivered(
+    recorder: SendRecorder,
     notification: ClaimedNotification,
     providerMessageId: string | null,
   ): Promise<void> {
-    const { channel } = this.#options;
-    await recorder.run(originOf(notification), async (uow) => {
-      const recordOnly = channel.delivery === 'recorded_only';
-      const updated = await markDelivered(uow.sql, notification.notificationId, {
-        status: recordOnly ? 'recorded' : 'sent',
-        providerMessageId,
-        at: uow.now,
-      });
-      if (!updated) return;
-      uow.emit(
-        NotificationSent,
-        { ...factsOf(notification), timestamp: uow.now.toISOString(), delivery: channel.delivery },
-        { idempotencyKey: `${notification.notificationId}:${NotificationSent.id}` },
-      );
+    const status = this.#options.channel.delivery === 'recorded_only' ? 'recorded' : 'sent';
+    return recorder.record(originOf(notification), {
+      notification,
+      outcome: { status, providerMessageId },
     });
   }
 
-  async #failed(recorder: OutcomeRecorder, notification: ClaimedNotification, error: unknown): Promise<void> {
+  /**
+   * Records how the sends of a claim ended, in one statement, and tells of each that took its
+   * outcome (one another dispatcher settled first does not).
+   */
+  async #recordEnds(ends: readonly Recorded<SendEnd>[]): Promise<void> {
+    const [first] = ends;
+    if (!first) return;
+    const taken = await recordFinalOutcomes(
+      first.uow.sql,
+      ends.map(({ uow, outcome: end }) => finalOutcomeOf(end, uow.now)),
+    );
+    for (const { uow, outcome: end } of ends) {
+      const { notification, outcome } = end;
+      if (!taken.has(notification.notificationId)) continue;
+      const facts = { ...factsOf(notification), timestamp: uow.now.toISOString() };
+      if (outcome.status === 'failed')
+        uow.emit(
+          NotificationFailed,
+          { ...facts, attempts: notification.attempts, error: outcome.error },
+          { idempotencyKey: `${notification.notificationId}:${NotificationFailed.id}` },
+        );
+      else
+        uow.emit(
+          NotificationSent,
+          { ...facts, delivery: this.#options.channel.delivery },
+          { idempotencyKey: `${notification.notificationId}:${NotificationSent.id}` },
+        );
+    }
+  }
+
+  async #failed(recorder: SendRecorder, notification: ClaimedNotification, error: unknown): Promise<void> {
     const { db, logger, maxAttempts, retryBaseMs, maxRetryDelayMs } = this.#options;
     const reason = describeJobFailure(error);
     const log = { notificationId: notification.notificationId, attempts: notification.attempts, reason };
@@ -204,21 +232,25 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
       logger.warn({ ...log, delayMs }, 'notification not sent, will retry');
       return;
     }
-    await recorder.run(originOf(notification), async (uow) => {
-      if (!(await markFailed(uow.sql, notification.notificationId, reason))) return;
-      uow.emit(
-        NotificationFailed,
-        {
-          ...factsOf(notification),
-          timestamp: uow.now.toISOString(),
-          attempts: notification.attempts,
-          error: reason,
-        },
-        { idempotencyKey: `${notification.notificationId}:${NotificationFailed.id}` },
-      );
+    await recorder.record(originOf(notification), {
+      notification,
+      outcome: { status: 'failed', error: reason },
     });
     logger.error(log, 'notification failed for good');
   }
+}
+
+function finalOutcomeOf({ notification, outcome }: SendEnd, at: Date): FinalOutcome {
+  const { notificationId } = notification;
+  return outcome.status === 'failed'
+    ? { notificationId, status: 'failed', providerMessageId: null, error: outcome.error, at }
+    : {
+        notificationId,
+        status: outcome.status,
+        providerMessageId: outcome.providerMessageId,
+        error: null,
+        at,
+      };
 }
 
 const originOf = (notification: ClaimedNotification): MessageOrigin => ({

@@ -210,31 +210,40 @@ export const countPending = notificationJobs.countPending;
 export const untilNextDue = notificationJobs.untilNextDue;
 export const scheduleRetry = notificationJobs.retryLater;
 
-/** Records a delivery; false when the notification is no longer pending (another dispatcher settled it). */
-export async function markDelivered(
-  sql: Sql,
-  notificationId: string,
-  outcome: { status: 'sent' | 'recorded'; providerMessageId: string | null; at: Date },
-): Promise<boolean> {
-  const rows = await sql.query(
-    `update notifications.notifications
-     set status = $2, sent_at = $3, provider_message_id = $4, lease_until = null, last_error = null
-     where notification_id = $1 and status = 'pending'
-     returning 1`,
-    [notificationId, outcome.status, outcome.at, outcome.providerMessageId],
-  );
-  return rows.length === 1;
+/** How a send ended: handed to the provider (`sent`), only recorded, or failed for good. */
+export interface FinalOutcome {
+  readonly notificationId: string;
+  readonly status: 'sent' | 'recorded' | 'failed';
+  readonly providerMessageId: string | null;
+  /** Why it failed; null for a send. */
+  readonly error: string | null;
+  readonly at: Date;
 }
 
-export async function markFailed(sql: Sql, notificationId: string, error: string): Promise<boolean> {
-  const rows = await sql.query(
-    `update notifications.notifications
-     set status = 'failed', last_error = $2, lease_until = null
-     where notification_id = $1 and status = 'pending'
-     returning 1`,
-    [notificationId, error],
+/**
+ * Records how sends ended, in one statement for them all; only a notification still pending takes
+ * its outcome. Returns the ids of those that did.
+ */
+export async function recordFinalOutcomes(sql: Sql, outcomes: readonly FinalOutcome[]): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
+  const rows = await sql.query<{ notificationId: string }>(
+    `update notifications.notifications n
+     set status = o.status, lease_until = null, last_error = o.error,
+         sent_at = case when o.status = 'failed' then n.sent_at else o.at end,
+         provider_message_id = case when o.status = 'failed' then n.provider_message_id else o.provider_message_id end
+     from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+       as o (notification_id, status, provider_message_id, error, at)
+     where n.notification_id = o.notification_id::uuid and n.status = 'pending'
+     returning o.notification_id as "notificationId"`,
+    [
+      outcomes.map((outcome) => outcome.notificationId),
+      outcomes.map((outcome) => outcome.status),
+      outcomes.map((outcome) => outcome.providerMessageId),
+      outcomes.map((outcome) => outcome.error),
+      outcomes.map((outcome) => outcome.at),
+    ],
   );
-  return rows.length === 1;
+  return new Set(rows.map((row) => row.notificationId));
 }
 
 /** With `customerId`, only a notification about one of that customer's orders is found. */

@@ -9,7 +9,7 @@ import {
 } from '../infrastructure/operation-store.js';
 import { findPayments } from '../infrastructure/payment-repository.js';
 import type { Payment } from '../domain/index.js';
-import { runOperation, type OperationDependencies } from './run-operation.js';
+import { recordTurnEnds, runOperation, type OperationDependencies, type TurnEnd } from './run-operation.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
 
 /** The lease is not tunable: it follows from the call timeout. */
@@ -27,7 +27,7 @@ export interface OperationsWorkerOptions
 interface OperationJob {
   readonly operation: ClaimedOperation;
   readonly payment: Payment | undefined;
-  readonly recorder: GroupMember;
+  readonly recorder: GroupMember<TurnEnd>;
 }
 
 /**
@@ -50,18 +50,19 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
   }
 
   protected async claim(): Promise<OperationJob[]> {
-    const { db, batchSize, leaseMs, outbox } = this.#options;
+    const { db, batchSize, leaseMs, outbox, bell } = this.#options;
     const operations = await claimDue(db, batchSize, leaseMs);
     const payments = await findPayments(
       db,
       operations.map((operation) => operation.paymentId),
     );
-    const outcomes = new GroupCommit(outbox, operations.length);
+    const outcomes = new GroupCommit<TurnEnd>(outbox, operations.length, (ends) =>
+      recordTurnEnds(bell, ends),
+    );
     return operations.map((operation) => ({
       operation,
       payment: payments.get(operation.paymentId)?.payment,
-      // Recording an outcome locks the payment, which handlers lock in batches in key order.
-      recorder: outcomes.member(operation.paymentId),
+      recorder: outcomes.member(),
     }));
   }
 

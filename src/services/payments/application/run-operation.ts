@@ -3,7 +3,11 @@ import type { Database } from '../../../platform/db/database.js';
 import type { Clock } from '../../../platform/kernel/clock.js';
 import type { Logger } from '../../../platform/kernel/logger.js';
 import type { Outbox } from '../../../platform/messaging/outbox.js';
-import { storedActor, type MessageOrigin } from '../../../platform/messaging/unit-of-work.js';
+import {
+  storedActor,
+  type MessageOrigin,
+  type UnitOfWork,
+} from '../../../platform/messaging/unit-of-work.js';
 import {
   afterUnavailable,
   reconcileDelayMs,
@@ -13,18 +17,18 @@ import {
   type RetryPolicy,
 } from '../domain/index.js';
 import {
-  finishAttempt,
+  finishTurns,
   holdLease,
-  markSettled,
   setReference,
   startCall,
   type AttemptOutcome,
   type ClaimedOperation,
+  type FinishedTurn,
 } from '../infrastructure/operation-store.js';
-import { changePayment } from './change-payment.js';
+import { changePayment, changePayments } from './change-payment.js';
 import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
 import type { Bell } from '../../../platform/kernel/bell.js';
-import type { OutcomeRecorder } from '../../../platform/messaging/group-commit.js';
+import type { GroupMember, Recorded } from '../../../platform/messaging/group-commit.js';
 import {
   ProviderOutcomeUnknown,
   ProviderUnavailable,
@@ -45,13 +49,42 @@ export interface OperationDependencies {
   readonly logger: Logger;
 }
 
+/** Where a turn's outcome is recorded: with the other turns of its claim. */
+export type TurnRecorder = Pick<GroupMember<TurnEnd>, 'record'>;
+
 interface Turn {
   readonly deps: OperationDependencies;
-  readonly recorder: OutcomeRecorder;
+  readonly recorder: TurnRecorder;
   readonly claimed: ClaimedOperation;
   readonly operation: Operation;
   readonly payment: Payment;
 }
+
+interface AttemptDone {
+  readonly number: number;
+  readonly action: 'call' | 'lookup';
+  readonly outcome: AttemptOutcome;
+  readonly detail: string;
+}
+
+/** What a turn of an operation came to, as `recordTurnEnds` records it. */
+export type TurnEnd =
+  /** The operation is settled, with its last attempt if it made one, and its payment told. */
+  | {
+      readonly kind: 'settled';
+      readonly turn: Turn;
+      readonly outcome: OperationOutcome;
+      readonly attempt: AttemptDone | undefined;
+    }
+  /** The call failed or went unanswered: the operation is tried again after `delayMs`. */
+  | {
+      readonly kind: 'retry';
+      readonly turn: Turn;
+      readonly attempt: AttemptDone & { readonly action: 'call' };
+      readonly delayMs: number;
+      readonly inDoubt: boolean;
+      readonly failure: 'unavailable' | 'unknown';
+    };
 
 /** Payment rows keep shorter failure texts: they are shown beside each provider call. */
 const FAILURE_TEXT_LIMIT = 500;
@@ -68,11 +101,11 @@ export async function runOperation(
   deps: OperationDependencies,
   claimed: ClaimedOperation,
   payment: Payment | undefined,
-  recorder: OutcomeRecorder,
+  recorder: TurnRecorder,
 ): Promise<void> {
   const operation = payment?.pending.find((each) => each.operationId === claimed.operationId);
   if (!payment || !operation) {
-    await markSettled(deps.db, claimed.operationId, deps.clock.now());
+    await finishTurns(deps.db, [settledWithout(claimed.operationId, deps.clock.now())]);
     return;
   }
   const turn: Turn = { deps, recorder, claimed, operation, payment };
@@ -115,18 +148,19 @@ async function reconcile(turn: Turn): Promise<'done' | 'call'> {
       await stillInDoubt(turn, 'processing', 'The provider is still processing the call');
       return 'done';
     case 'not_found':
-      await finishAttempt(
-        deps.db,
-        operation.operationId,
+      await finishTurns(deps.db, [
         {
-          number: claimed.attempts,
-          action: 'lookup',
-          outcome: 'not_found',
-          detail: 'The provider never acted on the call',
-          at: deps.clock.now(),
+          operationId: operation.operationId,
+          attempt: {
+            number: claimed.attempts,
+            action: 'lookup',
+            outcome: 'not_found',
+            detail: 'The provider never acted on the call',
+            at: deps.clock.now(),
+          },
+          next: { kind: 'doubt_cleared' },
         },
-        { kind: 'doubt_cleared' },
-      );
+      ]);
       return 'call';
   }
 }
@@ -141,7 +175,7 @@ async function withdrawn(turn: Turn): Promise<boolean> {
       operationId: operation.operationId,
     });
     const settled = !after?.pending.some((each) => each.operationId === operation.operationId);
-    if (settled) await markSettled(uow.sql, operation.operationId, uow.now);
+    if (settled) await finishTurns(uow.sql, [settledWithout(operation.operationId, uow.now)]);
     return settled;
   });
 }
@@ -250,67 +284,109 @@ async function stillInDoubt(
   reason: string,
 ): Promise<void> {
   const { deps, claimed, operation } = turn;
-  await finishAttempt(
-    deps.db,
-    operation.operationId,
-    { number: claimed.attempts, action: 'lookup', outcome, detail: reason, at: deps.clock.now() },
+  await finishTurns(deps.db, [
     {
-      kind: 'retry',
-      delayMs: reconcileDelayMs(deps.policy, claimed.lookups + 1),
-      inDoubt: true,
-      error: reason,
+      operationId: operation.operationId,
+      attempt: { number: claimed.attempts, action: 'lookup', outcome, detail: reason, at: deps.clock.now() },
+      next: {
+        kind: 'retry',
+        delayMs: reconcileDelayMs(deps.policy, claimed.lookups + 1),
+        inDoubt: true,
+        error: reason,
+      },
     },
+  ]);
+}
+
+function retryLater(
+  turn: Turn,
+  attempt: AttemptDone & { readonly action: 'call' },
+  next: { delayMs: number; inDoubt: boolean; outcome: 'unavailable' | 'unknown' },
+): Promise<void> {
+  return turn.recorder.record(originOf(turn.claimed), {
+    kind: 'retry',
+    turn,
+    attempt,
+    delayMs: next.delayMs,
+    inDoubt: next.inDoubt,
+    failure: next.outcome,
+  });
+}
+
+/** Settles the operation with its outcome, for the payment's rules to decide what follows. */
+function settle(turn: Turn, outcome: OperationOutcome, attempt: AttemptDone | undefined): Promise<void> {
+  return turn.recorder.record(originOf(turn.claimed), { kind: 'settled', turn, outcome, attempt });
+}
+
+/**
+ * Records the ends of turns in the caller's transaction: the attempts and the operations in one
+ * statement, the payments in one more (`changePayments` locks them in key order), and the messages
+ * each turn's unit of work emits.
+ */
+export async function recordTurnEnds(bell: Bell, ends: readonly Recorded<TurnEnd>[]): Promise<void> {
+  const [first] = ends;
+  if (!first) return;
+  await finishTurns(
+    first.uow.sql,
+    ends.map(({ uow, outcome: end }) => finishedTurnOf(end, uow.now)),
+  );
+  for (const { uow, outcome: end } of ends) if (end.kind === 'retry') emitAttemptFailed(uow, end);
+  await changePayments(
+    first.uow.sql,
+    bell,
+    ends.flatMap(({ uow, outcome: end }) =>
+      end.kind === 'settled'
+        ? [
+            {
+              uow,
+              paymentId: end.turn.payment.paymentId,
+              command: {
+                type: 'RecordOutcome',
+                operationId: end.turn.operation.operationId,
+                outcome: end.outcome,
+              } as const,
+            },
+          ]
+        : [],
+    ),
   );
 }
 
-async function retryLater(
-  turn: Turn,
-  attempt: { number: number; action: 'call'; outcome: AttemptOutcome; detail: string },
-  next: { delayMs: number; inDoubt: boolean; outcome: 'unavailable' | 'unknown' },
-): Promise<void> {
-  const { recorder, claimed, operation, payment } = turn;
-  await recorder.run(originOf(claimed), async (uow) => {
-    await finishAttempt(
-      uow.sql,
-      operation.operationId,
-      { ...attempt, at: uow.now },
-      { kind: 'retry', delayMs: next.delayMs, inDoubt: next.inDoubt, error: attempt.detail },
-    );
-    uow.emit(
-      PaymentAttemptFailed,
-      {
-        paymentId: payment.paymentId,
-        orderId: payment.orderId,
-        operation: operation.kind,
-        attempt: attempt.number,
-        outcome: next.outcome,
-        error: attempt.detail,
-        nextAttemptAt: new Date(uow.now.getTime() + next.delayMs).toISOString(),
-        timestamp: uow.now.toISOString(),
-      },
-      { idempotencyKey: `${operation.operationId}:attempt-${attempt.number}` },
-    );
-  });
+function finishedTurnOf(end: TurnEnd, now: Date): FinishedTurn {
+  const { operationId } = end.turn.operation;
+  const attempt = end.attempt && { ...end.attempt, at: now };
+  return end.kind === 'settled'
+    ? { operationId, attempt, next: { kind: 'settled', at: now } }
+    : {
+        operationId,
+        attempt,
+        next: { kind: 'retry', delayMs: end.delayMs, inDoubt: end.inDoubt, error: end.attempt.detail },
+      };
 }
 
-/** Records the operation's outcome, settles it and lets the payment's rules decide what follows. */
-async function settle(
-  turn: Turn,
-  outcome: OperationOutcome,
-  attempt: { number: number; action: 'call' | 'lookup'; outcome: AttemptOutcome; detail: string } | undefined,
-): Promise<void> {
-  const { deps, recorder, claimed, operation, payment } = turn;
-  await recorder.run(originOf(claimed), async (uow) => {
-    const settled = { kind: 'settled', at: uow.now } as const;
-    if (attempt) await finishAttempt(uow.sql, operation.operationId, { ...attempt, at: uow.now }, settled);
-    else await markSettled(uow.sql, operation.operationId, uow.now);
-    await changePayment(uow, deps.bell, payment.paymentId, {
-      type: 'RecordOutcome',
-      operationId: operation.operationId,
-      outcome,
-    });
-  });
+function emitAttemptFailed(uow: UnitOfWork, end: Extract<TurnEnd, { kind: 'retry' }>): void {
+  const { operation, payment } = end.turn;
+  uow.emit(
+    PaymentAttemptFailed,
+    {
+      paymentId: payment.paymentId,
+      orderId: payment.orderId,
+      operation: operation.kind,
+      attempt: end.attempt.number,
+      outcome: end.failure,
+      error: end.attempt.detail,
+      nextAttemptAt: new Date(uow.now.getTime() + end.delayMs).toISOString(),
+      timestamp: uow.now.toISOString(),
+    },
+    { idempotencyKey: `${operation.operationId}:attempt-${end.attempt.number}` },
+  );
 }
+
+const settledWithout = (operationId: string, at: Date): FinishedTurn => ({
+  operationId,
+  attempt: undefined,
+  next: { kind: 'settled', at },
+});
 
 function outcomeOf(result: ProviderResult, attempts: number): OperationOutcome {
   return result.outcome === 'succeeded'

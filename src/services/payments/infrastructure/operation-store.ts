@@ -172,64 +172,62 @@ export type OperationNext =
   /** A lookup found the provider never acted: the doubt is lifted and a call follows in this turn. */
   | { readonly kind: 'doubt_cleared' };
 
+/** The end of an operation's turn: the attempt it came to, if any, and what becomes of the operation. */
+export interface FinishedTurn {
+  readonly operationId: string;
+  readonly attempt: FinishedAttempt | undefined;
+  readonly next: OperationNext;
+}
+
 /**
- * Records what a call or a lookup came to (a call's row was written when it started, a lookup's is
- * written now) and what becomes of the operation, in one statement.
+ * Records what the turns' calls and lookups came to (a call's row was written when it started, a
+ * lookup's is written now) and what becomes of each operation, in one statement for them all. An
+ * operation settled meanwhile (its lease ran out and another worker settled it) stays as it is.
  */
-export async function finishAttempt(
-  sql: Sql,
-  operationId: string,
-  attempt: FinishedAttempt,
-  next: OperationNext,
-): Promise<void> {
-  const recorded =
-    attempt.action === 'call'
-      ? `update payments.attempts set outcome = $3, detail = $4, finished_at = $5
-         where attempt_id = (select max(attempt_id) from payments.attempts
-                             where operation_id = $1 and number = $2 and action = 'call')`
-      : `insert into payments.attempts (operation_id, number, action, outcome, detail, started_at, finished_at)
-         values ($1, $2, 'lookup', $3, $4, $5, $5)`;
-  const { changes, params } = operationChanges(next);
+export async function finishTurns(sql: Sql, turns: readonly FinishedTurn[]): Promise<void> {
+  if (turns.length === 0) return;
+  const column = <T>(value: (turn: FinishedTurn) => T) => turns.map(value);
+  const retry = (turn: FinishedTurn) => (turn.next.kind === 'retry' ? turn.next : undefined);
   await sql.query(
-    `with recorded as (${recorded})
-     update payments.operations
-     set ${[...(attempt.action === 'lookup' ? ['lookups = lookups + 1'] : []), ...changes].join(', ')}
-     where operation_id = $1${next.kind === 'doubt_cleared' ? '' : " and status = 'pending'"}`,
-    [operationId, attempt.number, attempt.outcome, attempt.detail, attempt.at, ...params],
+    `with finished as (
+       select * from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::timestamptz[],
+                            $7::text[], $8::timestamptz[], $9::int[], $10::boolean[], $11::text[])
+         as f (operation_id, number, action, outcome, detail, at, next, settled_at, delay_ms, in_doubt, error)
+     ), called as (
+       update payments.attempts a set outcome = f.outcome, detail = f.detail, finished_at = f.at
+       from finished f
+       where f.action = 'call'
+         and a.attempt_id = (select max(attempt_id) from payments.attempts
+                             where operation_id = f.operation_id and number = f.number and action = 'call')
+     ), looked_up as (
+       insert into payments.attempts (operation_id, number, action, outcome, detail, started_at, finished_at)
+       select operation_id, number, 'lookup', outcome, detail, at, at from finished where action = 'lookup'
+     )
+     update payments.operations o
+     set lookups = o.lookups + case when f.action = 'lookup' then 1 else 0 end,
+         status = case when f.next = 'settled' then 'settled' else o.status end,
+         settled_at = case when f.next = 'settled' then f.settled_at else o.settled_at end,
+         in_doubt = f.next = 'retry' and f.in_doubt,
+         lease_until = case when f.next = 'doubt_cleared' then o.lease_until end,
+         next_attempt_at = case when f.next = 'retry' then now() + f.delay_ms * interval '1 millisecond'
+                           else o.next_attempt_at end,
+         last_error = case when f.next = 'retry' then f.error else o.last_error end
+     from finished f
+     where o.operation_id = f.operation_id and o.status = 'pending'`,
+    [
+      column((turn) => turn.operationId),
+      column((turn) => turn.attempt?.number ?? null),
+      column((turn) => turn.attempt?.action ?? null),
+      column((turn) => turn.attempt?.outcome ?? null),
+      column((turn) => turn.attempt?.detail ?? null),
+      column((turn) => turn.attempt?.at ?? null),
+      column((turn) => turn.next.kind),
+      column((turn) => (turn.next.kind === 'settled' ? turn.next.at : null)),
+      column((turn) => retry(turn)?.delayMs ?? null),
+      column((turn) => retry(turn)?.inDoubt ?? null),
+      column((turn) => retry(turn)?.error ?? null),
+    ],
   );
-}
-
-/** Settles an operation that had no attempt to record (its payment no longer needs it). */
-export async function markSettled(sql: Sql, operationId: string, now: Date): Promise<void> {
-  const { changes, params } = operationChanges({ kind: 'settled', at: now }, 2);
-  await sql.query(
-    `update payments.operations set ${changes.join(', ')} where operation_id = $1 and status = 'pending'`,
-    [operationId, ...params],
-  );
-}
-
-/** The assignments to an operation's row for what becomes of it, numbered from `$first`. */
-function operationChanges(next: OperationNext, first = 6): { changes: string[]; params: unknown[] } {
-  const $ = (offset: number) => `$${first + offset}`;
-  switch (next.kind) {
-    case 'settled':
-      return {
-        changes: ["status = 'settled'", 'in_doubt = false', 'lease_until = null', `settled_at = ${$(0)}`],
-        params: [next.at],
-      };
-    case 'retry':
-      return {
-        changes: [
-          `next_attempt_at = now() + ${$(0)} * interval '1 millisecond'`,
-          `in_doubt = ${$(1)}`,
-          `last_error = ${$(2)}`,
-          'lease_until = null',
-        ],
-        params: [next.delayMs, next.inDoubt, next.error],
-      };
-    case 'doubt_cleared':
-      return { changes: ['in_doubt = false'], params: [] };
-  }
 }
 
 /** Records the charge the provider prepared, and holds the lease for the call that confirms it. */
