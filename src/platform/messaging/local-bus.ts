@@ -14,6 +14,7 @@ import type {
 import { ContractViolation } from '../kernel/errors.js';
 import { Alarm } from '../kernel/alarm.js';
 import { Signal } from '../kernel/signal.js';
+import { TickBatch } from '../kernel/tick-batch.js';
 
 const migrations: Migration[] = [
   {
@@ -278,7 +279,17 @@ class LocalSubscription {
     this.#wake.notify();
   });
   readonly #inFlight = new Map<number, Promise<void>>();
-  readonly #removals: { seq: number; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /**
+   * Acks and terms of one tick are removed in one statement: with a batch of deliveries settled
+   * together, that is one round trip instead of one per message.
+   */
+  readonly #removals = new TickBatch<number, void>(async (seqs) => {
+    await this.#db.query('delete from bus.pending where consumer = $1 and seq = any ($2::bigint[])', [
+      this.#options.consumer,
+      seqs,
+    ]);
+    return seqs.map(() => undefined);
+  });
   #stopped = false;
   #loop: Promise<void> = Promise.resolve();
 
@@ -396,30 +407,6 @@ class LocalSubscription {
     this.#inFlight.set(row.seq, handled);
   }
 
-  /**
-   * Acks and terms of one tick are removed in one statement: with a batch of deliveries settled
-   * together, that is one round trip instead of one per message.
-   */
-  #settleLater(seq: number): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.#removals.push({ seq, resolve, reject });
-      if (this.#removals.length === 1) setImmediate(() => void this.#removeSettled());
-    });
-  }
-
-  async #removeSettled(): Promise<void> {
-    const removals = this.#removals.splice(0);
-    try {
-      await this.#db.query('delete from bus.pending where consumer = $1 and seq = any ($2::bigint[])', [
-        this.#options.consumer,
-        removals.map((removal) => removal.seq),
-      ]);
-      for (const removal of removals) removal.resolve();
-    } catch (error) {
-      for (const removal of removals) removal.reject(error);
-    }
-  }
-
   #deliveryOf(row: ClaimedRow, comeback: Comeback): Delivery {
     const consumer = this.#options.consumer;
     let settled = false;
@@ -429,7 +416,7 @@ class LocalSubscription {
       await settle();
     };
     const remove = async () => {
-      await this.#settleLater(row.seq);
+      await this.#removals.add(row.seq);
       comeback.at = undefined;
     };
     return {

@@ -4,17 +4,27 @@ import type { Bell } from '../../../platform/kernel/bell.js';
 import {
   claimDue,
   countPending,
+  setReferences,
+  startCalls,
   untilNextDue,
   type ClaimedOperation,
+  type PreparedReference,
 } from '../infrastructure/operation-store.js';
 import { findPayments } from '../infrastructure/payment-repository.js';
 import type { Payment } from '../domain/index.js';
-import { recordTurnEnds, runOperation, type OperationDependencies, type TurnEnd } from './run-operation.js';
+import {
+  recordTurnEnds,
+  runOperation,
+  type CallRecords,
+  type OperationDependencies,
+  type TurnEnd,
+} from './run-operation.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
+import { TickBatch } from '../../../platform/kernel/tick-batch.js';
 
 /** The lease is not tunable: it follows from the call timeout. */
 export interface OperationsWorkerOptions
-  extends Omit<OperationDependencies, 'leaseMs'>, Pick<LeasedJobOptions, 'pollMs' | 'batchSize'> {
+  extends Omit<OperationDependencies, 'leaseMs' | 'calls'>, Pick<LeasedJobOptions, 'pollMs' | 'batchSize'> {
   readonly bell: Bell;
   /** The longest a provider call may take before its outcome counts as unknown. */
   readonly callTimeoutMs: number;
@@ -42,7 +52,8 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
   constructor(options: OperationsWorkerOptions) {
     super(jobTableLoop('payment-operations', { ...options, pollMs: options.pollMs ?? 100 }));
     // Longer than one provider call; renewed before each call, so a crashed worker's hold is short.
-    this.#options = { batchSize: 16, ...options, leaseMs: options.callTimeoutMs + 5_000 };
+    const leaseMs = options.callTimeoutMs + 5_000;
+    this.#options = { batchSize: 16, ...options, leaseMs, calls: batchedCallRecords(options, leaseMs) };
   }
 
   backlog(): Promise<number> {
@@ -98,4 +109,22 @@ export class OperationsWorker extends LeasedWorker<OperationJob> {
       recorder.leave();
     }
   }
+}
+
+/** Call records of the operations of a claim, which start their calls in the same turn, one statement each. */
+function batchedCallRecords(
+  { db, clock }: Pick<OperationDependencies, 'db' | 'clock'>,
+  leaseMs: number,
+): CallRecords {
+  const starts = new TickBatch<string, number>((operationIds) =>
+    startCalls(db, operationIds, clock.now(), leaseMs),
+  );
+  const references = new TickBatch<PreparedReference, void>(async (prepared) => {
+    await setReferences(db, prepared, leaseMs);
+    return prepared.map(() => undefined);
+  });
+  return {
+    start: (operationId) => starts.add(operationId),
+    setReference: (prepared) => references.add(prepared),
+  };
 }

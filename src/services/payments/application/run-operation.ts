@@ -19,11 +19,10 @@ import {
 import {
   finishTurns,
   holdLease,
-  setReference,
-  startCall,
   type AttemptOutcome,
   type ClaimedOperation,
   type FinishedTurn,
+  type PreparedReference,
 } from '../infrastructure/operation-store.js';
 import { changePayment, changePayments } from './change-payment.js';
 import { clipFailureText, describeJobFailure } from '../../../platform/jobs/job-failure.js';
@@ -37,9 +36,21 @@ import {
   type ProviderResult,
 } from './provider.js';
 
+/**
+ * The writes about calls that a claim's operations make side by side: the worker runs those that
+ * come together as one statement.
+ */
+export interface CallRecords {
+  /** Counts a call about to be made and marks its operation in doubt (see `startCalls`); its number. */
+  start(operationId: string): Promise<number>;
+  /** Records the charge the provider prepared for an authorization (see `setReferences`). */
+  setReference(prepared: PreparedReference): Promise<void>;
+}
+
 export interface OperationDependencies {
   /** How long a claim keeps other workers off an operation: renewed before each provider call. */
   readonly leaseMs: number;
+  readonly calls: CallRecords;
   readonly db: Database;
   readonly outbox: Outbox;
   readonly provider: PaymentProvider;
@@ -182,7 +193,7 @@ async function withdrawn(turn: Turn): Promise<boolean> {
 
 async function call(turn: Turn): Promise<void> {
   const { deps, operation } = turn;
-  const number = await startCall(deps.db, operation.operationId, deps.clock.now(), deps.leaseMs);
+  const number = await deps.calls.start(operation.operationId);
   let result: ProviderResult;
   try {
     result = await perform(turn);
@@ -213,7 +224,7 @@ async function perform(turn: Turn): Promise<ProviderResult> {
     case 'authorize': {
       let reference = claimed.providerReference ?? undefined;
       if (reference === undefined) {
-        // `startCall` has just renewed the lease for this call.
+        // Starting the call has just renewed the lease for it.
         const prepared = await provider.prepare({
           paymentId: payment.paymentId,
           orderId: payment.orderId,
@@ -225,7 +236,7 @@ async function perform(turn: Turn): Promise<ProviderResult> {
         });
         if (prepared.outcome === 'refused') return prepared;
         reference = prepared.reference;
-        await setReference(deps.db, operation.operationId, reference, deps.leaseMs);
+        await deps.calls.setReference({ operationId: operation.operationId, reference });
       }
       return provider.authorize({
         reference,

@@ -5,7 +5,7 @@ import { describeEachEngine, type TestDatabase } from '../../../../test/support/
 import { migrate } from '../../../platform/db/migrations.js';
 import type { OperationKind } from '../domain/index.js';
 import { paymentMigrations } from './migrations.js';
-import { finishTurns, insertOperations, startCall, type FinishedTurn } from './operation-store.js';
+import { finishTurns, insertOperations, startCalls, type FinishedTurn } from './operation-store.js';
 
 const LEASE_MS = 60_000;
 
@@ -92,8 +92,12 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
       queued('refund'),
     ]);
     const now = new Date();
-    for (const id of [settled, unanswered, refused, lookedUp])
-      await startCall(database.db, id, now, LEASE_MS);
+    assert.deepEqual(await startCalls(database.db, [unanswered], now, LEASE_MS), [1]);
+    assert.deepEqual(
+      await startCalls(database.db, [lookedUp, settled, unanswered, refused], now, LEASE_MS),
+      [1, 1, 2, 1],
+      "each call's number, counted in one statement, in the order asked",
+    );
     const at = new Date(now.getTime() + 1000);
     const turns: FinishedTurn[] = [
       {
@@ -103,7 +107,7 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
       },
       {
         operationId: unanswered,
-        attempt: { number: 1, action: 'call', outcome: 'unknown', detail: 'timeout', at },
+        attempt: { number: 2, action: 'call', outcome: 'unknown', detail: 'timeout', at },
         next: { kind: 'retry', delayMs: 120_000, inDoubt: true, error: 'timeout' },
       },
       {
@@ -139,7 +143,8 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
       `due again after the delay, in ${String(rescheduled.dueInMs)} ms`,
     );
     assert.deepEqual(await attempts(unanswered), [
-      { number: 1, action: 'call', outcome: 'unknown', detail: 'timeout', finished: true },
+      { number: 1, action: 'call', outcome: 'started', detail: null, finished: false },
+      { number: 2, action: 'call', outcome: 'unknown', detail: 'timeout', finished: true },
     ]);
 
     const unavailable = await operation(refused);

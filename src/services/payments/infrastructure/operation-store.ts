@@ -130,28 +130,33 @@ export async function holdLease(db: Database, operationId: string, leaseMs: numb
 }
 
 /**
- * Counts the call and marks the operation in doubt before the provider hears of it: a crash during
- * the call leaves the doubt behind, and the next claim asks the provider before calling again.
+ * Counts the calls and marks the operations in doubt before the provider hears of them, in one
+ * statement: a crash during a call leaves the doubt behind, and the next claim asks the provider
+ * before calling again. Returns each call's number, in the order of `operationIds`.
  */
-export async function startCall(
-  db: Database,
-  operationId: string,
+export async function startCalls(
+  sql: Sql,
+  operationIds: readonly string[],
   now: Date,
   leaseMs: number,
-): Promise<number> {
-  const [row] = await db.query<{ attempts: number }>(
+): Promise<number[]> {
+  const rows = await sql.query<{ operationId: string; attempts: number }>(
     `with counted as (
        update payments.operations
        set attempts = attempts + 1, in_doubt = true, lease_until = now() + $2 * interval '1 millisecond'
-       where operation_id = $1 returning attempts
+       where operation_id = any ($1::text[]) returning operation_id, attempts
      )
      insert into payments.attempts (operation_id, number, action, outcome, started_at)
-     select $1, attempts, 'call', 'started', $3 from counted
-     returning number as attempts`,
-    [operationId, leaseMs, now],
+     select operation_id, attempts, 'call', 'started', $3 from counted
+     returning operation_id as "operationId", number as attempts`,
+    [operationIds, leaseMs, now],
   );
-  if (!row) throw new Error(`operation ${operationId} vanished`);
-  return row.attempts;
+  const numbers = new Map(rows.map((row) => [row.operationId, row.attempts]));
+  return operationIds.map((operationId) => {
+    const number = numbers.get(operationId);
+    if (number === undefined) throw new Error(`operation ${operationId} vanished`);
+    return number;
+  });
 }
 
 /** A call or a lookup that has come to an outcome. */
@@ -230,18 +235,24 @@ export async function finishTurns(sql: Sql, turns: readonly FinishedTurn[]): Pro
   );
 }
 
-/** Records the charge the provider prepared, and holds the lease for the call that confirms it. */
-export async function setReference(
+/** A charge the provider prepared for an authorization. */
+export interface PreparedReference {
+  readonly operationId: string;
+  readonly reference: string;
+}
+
+/** Records the charges the provider prepared, and holds the leases for the calls that confirm them. */
+export async function setReferences(
   sql: Sql,
-  operationId: string,
-  reference: string,
+  prepared: readonly PreparedReference[],
   leaseMs: number,
 ): Promise<void> {
   await sql.query(
-    `update payments.operations
-     set provider_reference = $2, lease_until = now() + $3 * interval '1 millisecond'
-     where operation_id = $1`,
-    [operationId, reference, leaseMs],
+    `update payments.operations o
+     set provider_reference = p.reference, lease_until = now() + $3 * interval '1 millisecond'
+     from unnest($1::text[], $2::text[]) as p (operation_id, reference)
+     where o.operation_id = p.operation_id`,
+    [prepared.map((each) => each.operationId), prepared.map((each) => each.reference), leaseMs],
   );
 }
 
