@@ -2,26 +2,20 @@ import { asyncApiDocument } from '../catalog/asyncapi.js';
 import { openPglite } from '../platform/db/pglite.js';
 import { openPostgres } from '../platform/db/postgres.js';
 import { ServiceHost } from '../platform/host.js';
-import { createLogger } from '../platform/kernel/logger.js';
-import { loadSettings } from '../platform/kernel/settings.js';
 import { LocalBus } from '../platform/messaging/local-bus.js';
-import { startTracing } from '../platform/observability/tracing.js';
 import { consoleRoutes } from './console/plugin.js';
 import { domainServices } from './domain-services.js';
 import { stopOnSignals } from './shutdown.js';
-import { boundHeapGrowth } from './heap-growth.js';
+import { startHostProcess } from './host-process.js';
 
 /**
  * The default runtime: every service in this one process, sharing one database (PGlite under
  * DATA_DIR, or PostgreSQL when DATABASE_URL is set) and the durable in-process bus.
  */
-const settings = loadSettings();
-boundHeapGrowth(settings);
-const tracing = startTracing({
-  processName: 'orders-domain',
+const { settings, tracing, logger } = startHostProcess({
+  name: 'orders-domain',
   services: domainServices.map((module) => module.id),
 });
-const logger = createLogger({ level: settings.logLevel, name: 'orders-domain' });
 const db = settings.databaseUrl
   ? await openPostgres({
       url: settings.databaseUrl,

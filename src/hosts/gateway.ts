@@ -1,22 +1,16 @@
-import { createLogger } from '../platform/kernel/logger.js';
-import { loadSettings } from '../platform/kernel/settings.js';
-import { startTracing } from '../platform/observability/tracing.js';
 import { buildGateway } from './distributed/gateway-app.js';
 import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
 import { gatewaySettings } from './settings.js';
-import { boundHeapGrowth } from './heap-growth.js';
+import { startHostProcess } from './host-process.js';
 
 /**
  * The HTTP API in front of the distributed runtime: routes `/<service>/...` to that service's
  * replicas, listed in GATEWAY_UPSTREAMS (`orders=http://host:4001,orders=http://host:4002,...`).
  */
-const settings = loadSettings();
-boundHeapGrowth(settings);
+const { settings, tracing, logger } = startHostProcess({ name: 'gateway', services: [] });
 const gateway = gatewaySettings.read();
-const tracing = startTracing({ processName: 'gateway', services: [] });
-const logger = createLogger({ level: settings.logLevel, name: 'gateway' });
 const missing = domainServices.filter((module) => !gateway.upstreams[module.schema]?.length);
 if (missing.length > 0) {
   logger.fatal(

@@ -1,15 +1,12 @@
 import { openPostgres } from '../platform/db/postgres.js';
 import { ServiceHost } from '../platform/host.js';
-import { createLogger } from '../platform/kernel/logger.js';
-import { loadSettings } from '../platform/kernel/settings.js';
 import { DeadLetterStore } from '../platform/messaging/dead-letters.js';
 import { JetStreamBus } from '../platform/messaging/jetstream-bus.js';
-import { startTracing } from '../platform/observability/tracing.js';
 import { busOptionsFrom } from './distributed/nats-identities.js';
 import { announceReady } from './distributed/processes.js';
 import { stopOnSignals } from './shutdown.js';
 import { domainServices } from './domain-services.js';
-import { boundHeapGrowth } from './heap-growth.js';
+import { startHostProcess } from './host-process.js';
 
 /**
  * One service in this process, on PostgreSQL (DATABASE_URL) and NATS JetStream (NATS_URL): the
@@ -24,10 +21,11 @@ if (!module) {
   console.error(`usage: npm run service -- <${names.join('|')}>`);
   process.exit(2);
 }
-const settings = loadSettings();
-boundHeapGrowth(settings);
-const tracing = startTracing({ processName: module.id, services: [module.id] });
-const logger = createLogger({ level: settings.logLevel, name: module.schema });
+const { settings, tracing, logger } = startHostProcess({
+  name: module.schema,
+  tracedAs: module.id,
+  services: [module.id],
+});
 if (!settings.databaseUrl || !settings.nats.url) {
   logger.fatal('DATABASE_URL and NATS_URL must both be set to run a service on its own');
   process.exit(2);

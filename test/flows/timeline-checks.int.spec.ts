@@ -1,8 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, it } from 'node:test';
 import { OrderConfirmed } from '../../contracts/index.js';
+import { Registry } from 'prom-client';
+import {
+  checkCounter,
+  departureCounter,
+  FlowConformanceWorker,
+} from '../../src/flows/flow-conformance-worker.js';
+import { checkDelayMs } from '../../src/flows/order-flows.js';
 import { recordForCheck } from '../../src/flows/timeline-repository.js';
+import { systemClock } from '../../src/platform/kernel/clock.js';
+import { createLogger } from '../../src/platform/kernel/logger.js';
 import type { Database } from '../../src/platform/db/database.js';
 import { ordersService } from '../../src/services/orders/index.js';
 import { describeEachEngine, type TestDatabase } from '../support/databases.js';
@@ -86,5 +96,42 @@ describeEachEngine('recording messages on timelines and asking for their checks'
     assert.deepEqual(await timelineIds(stranger), []);
     const checks = await db.query('select 1 from orders.flow_checks where correlation_id = $1', [stranger]);
     assert.equal(checks.length, 0);
+  });
+
+  it('gathers the checks asked for after a claim 200 ms longer for each check the claim found', async () => {
+    await db.query('update orders.flow_checks set due_at = null');
+    const found = 7;
+    await db.query(
+      `insert into orders.flow_checks (correlation_id, due_at)
+       select 'gathered-' || n, now() - interval '1 second' from generate_series(1, $1::int) as n`,
+      [found],
+    );
+    const registry = new Registry();
+    const checker = new FlowConformanceWorker({
+      db,
+      clock: systemClock,
+      logger: createLogger({ level: 'silent' }),
+      departures: departureCounter(registry),
+      checks: checkCounter(registry),
+      // No look without a ring while the test runs: a claim that found nothing would reset the delay.
+      pollMs: 60_000,
+    });
+    const now = new Date();
+    assert.equal(checker.checkDueAt(now).getTime() - now.getTime(), checkDelayMs, 'before any claim');
+
+    checker.start();
+    try {
+      for (let waited = 0; (await checker.backlog()) > 0; waited += 20) {
+        assert.ok(waited < 10_000, 'the checker claimed the checks due');
+        await sleep(20);
+      }
+    } finally {
+      await checker.stop();
+    }
+    assert.equal(
+      checker.checkDueAt(now).getTime() - now.getTime(),
+      found * checkDelayMs,
+      'the delay after a claim that found seven checks',
+    );
   });
 });
