@@ -71,13 +71,14 @@ describeEachEngine('group commits of outcomes and requests', (open, engine) => {
 
   /**
    * Records a group's jobs in one statement, with the id of the transaction, and emits a message
-   * for each; a job named `bad` cannot be stored.
+   * for each; a job named `bad` cannot be stored. Notes the trace each job's unit of work continues.
    */
   const recordJobs =
-    (batches: string[][] = []) =>
+    (batches: string[][] = [], continued = new Map<string, string | undefined>()) =>
     async (recorded: readonly Recorded<string>[]) => {
-      const jobs = recorded.map(({ outcome }) => outcome);
+      const jobs = recorded.map(({ end }) => end);
       batches.push(jobs);
+      for (const { uow, end } of recorded) continued.set(end, uow.origin.traceparent);
       const [first] = recorded;
       await first?.uow.sql.query(
         'insert into grouped.outcomes (job, txid) select unnest($1::text[]), txid_current()',
@@ -174,18 +175,26 @@ describeEachEngine('group commits of outcomes and requests', (open, engine) => {
     assert.notEqual(txids.get('first'), txids.get('second'));
   });
 
-  it('sends what each member emits from the span it recorded in, though one record writes them all', async () => {
+  it('sends what each member emits from the span it recorded in, and continues from it, though one record writes them all', async () => {
     const exporter = new InMemorySpanExporter();
     const tracing = startTracing({ processName: 'test', services: ['NotificationService'], exporter });
     try {
-      const group = new GroupCommit(outbox, 2, recordJobs());
+      const continued = new Map<string, string | undefined>();
+      const group = new GroupCommit(outbox, 2, recordJobs([], continued));
+      const jobSpans = new Map<string, string>();
       const jobTraces = await Promise.all(
         ['x', 'y'].map((job) =>
           inSpan(`job ${job}`, {}, async (span) => {
             await group.member().record(origin(job), job);
+            jobSpans.set(job, span.spanContext().spanId);
             return [`correlation-${job}`, span.spanContext().traceId];
           }),
         ),
+      );
+      assert.deepEqual(
+        ['x', 'y'].map((job) => continued.get(job)?.split('-')[2]),
+        ['x', 'y'].map((job) => jobSpans.get(job)),
+        "what each job's unit of work queues for later continues from the job's own span",
       );
       const rows = await db.query<{ correlation: string; traceparent: string }>(
         "select envelope->>'correlationid' as correlation, envelope->>'traceparent' as traceparent from grouped.outbox order by 1",

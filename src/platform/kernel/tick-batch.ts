@@ -10,6 +10,7 @@ interface Waiting<Item, Result> {
  * Gathers what is asked of it in one turn of the event loop and runs it as one batch: work that
  * goes on side by side (the jobs of one claim, the deliveries of one batch) then takes one round
  * trip per step instead of one each. Each caller gets its own item's result, or the batch's error.
+ * A batch runs in the context of the first caller, so its trace alone shows the batch's statement.
  */
 export class TickBatch<Item, Result> {
   readonly #run: (items: readonly Item[]) => Promise<readonly Result[]>;
@@ -32,6 +33,8 @@ export class TickBatch<Item, Result> {
     this.#waiting = [];
     try {
       const results = await this.#run(waiting.map((each) => each.item));
+      if (results.length !== waiting.length)
+        throw new Error(`a batch of ${waiting.length} gave ${results.length} results`);
       waiting.forEach((each, index) => {
         each.resolve(results[index] as Result);
       });

@@ -1,29 +1,25 @@
 import { context, type Context } from '@opentelemetry/api';
 import type { Database } from '../db/database.js';
 import type { Outbox } from './outbox.js';
+import { currentTraceparent } from '../observability/message-spans.js';
 import type { MessageOrigin, UnitOfWork } from './unit-of-work.js';
 
-/** Where a unit of work is committed: `Outbox.run` alone, or a `CommitQueue` that gathers what arrives while the connection is busy. */
-export interface OutcomeRecorder {
-  run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T>;
-}
-
 /** What a job of a claim came to, in the unit of work it is recorded in. */
-export interface Recorded<Outcome> {
+export interface Recorded<End> {
   readonly uow: UnitOfWork;
-  readonly outcome: Outcome;
+  readonly end: End;
 }
 
 /**
- * Writes the outcomes of a group in the caller's transaction, each with its own unit of work: a
- * statement per table for the lot.
+ * Writes what the jobs of a group came to in the caller's transaction, each with its own unit of
+ * work: a statement per table for the lot.
  */
-export type RecordOutcomes<Outcome> = (recorded: readonly Recorded<Outcome>[]) => Promise<void>;
+export type RecordEnds<End> = (recorded: readonly Recorded<End>[]) => Promise<void>;
 
 /** One job's share of a group commit; `leave` tells the group not to wait for it any longer. */
-export interface GroupMember<Outcome> {
-  /** Records the job's outcome with the group's; a member's later record commits alone. */
-  record(origin: MessageOrigin, outcome: Outcome): Promise<void>;
+export interface GroupMember<End> {
+  /** Records what the job came to with the group; a member's later record commits alone. */
+  record(origin: MessageOrigin, end: End): Promise<void>;
   leave(): void;
 }
 
@@ -36,37 +32,32 @@ interface Pending<Result> {
   readonly reject: (error: unknown) => void;
 }
 
-interface PendingOutcome<Outcome> extends Pending<undefined> {
-  readonly outcome: Outcome;
+interface PendingEnd<End> extends Pending<undefined> {
+  readonly end: End;
 }
 
 /** How long the first record of a group waits for the jobs still at work. */
 const DEFAULT_MAX_WAIT_MS = 50;
 
 /**
- * Records the outcomes of one claim's jobs in one transaction: one commit, one statement per table
+ * Records what one claim's jobs came to in one transaction: one commit, one statement per table
  * (`record` writes them all at once) and one write of the messages they emit, for the lot. Each job
  * records through its member. The transaction runs once every member has recorded or left, or
  * `maxWaitMs` after the first record, whichever comes first, so a job still waiting for its provider
  * does not hold the others back for long; later records form the next group. If the transaction
- * fails, each outcome is recorded again in a transaction of its own, so a failure concerns only its
- * own job. The jobs of a claim are leased to this worker alone, and `record` locks any rows others
- * share in key order.
+ * fails, each end is recorded again in a transaction of its own, so a failure concerns only its own
+ * job. The jobs of a claim are leased to this worker alone; rows that other transactions lock several
+ * at a time (a payment, which handlers lock in batches) `record` locks in key order, as they do.
  */
-export class GroupCommit<Outcome> {
+export class GroupCommit<End> {
   readonly #outbox: Outbox;
-  readonly #record: RecordOutcomes<Outcome>;
+  readonly #record: RecordEnds<End>;
   readonly #maxWaitMs: number;
   #awaited: number;
-  #entries: PendingOutcome<Outcome>[] = [];
+  #entries: PendingEnd<End>[] = [];
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(
-    outbox: Outbox,
-    members: number,
-    record: RecordOutcomes<Outcome>,
-    maxWaitMs = DEFAULT_MAX_WAIT_MS,
-  ) {
+  constructor(outbox: Outbox, members: number, record: RecordEnds<End>, maxWaitMs = DEFAULT_MAX_WAIT_MS) {
     this.#outbox = outbox;
     this.#awaited = members;
     this.#record = record;
@@ -74,14 +65,14 @@ export class GroupCommit<Outcome> {
   }
 
   /** A member for one job: its first record joins the group, any later one commits alone. */
-  member(): GroupMember<Outcome> {
+  member(): GroupMember<End> {
     let done = false;
     return {
-      record: (origin, outcome) => {
-        if (done) return this.#commitAlone(origin, outcome);
+      record: (origin, end) => {
+        if (done) return this.#commitAlone(origin, end);
         done = true;
         return new Promise((resolve, reject) => {
-          this.#entries.push({ origin, outcome, context: context.active(), resolve, reject });
+          this.#entries.push({ origin, end, context: context.active(), resolve, reject });
           this.#timer ??= setTimeout(() => void this.#flush(), this.#maxWaitMs);
           this.#arrived();
         });
@@ -94,8 +85,8 @@ export class GroupCommit<Outcome> {
     };
   }
 
-  #commitAlone(origin: MessageOrigin, outcome: Outcome): Promise<void> {
-    return this.#outbox.run(origin, (uow) => this.#record([{ uow, outcome }]));
+  #commitAlone(origin: MessageOrigin, end: End): Promise<void> {
+    return this.#outbox.run(origin, (uow) => this.#record([{ uow, end }]));
   }
 
   #arrived(): void {
@@ -106,13 +97,13 @@ export class GroupCommit<Outcome> {
   async #flush(): Promise<void> {
     clearTimeout(this.#timer);
     this.#timer = undefined;
-    await togetherOrAlone<undefined, PendingOutcome<Outcome>>(this.#entries.splice(0), (entries) =>
+    await togetherOrAlone<undefined, PendingEnd<End>>(this.#entries.splice(0), (entries) =>
       this.#outbox.runEach(
         entries.map((entry) => entry.origin),
         async (uows) => {
           const recorded = entries.map((entry, index) => ({
-            uow: emittingIn(entry.context, uows[index] as UnitOfWork),
-            outcome: entry.outcome,
+            uow: inJobContext(entry.context, uows[index] as UnitOfWork),
+            end: entry.end,
           }));
           await this.#record(recorded);
           return entries.map(() => undefined);
@@ -122,10 +113,15 @@ export class GroupCommit<Outcome> {
   }
 }
 
-/** The unit of work, emitting in `context`: what a job emits is sent from its own span. */
-function emittingIn(jobContext: Context, uow: UnitOfWork): UnitOfWork {
+/**
+ * The unit of work of a job whose end is recorded with others, in another job's context: what it
+ * emits is sent from its own job's span, and what it queues for later continues from that span.
+ */
+function inJobContext(jobContext: Context, uow: UnitOfWork): UnitOfWork {
+  const traceparent = context.with(jobContext, () => currentTraceparent(uow.origin.traceparent));
   return {
     ...uow,
+    origin: { ...uow.origin, ...(traceparent === undefined ? {} : { traceparent }) },
     emit: (contract, payload, options) =>
       context.with(jobContext, () => uow.emit(contract, payload, options)),
   };
@@ -140,7 +136,7 @@ const MAX_QUEUED_GROUP = 64;
  * write of its messages. PGlite has one connection, so it has one lane; on a pool every unit of work
  * has a lane of its own and runs at once, as `Outbox.run` would.
  */
-export class CommitQueue implements OutcomeRecorder {
+export class CommitQueue {
   readonly #outbox: Outbox;
   readonly #lanes: number;
   #busy = 0;

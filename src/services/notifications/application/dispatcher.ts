@@ -201,9 +201,9 @@ export class NotificationDispatcher extends LeasedWorker<NotificationJob> {
     if (!first) return;
     const taken = await recordFinalOutcomes(
       first.uow.sql,
-      ends.map(({ uow, outcome: end }) => finalOutcomeOf(end, uow.now)),
+      ends.map(({ uow, end }) => finalOutcomeOf(end, uow.now)),
     );
-    for (const { uow, outcome: end } of ends) {
+    for (const { uow, end } of ends) {
       const { notification, outcome } = end;
       if (!taken.has(notification.notificationId)) continue;
       const facts = { ...factsOf(notification), timestamp: uow.now.toISOString() };

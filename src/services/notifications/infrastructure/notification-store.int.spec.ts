@@ -85,10 +85,17 @@ describeEachEngine('notifications: how sends ended, recorded together', (open) =
       sentAt: null,
     });
 
+    const [later] = (await pending(1)) as [string];
     const again = await recordFinalOutcomes(database.db, [
       { notificationId: sent, status: 'failed', providerMessageId: null, error: 'late', at: new Date() },
+      { notificationId: later, status: 'sent', providerMessageId: '<m-2@smtp>', error: null, at },
     ]);
-    assert.deepEqual([...again], [], 'settled already: another dispatcher got there first');
+    assert.deepEqual(
+      [...again],
+      [later],
+      'the one settled already is left out: another dispatcher got there first',
+    );
     assert.equal((await stored(sent))?.status, 'sent');
+    assert.equal((await stored(later))?.status, 'sent');
   });
 });

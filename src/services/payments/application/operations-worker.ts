@@ -116,7 +116,7 @@ function batchedCallRecords(
   { db, clock }: Pick<OperationDependencies, 'db' | 'clock'>,
   leaseMs: number,
 ): CallRecords {
-  const starts = new TickBatch<string, number>((operationIds) =>
+  const starts = new TickBatch<string, number | undefined>((operationIds) =>
     startCalls(db, operationIds, clock.now(), leaseMs),
   );
   const references = new TickBatch<PreparedReference, void>(async (prepared) => {
@@ -124,7 +124,11 @@ function batchedCallRecords(
     return prepared.map(() => undefined);
   });
   return {
-    start: (operationId) => starts.add(operationId),
+    start: async (operationId) => {
+      const number = await starts.add(operationId);
+      if (number === undefined) throw new Error(`operation ${operationId} vanished`);
+      return number;
+    },
     setReference: (prepared) => references.add(prepared),
   };
 }

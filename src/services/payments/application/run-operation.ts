@@ -19,7 +19,7 @@ import {
 import {
   finishTurns,
   holdLease,
-  type AttemptOutcome,
+  type AttemptResult,
   type ClaimedOperation,
   type FinishedTurn,
   type PreparedReference,
@@ -71,13 +71,6 @@ interface Turn {
   readonly payment: Payment;
 }
 
-interface AttemptDone {
-  readonly number: number;
-  readonly action: 'call' | 'lookup';
-  readonly outcome: AttemptOutcome;
-  readonly detail: string;
-}
-
 /** What a turn of an operation came to, as `recordTurnEnds` records it. */
 export type TurnEnd =
   /** The operation is settled, with its last attempt if it made one, and its payment told. */
@@ -85,13 +78,13 @@ export type TurnEnd =
       readonly kind: 'settled';
       readonly turn: Turn;
       readonly outcome: OperationOutcome;
-      readonly attempt: AttemptDone | undefined;
+      readonly attempt: AttemptResult | undefined;
     }
   /** The call failed or went unanswered: the operation is tried again after `delayMs`. */
   | {
       readonly kind: 'retry';
       readonly turn: Turn;
-      readonly attempt: AttemptDone & { readonly action: 'call' };
+      readonly attempt: AttemptResult & { readonly action: 'call' };
       readonly delayMs: number;
       readonly inDoubt: boolean;
       readonly failure: 'unavailable' | 'unknown';
@@ -272,7 +265,7 @@ async function unavailable(turn: Turn, number: number, code: string, message: st
     { operationId: operation.operationId, attempt: number, reason },
     'payment provider unavailable, will retry',
   );
-  await retryLater(turn, attempt, { delayMs: next.delayMs, inDoubt: false, outcome: 'unavailable' });
+  await retryLater(turn, attempt, { delayMs: next.delayMs, inDoubt: false, failure: 'unavailable' });
 }
 
 /** No answer: the provider may have acted, so the next turn asks it before anything else. */
@@ -285,7 +278,7 @@ async function unanswered(turn: Turn, number: number, reason: string): Promise<v
   await retryLater(
     turn,
     { number, action: 'call', outcome: 'unknown', detail: reason },
-    { delayMs: reconcileDelayMs(deps.policy, claimed.lookups), inDoubt: true, outcome: 'unknown' },
+    { delayMs: reconcileDelayMs(deps.policy, claimed.lookups), inDoubt: true, failure: 'unknown' },
   );
 }
 
@@ -311,8 +304,8 @@ async function stillInDoubt(
 
 function retryLater(
   turn: Turn,
-  attempt: AttemptDone & { readonly action: 'call' },
-  next: { delayMs: number; inDoubt: boolean; outcome: 'unavailable' | 'unknown' },
+  attempt: AttemptResult & { readonly action: 'call' },
+  next: { delayMs: number; inDoubt: boolean; failure: 'unavailable' | 'unknown' },
 ): Promise<void> {
   return turn.recorder.record(originOf(turn.claimed), {
     kind: 'retry',
@@ -320,12 +313,12 @@ function retryLater(
     attempt,
     delayMs: next.delayMs,
     inDoubt: next.inDoubt,
-    failure: next.outcome,
+    failure: next.failure,
   });
 }
 
 /** Settles the operation with its outcome, for the payment's rules to decide what follows. */
-function settle(turn: Turn, outcome: OperationOutcome, attempt: AttemptDone | undefined): Promise<void> {
+function settle(turn: Turn, outcome: OperationOutcome, attempt: AttemptResult | undefined): Promise<void> {
   return turn.recorder.record(originOf(turn.claimed), { kind: 'settled', turn, outcome, attempt });
 }
 
@@ -339,13 +332,13 @@ export async function recordTurnEnds(bell: Bell, ends: readonly Recorded<TurnEnd
   if (!first) return;
   await finishTurns(
     first.uow.sql,
-    ends.map(({ uow, outcome: end }) => finishedTurnOf(end, uow.now)),
+    ends.map(({ uow, end }) => finishedTurnOf(end, uow.now)),
   );
-  for (const { uow, outcome: end } of ends) if (end.kind === 'retry') emitAttemptFailed(uow, end);
+  for (const { uow, end } of ends) if (end.kind === 'retry') emitAttemptFailed(uow, end);
   await changePayments(
     first.uow.sql,
     bell,
-    ends.flatMap(({ uow, outcome: end }) =>
+    ends.flatMap(({ uow, end }) =>
       end.kind === 'settled'
         ? [
             {

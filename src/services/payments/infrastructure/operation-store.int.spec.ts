@@ -84,7 +84,7 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
     );
 
   it('settles, reschedules and clears the doubt of several operations in one call, each as its turn ended', async () => {
-    const [settled, unanswered, refused, lookedUp, dropped] = await Promise.all([
+    const [settled, unanswered, rateLimited, lookedUp, dropped] = await Promise.all([
       queued('authorize'),
       queued('capture'),
       queued('capture'),
@@ -94,7 +94,7 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
     const now = new Date();
     assert.deepEqual(await startCalls(database.db, [unanswered], now, LEASE_MS), [1]);
     assert.deepEqual(
-      await startCalls(database.db, [lookedUp, settled, unanswered, refused], now, LEASE_MS),
+      await startCalls(database.db, [lookedUp, settled, unanswered, rateLimited], now, LEASE_MS),
       [1, 1, 2, 1],
       "each call's number, counted in one statement, in the order asked",
     );
@@ -111,7 +111,7 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
         next: { kind: 'retry', delayMs: 120_000, inDoubt: true, error: 'timeout' },
       },
       {
-        operationId: refused,
+        operationId: rateLimited,
         attempt: { number: 1, action: 'call', outcome: 'unavailable', detail: 'rate limited', at },
         next: { kind: 'retry', delayMs: 120_000, inDoubt: false, error: 'rate limited' },
       },
@@ -147,7 +147,7 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
       { number: 2, action: 'call', outcome: 'unknown', detail: 'timeout', finished: true },
     ]);
 
-    const unavailable = await operation(refused);
+    const unavailable = await operation(rateLimited);
     assert.deepEqual(
       [unavailable?.status, unavailable?.inDoubt, unavailable?.lastError],
       ['pending', false, 'rate limited'],
@@ -168,6 +168,14 @@ describeEachEngine('payment operations: the ends of turns, recorded together', (
     const withoutAttempt = await operation(dropped);
     assert.deepEqual([withoutAttempt?.status, withoutAttempt?.settledAt], ['settled', at]);
     assert.deepEqual(await attempts(dropped), []);
+  });
+
+  it('starts no call for an operation that is not there, and says so for it alone', async () => {
+    const id = await queued('capture');
+    assert.deepEqual(await startCalls(database.db, [id, 'no-such-operation'], new Date(), LEASE_MS), [
+      1,
+      undefined,
+    ]);
   });
 
   it('leaves an operation settled meanwhile as it is', async () => {

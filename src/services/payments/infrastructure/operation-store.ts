@@ -104,7 +104,7 @@ export async function insertOperations(sql: Sql, operations: readonly NewOperati
 /**
  * Queued operations, claimed by the workers under a lease, at most one per payment: an operation
  * waits until every earlier one of its payment is settled, so a release never overtakes the
- * authorization it undoes. The worker counts the calls itself (see startCall).
+ * authorization it undoes. The worker counts the calls itself (see startCalls).
  */
 const operationJobs = jobTable<ClaimedOperation>({
   table: 'payments.operations',
@@ -132,14 +132,15 @@ export async function holdLease(db: Database, operationId: string, leaseMs: numb
 /**
  * Counts the calls and marks the operations in doubt before the provider hears of them, in one
  * statement: a crash during a call leaves the doubt behind, and the next claim asks the provider
- * before calling again. Returns each call's number, in the order of `operationIds`.
+ * before calling again. Returns each call's number, in the order of `operationIds` (undefined for an
+ * operation that is not there).
  */
 export async function startCalls(
   sql: Sql,
   operationIds: readonly string[],
   now: Date,
   leaseMs: number,
-): Promise<number[]> {
+): Promise<(number | undefined)[]> {
   const rows = await sql.query<{ operationId: string; attempts: number }>(
     `with counted as (
        update payments.operations
@@ -152,19 +153,19 @@ export async function startCalls(
     [operationIds, leaseMs, now],
   );
   const numbers = new Map(rows.map((row) => [row.operationId, row.attempts]));
-  return operationIds.map((operationId) => {
-    const number = numbers.get(operationId);
-    if (number === undefined) throw new Error(`operation ${operationId} vanished`);
-    return number;
-  });
+  return operationIds.map((operationId) => numbers.get(operationId));
 }
 
-/** A call or a lookup that has come to an outcome. */
-export interface FinishedAttempt {
+/** What a call or a lookup came to. */
+export interface AttemptResult {
   readonly number: number;
   readonly action: 'call' | 'lookup';
   readonly outcome: AttemptOutcome;
   readonly detail: string;
+}
+
+/** A call or a lookup that has come to an outcome, at `at`. */
+export interface FinishedAttempt extends AttemptResult {
   readonly at: Date;
 }
 
