@@ -43,3 +43,13 @@ export class TickBatch<Item, Result> {
     }
   }
 }
+
+/** A `TickBatch` of work that answers nothing per item: each caller learns that its item was done. */
+export function tickBatchOfEffects<Item>(
+  run: (items: readonly Item[]) => Promise<void>,
+): TickBatch<Item, void> {
+  return new TickBatch<Item, void>(async (items) => {
+    await run(items);
+    return items.map(() => undefined);
+  });
+}

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { TickBatch } from './tick-batch.js';
+import { TickBatch, tickBatchOfEffects } from './tick-batch.js';
 
 describe('TickBatch', () => {
   it('runs what is asked in one turn as one batch, and gives each caller its own result', async () => {
@@ -33,6 +33,15 @@ describe('TickBatch', () => {
     release();
     assert.deepEqual(await Promise.all([first, ...next]), ['a', 'b', 'c']);
     assert.deepEqual(batches, [['a'], ['b', 'c']]);
+  });
+
+  it('runs work that answers nothing per item as one batch, and tells each caller it was done', async () => {
+    const batches: string[][] = [];
+    const removals = tickBatchOfEffects<string>(async (items) => {
+      batches.push([...items]);
+    });
+    assert.deepEqual(await Promise.all(['x', 'y'].map((item) => removals.add(item))), [undefined, undefined]);
+    assert.deepEqual(batches, [['x', 'y']]);
   });
 
   it("fails every caller of a batch with the batch's error", async () => {

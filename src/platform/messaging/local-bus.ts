@@ -14,7 +14,7 @@ import type {
 import { ContractViolation } from '../kernel/errors.js';
 import { Alarm } from '../kernel/alarm.js';
 import { Signal } from '../kernel/signal.js';
-import { TickBatch } from '../kernel/tick-batch.js';
+import { tickBatchOfEffects } from '../kernel/tick-batch.js';
 
 const migrations: Migration[] = [
   {
@@ -283,12 +283,11 @@ class LocalSubscription {
    * Acks and terms of one tick are removed in one statement: with a batch of deliveries settled
    * together, that is one round trip instead of one per message.
    */
-  readonly #removals = new TickBatch<number, void>(async (seqs) => {
+  readonly #removals = tickBatchOfEffects<number>(async (seqs) => {
     await this.#db.query('delete from bus.pending where consumer = $1 and seq = any ($2::bigint[])', [
       this.#options.consumer,
       seqs,
     ]);
-    return seqs.map(() => undefined);
   });
   #stopped = false;
   #loop: Promise<void> = Promise.resolve();

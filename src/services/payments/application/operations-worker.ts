@@ -20,7 +20,7 @@ import {
   type TurnEnd,
 } from './run-operation.js';
 import { inDeferredSpan } from '../../../platform/observability/message-spans.js';
-import { TickBatch } from '../../../platform/kernel/tick-batch.js';
+import { TickBatch, tickBatchOfEffects } from '../../../platform/kernel/tick-batch.js';
 
 /** The lease is not tunable: it follows from the call timeout. */
 export interface OperationsWorkerOptions
@@ -119,10 +119,9 @@ function batchedCallRecords(
   const starts = new TickBatch<string, number | undefined>((operationIds) =>
     startCalls(db, operationIds, clock.now(), leaseMs),
   );
-  const references = new TickBatch<PreparedReference, void>(async (prepared) => {
-    await setReferences(db, prepared, leaseMs);
-    return prepared.map(() => undefined);
-  });
+  const references = tickBatchOfEffects<PreparedReference>((prepared) =>
+    setReferences(db, prepared, leaseMs),
+  );
   return {
     start: async (operationId) => {
       const number = await starts.add(operationId);
