@@ -21,4 +21,15 @@ export const flowCheckMigrations: readonly Migration[] = [
     name: '102_timeline_first_handled',
     sql: 'alter table orders.timeline add column first_handled_at timestamptz;',
   },
+  {
+    // A report is written whole at each check and read whole, never queried inside: json keeps its
+    // text as written, where jsonb would parse it and print it again. A report of a whole order is
+    // about 3 kB, past the 2 kB from which PostgreSQL compresses a row: rows are kept uncompressed up
+    // to a page, since every report would otherwise be compressed at each check and expanded at each read.
+    name: '103_flow_reports_as_written',
+    sql: `
+      alter table orders.flow_checks alter column report type json using report::json;
+      alter table orders.flow_checks set (toast_tuple_target = 8160);
+    `,
+  },
 ];

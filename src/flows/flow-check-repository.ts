@@ -77,7 +77,7 @@ export async function saveFlowChecks(
   await tx.query(
     `update orders.flow_checks f
      set report = c.report, conforms = c.conforms, checked_at = $5, due_at = c.due_at
-     from unnest($1::text[], $2::jsonb[], $3::boolean[], $4::timestamptz[])
+     from unnest($1::text[], $2::json[], $3::boolean[], $4::timestamptz[])
        as c (correlation_id, report, conforms, due_at)
      where f.correlation_id = c.correlation_id`,
     [

@@ -9,6 +9,8 @@ import {
   departureCounter,
   FlowConformanceWorker,
 } from '../../src/flows/flow-conformance-worker.js';
+import type { ConformanceReport } from '../../src/flows/conformance.js';
+import { saveFlowChecks } from '../../src/flows/flow-check-repository.js';
 import { checkDelayMs } from '../../src/flows/order-flows.js';
 import { recordForCheck } from '../../src/flows/timeline-repository.js';
 import { systemClock } from '../../src/platform/kernel/clock.js';
@@ -96,6 +98,37 @@ describeEachEngine('recording messages on timelines and asking for their checks'
     assert.deepEqual(await timelineIds(stranger), []);
     const checks = await db.query('select 1 from orders.flow_checks where correlation_id = $1', [stranger]);
     assert.equal(checks.length, 0);
+  });
+
+  it('stores a report of a long path as written, uncompressed', async () => {
+    const report: ConformanceReport = {
+      conforms: true,
+      runs: [],
+      path: Array.from({ length: 20 }, (_, index) => ({
+        messageId: randomUUID(),
+        type: 'OrderConfirmed',
+        version: '1.0.0',
+        time: new Date(Date.UTC(2026, 0, 1, 0, 0, index)).toISOString(),
+        flow: 'OrderFulfilment',
+        step: `step-${index}`,
+        verdict: 'conforms' as const,
+      })),
+      departures: [],
+      nextCheckAt: null,
+    };
+    await saveFlowChecks(db, [{ correlationId, report }], new Date());
+    const [stored] = await db.query<{ written: number; kept: number; report: ConformanceReport }>(
+      `select octet_length(report::text) as written, pg_column_size(report) as kept, report
+       from orders.flow_checks where correlation_id = $1`,
+      [correlationId],
+    );
+    assert.ok(stored);
+    assert.deepEqual(stored.report, report);
+    assert.ok(
+      stored.written > 2_500,
+      `a report past the size PostgreSQL compresses from (${stored.written} bytes)`,
+    );
+    assert.ok(stored.kept >= stored.written, `kept in ${stored.kept} bytes for ${stored.written} written`);
   });
 
   it('gathers the checks asked for after a claim 200 ms longer for each check the claim found', async () => {

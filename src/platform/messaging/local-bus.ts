@@ -1,4 +1,4 @@
-import { hasUnstorableText, printable, type Envelope } from '../../../contracts/index.js';
+import type { Envelope } from '../../../contracts/index.js';
 import { unannouncedLookMs, type Database, type Migration, type Sql } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import type {
@@ -11,7 +11,6 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from './bus.js';
-import { ContractViolation } from '../kernel/errors.js';
 import { Alarm } from '../kernel/alarm.js';
 import { Signal } from '../kernel/signal.js';
 import { tickBatchOfEffects } from '../kernel/tick-batch.js';
@@ -40,6 +39,14 @@ const migrations: Migration[] = [
       );
       create index pending_due on bus.pending (consumer, visible_at, seq);
     `,
+  },
+  {
+    // The log is written once and read back whole, never queried inside: json keeps the text as it
+    // came, where jsonb parses it into its binary form and prints it again at each claim. It also
+    // holds any text JSON can carry, as JetStream holds any bytes, so a consumer dead-letters a
+    // message whose text its database cannot hold rather than the bus refusing it to its producer.
+    name: '002_local_bus_json_log',
+    sql: 'alter table bus.messages alter column envelope type json using envelope::json;',
   },
 ];
 
@@ -123,20 +130,12 @@ export class LocalBus implements MessageBus {
    */
   async #store(tx: Sql, messages: readonly OutgoingMessage[]): Promise<Announcement> {
     if (messages.length === 0) return () => undefined;
-    // The log is jsonb, which cannot hold NUL or lone surrogates: such a message is refused to its
-    // producer by name rather than by the database's error. Services never get here (emit validates).
-    const unstorable = messages.find(({ envelope }) => hasUnstorableText(envelope));
-    if (unstorable)
-      throw new ContractViolation(
-        `The embedded bus refuses message ${printable(unstorable.envelope.id)} on ${unstorable.channel}: its text holds NUL or a lone surrogate`,
-        [],
-      );
     const texts = new Map(messages.map((m) => [m.envelope.id, JSON.stringify(m.envelope)]));
     const takers = this.#takersOf(messages);
     const queued = await tx.query<{ consumer: string; seq: number; id: string; handedOver: boolean }>(
       `with stored as (
          insert into bus.messages (id, channel, envelope)
-         select id, channel, envelope::jsonb from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)
+         select id, channel, envelope::json from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)
          on conflict (id) do nothing
          returning seq, id, channel
        ), queued as (

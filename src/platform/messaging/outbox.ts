@@ -145,7 +145,7 @@ export class Outbox {
     if (messages.length === 0) return;
     await tx.query(
       `insert into ${this.#schema}.outbox (id, channel, envelope)
-       select id, channel, envelope::jsonb from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)`,
+       select id, channel, envelope::json from unnest($1::text[], $2::text[], $3::text[]) as m (id, channel, envelope)`,
       [
         messages.map((m) => m.envelope.id),
         messages.map((m) => m.channel),

@@ -2,7 +2,12 @@ import type { Migration } from '../db/database.js';
 
 /** The messaging tables every service keeps in its own schema: outbox, inbox, dead letters, parked messages. */
 export function messagingTables(schema: string): Migration[] {
-  return [initialTables(schema), poisonProofDeadLetters(schema), inboxByIdempotencyKey(schema)];
+  return [
+    initialTables(schema),
+    poisonProofDeadLetters(schema),
+    inboxByIdempotencyKey(schema),
+    outboxAsWritten(schema),
+  ];
 }
 
 function initialTables(schema: string): Migration {
@@ -84,5 +89,16 @@ function inboxByIdempotencyKey(schema: string): Migration {
       alter table ${schema}.inbox rename column message_id to idempotency_key;
       alter table ${schema}.inbox add column digest text;
     `,
+  };
+}
+
+/**
+ * The outbox is written once and read back whole by its relay, never queried inside: json keeps the
+ * text as it came, where jsonb parses it into its binary form and prints it again for the relay.
+ */
+function outboxAsWritten(schema: string): Migration {
+  return {
+    name: '000_messaging_json_outbox',
+    sql: `alter table ${schema}.outbox alter column envelope type json using envelope::json;`,
   };
 }
