@@ -101,11 +101,10 @@ export class GroupCommit<End> {
       this.#outbox.runEach(
         entries.map((entry) => entry.origin),
         async (uows) => {
-          const recorded = entries.map((entry, index) => ({
-            uow: inJobContext(entry.context, uows[index] as UnitOfWork),
-            end: entry.end,
-          }));
-          await this.#record(recorded);
+          const own = inOwnContexts(entries, uows);
+          await this.#record(
+            entries.map((entry, index) => ({ uow: own[index] as UnitOfWork, end: entry.end })),
+          );
           return entries.map(() => undefined);
         },
       ),
@@ -114,46 +113,67 @@ export class GroupCommit<End> {
 }
 
 /**
- * The unit of work of a job whose end is recorded with others, in another job's context: what it
- * emits is sent from its own job's span, and what it queues for later continues from that span.
+ * The units of work of entries run together in the first one's context, each made to act in its own
+ * entry's: what it emits is sent from its own span, and what it queues for later continues from it.
  */
-function inJobContext(jobContext: Context, uow: UnitOfWork): UnitOfWork {
-  const traceparent = context.with(jobContext, () => currentTraceparent(uow.origin.traceparent));
-  return {
-    ...uow,
-    origin: { ...uow.origin, ...(traceparent === undefined ? {} : { traceparent }) },
-    emit: (contract, payload, options) =>
-      context.with(jobContext, () => uow.emit(contract, payload, options)),
-  };
+function inOwnContexts(
+  entries: readonly Pick<Pending<unknown>, 'context'>[],
+  uows: readonly UnitOfWork[],
+): UnitOfWork[] {
+  return entries.map((entry, index) => {
+    const uow = uows[index] as UnitOfWork;
+    const traceparent = context.with(entry.context, () => currentTraceparent(uow.origin.traceparent));
+    return {
+      ...uow,
+      origin: { ...uow.origin, ...(traceparent === undefined ? {} : { traceparent }) },
+      emit: (contract, payload, options) =>
+        context.with(entry.context, () => uow.emit(contract, payload, options)),
+    };
+  });
 }
 
 /** Units of work in one transaction at most; past it, the next ones form the next transaction. */
 const MAX_QUEUED_GROUP = 64;
 
+/** An input of a queued group, with the unit of work it runs in. */
+export interface Queued<Input> {
+  readonly uow: UnitOfWork;
+  readonly input: Input;
+}
+
 /**
- * Runs units of work that arrive while every lane is taken together, in the next transaction: each
- * waits only as long as it would have waited for a connection, and a burst shares one commit and one
- * write of its messages. PGlite has one connection, so it has one lane; on a pool every unit of work
- * has a lane of its own and runs at once, as `Outbox.run` would.
+ * Runs a group's inputs in the caller's transaction, a statement per table for the lot, and answers
+ * each input's result, in order.
  */
-export class CommitQueue {
+export type RunQueued<Input, Result> = (queued: readonly Queued<Input>[]) => Promise<readonly Result[]>;
+
+/**
+ * Runs inputs that arrive while every lane is taken together, in the next transaction and one call of
+ * `run`: each waits only as long as it would have waited for a connection, and a burst shares one
+ * commit, one statement per table and one write of its messages. PGlite has one connection, so it has
+ * one lane; on a pool every input has a lane of its own and runs at once, alone. If a group's
+ * transaction fails, each of its inputs runs again on its own, so a failure concerns only its own.
+ */
+export class CommitQueue<Input, Result> {
   readonly #outbox: Outbox;
+  readonly #run: RunQueued<Input, Result>;
   readonly #lanes: number;
   #busy = 0;
-  readonly #waiting: PendingWork[] = [];
+  readonly #waiting: PendingInput<Input, Result>[] = [];
 
-  constructor(outbox: Outbox, db: Pick<Database, 'dialect'>) {
+  constructor(outbox: Outbox, db: Pick<Database, 'dialect'>, run: RunQueued<Input, Result>) {
     this.#outbox = outbox;
+    this.#run = run;
     this.#lanes = db.dialect === 'pglite' ? 1 : Number.POSITIVE_INFINITY;
   }
 
-  run<T>(origin: MessageOrigin, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  run(origin: MessageOrigin, input: Input): Promise<Result> {
     return new Promise((resolve, reject) => {
-      const entry: PendingWork = {
+      const entry: PendingInput<Input, Result> = {
         origin,
-        work,
+        input,
         context: context.active(),
-        resolve: resolve as (result: unknown) => void,
+        resolve,
         reject,
       };
       if (this.#busy < this.#lanes) void this.#drive([entry]);
@@ -161,10 +181,20 @@ export class CommitQueue {
     });
   }
 
-  async #drive(entries: PendingWork[]): Promise<void> {
+  async #drive(entries: PendingInput<Input, Result>[]): Promise<void> {
     this.#busy += 1;
     try {
-      await runTogether(this.#outbox, entries);
+      await togetherOrAlone<Result, PendingInput<Input, Result>>(entries, (group) =>
+        this.#outbox.runEach(
+          group.map((entry) => entry.origin),
+          (uows) => {
+            const own = inOwnContexts(group, uows);
+            return this.#run(
+              group.map((entry, index) => ({ uow: own[index] as UnitOfWork, input: entry.input })),
+            );
+          },
+        ),
+      );
     } finally {
       this.#busy -= 1;
     }
@@ -173,23 +203,8 @@ export class CommitQueue {
   }
 }
 
-interface PendingWork extends Pending<unknown> {
-  readonly work: (uow: UnitOfWork) => Promise<unknown>;
-}
-
-/** Runs each entry's work in turn, in its own context, in one transaction. */
-function runTogether(outbox: Outbox, entries: readonly PendingWork[]): Promise<void> {
-  return togetherOrAlone(entries, (group) =>
-    outbox.runEach(
-      group.map((entry) => entry.origin),
-      async (uows) => {
-        const results: unknown[] = [];
-        for (const [index, entry] of group.entries())
-          results.push(await context.with(entry.context, () => entry.work(uows[index] as UnitOfWork)));
-        return results;
-      },
-    ),
-  );
+interface PendingInput<Input, Result> extends Pending<Result> {
+  readonly input: Input;
 }
 
 /**

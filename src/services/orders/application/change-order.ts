@@ -23,10 +23,11 @@ export interface OrderChange {
 export async function changeOrders(changes: readonly OrderChange[]): Promise<Map<string, Order>> {
   const [first] = changes;
   if (!first) return new Map();
-  const orders = await lockOrders(
+  const locked = await lockOrders(
     first.uow.sql,
     changes.map((change) => change.orderId),
   );
+  const orders = new Map([...locked].map(([orderId, stored]) => [orderId, stored.order]));
   const changed = new Set<string>();
   for (const { uow, orderId, command } of changes) {
     let order = orders.get(orderId);

@@ -10,16 +10,21 @@ import { defineHandler } from '../../../platform/messaging/handler.js';
 import { orderReaction } from './change-order.js';
 import type { InProgressBound } from './in-progress-bound.js';
 import { paymentOutcomeHandlers } from './payment-outcomes.js';
-import { placeOrder } from './place-order.js';
+import { placeOrders } from './place-order.js';
 
 /** A `PlaceOrder` from the bus is never refused: its consumer takes orders only as fast as it handles them. */
 const placeOrderFromBus = (bound: InProgressBound) =>
   defineHandler({
     name: 'place-order',
     contract: PlaceOrder,
-    handle: async ({ envelope }, uow) => {
-      const placement = await placeOrder(uow, envelope);
-      if (placement.outcome === 'placed') bound.taken();
+    handleBatch: async (items) => {
+      const placements = await placeOrders(
+        items.map(({ message, uow }) => ({ uow, command: message.envelope })),
+      );
+      // The batch fails, and each of its messages is tried again alone: the refused one fails alone.
+      const failed = placements.find((placement) => placement.outcome === 'failed');
+      if (failed) throw failed.error;
+      bound.taken(placements.filter((placement) => placement.outcome === 'placed').length);
     },
   });
 

@@ -4,21 +4,18 @@ import { countOrdersInProgress } from '../infrastructure/order-repository.js';
 
 /**
  * The most orders in progress (placed, and not yet completed, rejected or cancelled) that placements
- * over HTTP may bring about. A new order is counted against it in its placement's transaction.
+ * over HTTP may bring about. New orders are counted against it in their placement's transaction.
  *
  * On PGlite, the one host on the database places every order through this bound, one transaction at a
  * time, and orders only ever leave progress elsewhere; so a count plus the orders taken since is an
- * upper bound, and the orders are counted again only when that upper bound reaches the bound. Once a
- * transaction found the bound reached, its later placements are refused without counting again: only
- * its own could have changed the count. On PostgreSQL other replicas place orders too: every new order
- * counts.
+ * upper bound, and the orders are counted again only when that upper bound would pass the bound. On
+ * PostgreSQL other replicas place orders too: every placement counts.
  */
 export class InProgressBound {
   readonly #max: number;
   readonly #db: Pick<Database, 'dialect'>;
   readonly #refusals: Counter;
   #upperBound: number | undefined;
-  #foundFullIn: Sql | undefined;
 
   constructor(max: number, db: Pick<Database, 'dialect'>, registry: Registry) {
     this.#max = max;
@@ -30,29 +27,27 @@ export class InProgressBound {
     });
   }
 
-  /** Whether one more order may be taken, in the transaction that would take it; if so, it counts. */
-  async admits(tx: Sql): Promise<boolean> {
-    const room = await this.#roomFor(tx);
-    if (room) this.taken();
-    else this.#refusals.inc();
-    return room;
+  /**
+   * How many of `wanted` new orders may be taken, in the transaction that would take them: those
+   * count as taken, the others as refused.
+   */
+  async admits(tx: Sql, wanted: number): Promise<number> {
+    if (wanted === 0) return 0;
+    const admitted = Math.min(wanted, Math.max(0, this.#max - (await this.#inProgress(tx, wanted))));
+    this.taken(admitted);
+    this.#refusals.inc(wanted - admitted);
+    return admitted;
   }
 
-  /** An order taken whatever the count, as `PlaceOrder` from the bus is: it counts all the same. */
-  taken(): void {
-    if (this.#upperBound !== undefined) this.#upperBound += 1;
+  /** Orders taken whatever the count, as `PlaceOrder` from the bus is: they count all the same. */
+  taken(count: number): void {
+    if (this.#upperBound !== undefined) this.#upperBound += count;
   }
 
-  async #roomFor(tx: Sql): Promise<boolean> {
-    if (this.#db.dialect !== 'pglite') return (await countOrdersInProgress(tx, this.#max)) < this.#max;
-    if (tx === this.#foundFullIn) return false;
-    if (this.#upperBound === undefined || this.#upperBound >= this.#max) {
+  async #inProgress(tx: Sql, wanted: number): Promise<number> {
+    if (this.#db.dialect !== 'pglite') return countOrdersInProgress(tx, this.#max);
+    if (this.#upperBound === undefined || this.#upperBound + wanted > this.#max)
       this.#upperBound = await countOrdersInProgress(tx, this.#max);
-      if (this.#upperBound >= this.#max) {
-        this.#foundFullIn = tx;
-        return false;
-      }
-    }
-    return true;
+    return this.#upperBound;
   }
 }

@@ -4,12 +4,19 @@ import { type Envelope, type PayloadOf } from '../../../../contracts/index.js';
 import { recordInTimeline, timelineEntryOf, type TimelineEntry } from '../../../flows/index.js';
 import { AppError } from '../../../platform/kernel/errors.js';
 import type { UnitOfWork } from '../../../platform/messaging/unit-of-work.js';
-import { decide, evolve, type Order } from '../domain/index.js';
-import { insertOrder, lockOrder, type StoredOrder } from '../infrastructure/order-repository.js';
+import type { Sql } from '../../../platform/db/database.js';
+import { decide, evolve, type Order, type OrderCommand, type OrderEvent } from '../domain/index.js';
+import { insertOrders, lockOrders, type StoredOrder } from '../infrastructure/order-repository.js';
 import type { InProgressBound } from './in-progress-bound.js';
 import { publish } from './publish.js';
 
 export type PlaceOrderCommand = PayloadOf<typeof PlaceOrder>;
+
+/** A `PlaceOrder` with the unit of work its placement belongs to. */
+export interface PlacementRequest {
+  readonly uow: UnitOfWork;
+  readonly command: Envelope<PlaceOrderCommand>;
+}
 
 export type Placement =
   /** Placed now: the order as stored, and its timeline, which holds the command alone. */
@@ -17,76 +24,165 @@ export type Placement =
   /** The same request was placed before: the call was a retry. */
   | { readonly outcome: 'replayed' }
   /** As many orders were in progress as the bound allows: nothing was stored. */
-  | { readonly outcome: 'refused' };
+  | { readonly outcome: 'refused' }
+  /** The order's rules refuse the request, or another body was placed under its id: nothing was stored. */
+  | { readonly outcome: 'failed'; readonly error: AppError };
 
 /**
- * Accepts an order, or recognises a retry of it. The client's `orderId` makes placement idempotent:
- * the same body again returns the same order; a different body under the same id is a conflict.
- * Given a bound, a new order is refused while as many orders are in progress as it allows; a retry is
- * answered whatever the count.
+ * What a request comes to before anything is written: answered at once, a new order to insert, or
+ * a repeat of an id that an earlier request of the batch may place.
  */
-export async function placeOrder(
-  uow: UnitOfWork,
-  command: Envelope<PlaceOrderCommand>,
-  bound?: InProgressBound,
-): Promise<Placement> {
-  const request = command.data;
-  const fingerprint = fingerprintOf(request);
-  const existing = await lockOrder(uow.sql, request.orderId);
-  if (existing) return sameRequest(existing.order, existing.requestFingerprint, fingerprint);
+type Plan =
+  | { readonly kind: 'answered'; readonly placement: Placement }
+  | { readonly kind: 'new'; readonly stored: StoredOrder; readonly events: readonly OrderEvent[] }
+  | { readonly kind: 'repeat'; readonly of: number };
 
-  const events = decide(
-    undefined,
-    {
-      type: 'PlaceOrder',
-      orderId: request.orderId,
-      customer: request.customer,
-      items: request.items.map((item) => ({
-        productId: item.itemId,
-        name: item.name,
-        quantity: item.quantity,
-        price: item.price,
-      })),
-      shippingAddress: request.shippingAddress,
-      payment: {
-        method: request.payment.paymentMethod,
-        transactionId: request.payment.transactionId,
-        amount: request.payment.amount,
-      },
-      orderDate: request.orderDate,
-    },
-    uow.now,
+const answered = (placement: Placement): Plan => ({ kind: 'answered', placement });
+
+/**
+ * Accepts orders, or recognises retries of them, in the caller's transaction: one statement locks
+ * the orders stored under the ids asked for (in key order), one inserts the new ones, one records
+ * their commands on their timelines. The client's `orderId` makes placement idempotent: the same body
+ * again is a replay, a different body under the same id a conflict, within a batch too. Given a bound,
+ * new orders are refused while as many orders are in progress as it allows; a retry is answered
+ * whatever the count. Answers each request's placement, in order.
+ */
+export async function placeOrders(
+  requests: readonly PlacementRequest[],
+  bound?: InProgressBound,
+): Promise<Placement[]> {
+  const [first] = requests;
+  if (!first) return [];
+  const { sql } = first.uow;
+  const stored = await lockOrders(
+    sql,
+    requests.map(({ command }) => command.data.orderId),
   );
-  const order = events.reduce<Order | undefined>(evolve, undefined) as Order;
-  const stored: StoredOrder = {
-    order,
-    correlationId: uow.origin.correlationId,
-    requestFingerprint: fingerprint,
-    createdAt: uow.now,
-  };
-  if (bound && !(await bound.admits(uow.sql))) return { outcome: 'refused' };
-  const inserted = await insertOrder(uow.sql, stored);
-  if (!inserted) {
-    // Another request with this id committed between our read and our insert.
-    const winner = await lockOrder(uow.sql, request.orderId);
-    if (!winner) throw new Error(`order ${request.orderId} vanished during placement`);
-    return sameRequest(winner.order, winner.requestFingerprint, fingerprint);
+  const storedAs = new Map([...stored.values()].map((each) => [keyOf(each.order.orderId), each]));
+  const firstUnder = new Map<string, number>();
+  const plans = requests.map(({ uow, command }, index): Plan => {
+    const key = keyOf(command.data.orderId);
+    const before = storedAs.get(key);
+    if (before) return answered(sameRequest(before.order.orderId, before.requestFingerprint, command.data));
+    const earlier = firstUnder.get(key);
+    if (earlier !== undefined) return { kind: 'repeat', of: earlier };
+    firstUnder.set(key, index);
+    return newOrderPlan(uow, command.data);
+  });
+
+  const fresh = plans.flatMap((plan, index) => (plan.kind === 'new' ? [index] : []));
+  const admitted = bound ? await bound.admits(sql, fresh.length) : fresh.length;
+  for (const index of fresh.slice(admitted)) plans[index] = answered({ outcome: 'refused' });
+  const inserted = await insertOrders(
+    sql,
+    plans.flatMap((plan) => (plan.kind === 'new' ? [plan.stored] : [])),
+  );
+  const placedBy = (plan: Plan | undefined) =>
+    plan?.kind === 'new' && inserted.has(keyOf(plan.stored.order.orderId)) ? plan.stored : undefined;
+  await recordInTimeline(
+    sql,
+    requests.filter((_, index) => placedBy(plans[index])).map(({ command }) => command),
+    first.uow.now,
+  );
+
+  const placements: Placement[] = [];
+  const unplacedRepeats: number[] = [];
+  for (const [index, { uow, command }] of requests.entries()) {
+    const plan = plans[index] as Plan;
+    if (plan.kind === 'answered') placements[index] = plan.placement;
+    else if (plan.kind === 'new') {
+      if (placedBy(plan)) {
+        for (const event of plan.events) publish(uow, plan.stored.order, event);
+        placements[index] = { outcome: 'placed', stored: plan.stored, timeline: [timelineEntryOf(command)] };
+      } else placements[index] = await placedMeanwhile(sql, plan.stored);
+    } else {
+      const placedEarlier = placedBy(plans[plan.of]);
+      if (placedEarlier)
+        placements[index] = sameRequest(command.data.orderId, placedEarlier.requestFingerprint, command.data);
+      else unplacedRepeats.push(index);
+    }
   }
-  await recordInTimeline(uow.sql, [command], uow.now);
-  for (const event of events) publish(uow, order, event);
-  return { outcome: 'placed', stored, timeline: [timelineEntryOf(command)] };
+  // A repeat of an id whose first request placed nothing (refused, or failed) is a request of its own.
+  const repeatsPlaced = await placeOrders(
+    unplacedRepeats.map((index) => requests[index] as PlacementRequest),
+    bound,
+  );
+  unplacedRepeats.forEach((index, nth) => {
+    placements[index] = repeatsPlaced[nth] as Placement;
+  });
+  return placements;
 }
 
-function sameRequest(order: Order, storedFingerprint: string, fingerprint: string): Placement {
-  if (storedFingerprint !== fingerprint) {
-    throw new AppError(
+/** A new order, or the rule it breaks. */
+function newOrderPlan(uow: UnitOfWork, request: PlaceOrderCommand): Plan {
+  let events: OrderEvent[];
+  try {
+    events = decide(undefined, placeCommandOf(request), uow.now);
+  } catch (error) {
+    if (error instanceof AppError) return answered({ outcome: 'failed', error });
+    throw error;
+  }
+  const order = events.reduce<Order | undefined>(evolve, undefined) as Order;
+  return {
+    kind: 'new',
+    stored: {
+      order,
+      correlationId: uow.origin.correlationId,
+      requestFingerprint: fingerprintOf(request),
+      createdAt: uow.now,
+    },
+    events,
+  };
+}
+
+/** Another request with this id committed between the lock and the insert: a replay or a conflict. */
+async function placedMeanwhile(sql: Sql, ours: StoredOrder): Promise<Placement> {
+  const { orderId } = ours.order;
+  const winner = (await lockOrders(sql, [orderId])).get(orderId);
+  if (!winner) throw new Error(`order ${orderId} vanished during placement`);
+  return sameFingerprint(orderId, winner.requestFingerprint, ours.requestFingerprint);
+}
+
+function placeCommandOf(request: PlaceOrderCommand): OrderCommand {
+  return {
+    type: 'PlaceOrder',
+    orderId: request.orderId,
+    customer: request.customer,
+    items: request.items.map((item) => ({
+      productId: item.itemId,
+      name: item.name,
+      quantity: item.quantity,
+      price: item.price,
+    })),
+    shippingAddress: request.shippingAddress,
+    payment: {
+      method: request.payment.paymentMethod,
+      transactionId: request.payment.transactionId,
+      amount: request.payment.amount,
+    },
+    orderDate: request.orderDate,
+  };
+}
+
+/** A replay when `request` is the request placed under its id, a conflict otherwise. */
+function sameRequest(orderId: string, placedFingerprint: string, request: PlaceOrderCommand): Placement {
+  return sameFingerprint(orderId, placedFingerprint, fingerprintOf(request));
+}
+
+function sameFingerprint(orderId: string, placedFingerprint: string, fingerprint: string): Placement {
+  if (placedFingerprint === fingerprint) return { outcome: 'replayed' };
+  return {
+    outcome: 'failed',
+    error: new AppError(
       'conflict',
       'ORDERS.ID_REUSED',
-      `Order ${order.orderId} was placed before with a different body`,
-    );
-  }
-  return { outcome: 'replayed' };
+      `Order ${orderId} was placed before with a different body`,
+    ),
+  };
 }
+
+/** An order id as PostgreSQL writes a UUID, whatever the case it was sent in. */
+const keyOf = (orderId: string) => orderId.toLowerCase();
 
 /** A digest of the request that ignores the order of object keys. */
 function fingerprintOf(value: unknown): string {

@@ -12,12 +12,12 @@ import type { HttpApp } from '../../../platform/http/app.js';
 import { originOf } from '../../../platform/http/origin.js';
 import { problem, problemResponse, sendRetryLater } from '../../../platform/http/problem.js';
 import { AppError } from '../../../platform/kernel/errors.js';
-import { CommitQueue } from '../../../platform/messaging/group-commit.js';
+import { CommitQueue, type Queued } from '../../../platform/messaging/group-commit.js';
 import { traceparentOfIssued } from '../../../platform/observability/message-spans.js';
 import type { ServiceContext } from '../../../platform/service.js';
 import { changeOrder } from '../application/change-order.js';
 import type { InProgressBound } from '../application/in-progress-bound.js';
-import { placeOrder, type PlaceOrderCommand } from '../application/place-order.js';
+import { placeOrders, type PlaceOrderCommand } from '../application/place-order.js';
 import { findOrders, getOrder, orderStatistics } from '../application/queries.js';
 import {
   OrderStatisticsView,
@@ -78,7 +78,12 @@ export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
   const { db, outbox, ids, clock } = ctx;
 
   return async (app: HttpApp): Promise<void> => {
-    const placements = new CommitQueue(outbox, db);
+    const placements = new CommitQueue(outbox, db, (queued: readonly Queued<Envelope<PlaceOrderCommand>>[]) =>
+      placeOrders(
+        queued.map(({ uow, input }) => ({ uow, command: input })),
+        bound,
+      ),
+    );
     app.post(
       '/orders',
       {
@@ -121,8 +126,9 @@ export function orderRoutes(ctx: ServiceContext, bound: InProgressBound) {
         };
         const placement = await placements.run(
           { ...origin, causationId: command.id, traceparent: command.traceparent },
-          (uow) => placeOrder(uow, command, bound),
+          command,
         );
+        if (placement.outcome === 'failed') throw placement.error;
         if (placement.outcome === 'refused') {
           return sendRetryLater(
             reply,

@@ -22,31 +22,30 @@ const toStored = (row: OrderRow): StoredOrder => ({
   createdAt: row.created_at,
 });
 
-/** Inserts a new order; false when one with that id exists already (the caller then compares). */
-export async function insertOrder(sql: Sql, stored: StoredOrder): Promise<boolean> {
-  const rows = await sql.query(
+/**
+ * Inserts new orders in one statement, skipping ids stored already (the caller then compares).
+ * Returns the ids inserted, as PostgreSQL writes a UUID.
+ */
+export async function insertOrders(sql: Sql, orders: readonly StoredOrder[]): Promise<Set<string>> {
+  if (orders.length === 0) return new Set();
+  const rows = await sql.query<{ orderId: string }>(
     `insert into orders.orders (order_id, customer_id, status, correlation_id, request_fingerprint, state, created_at, updated_at)
-     values ($1, $2, $3, $4, $5, $6::jsonb, $7, $7)
-     on conflict (order_id) do nothing returning 1`,
+     select n.order_id, n.customer_id, n.status, n.correlation_id, n.request_fingerprint, n.state::jsonb, n.created_at, n.created_at
+     from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[])
+       as n (order_id, customer_id, status, correlation_id, request_fingerprint, state, created_at)
+     order by n.order_id
+     on conflict (order_id) do nothing returning order_id::text as "orderId"`,
     [
-      stored.order.orderId,
-      stored.order.customer.customerId,
-      stored.order.status,
-      stored.correlationId,
-      stored.requestFingerprint,
-      JSON.stringify(stored.order),
-      stored.createdAt,
+      orders.map((stored) => stored.order.orderId),
+      orders.map((stored) => stored.order.customer.customerId),
+      orders.map((stored) => stored.order.status),
+      orders.map((stored) => stored.correlationId),
+      orders.map((stored) => stored.requestFingerprint),
+      orders.map((stored) => JSON.stringify(stored.order)),
+      orders.map((stored) => stored.createdAt),
     ],
   );
-  return rows.length === 1;
-}
-
-export async function lockOrder(sql: Sql, orderId: string): Promise<StoredOrder | undefined> {
-  const [row] = await sql.query<OrderRow>(
-    `select state, correlation_id, request_fingerprint, created_at from orders.orders where order_id = $1 for update`,
-    [orderId],
-  );
-  return row && toStored(row);
+  return new Set(rows.map((row) => row.orderId));
 }
 
 export async function findOrder(sql: Sql, orderId: string): Promise<StoredOrder | undefined> {
@@ -61,14 +60,15 @@ export async function findOrder(sql: Sql, orderId: string): Promise<StoredOrder 
  * Locks the orders with these ids, in key order, so that batches locking overlapping orders cannot
  * deadlock; keyed by the ids as asked, whatever way of writing a UUID they use.
  */
-export async function lockOrders(sql: Sql, orderIds: readonly string[]): Promise<Map<string, Order>> {
-  const rows = await sql.query<{ asked: string; state: Order }>(
-    `select r.asked, o.state from unnest($1::text[]) as r (asked)
+export async function lockOrders(sql: Sql, orderIds: readonly string[]): Promise<Map<string, StoredOrder>> {
+  const rows = await sql.query<OrderRow & { asked: string }>(
+    `select r.asked, o.state, o.correlation_id, o.request_fingerprint, o.created_at
+     from unnest($1::text[]) as r (asked)
      join orders.orders o on o.order_id = r.asked::uuid
      order by o.order_id for update of o`,
     [[...new Set(orderIds)]],
   );
-  return new Map(rows.map(({ asked, state }) => [asked, state]));
+  return new Map(rows.map((row) => [row.asked, toStored(row)]));
 }
 
 export async function saveOrders(sql: Sql, orders: readonly Order[], now: Date): Promise<void> {
