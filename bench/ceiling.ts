@@ -51,7 +51,7 @@ async function prepare(db: Database): Promise<void> {
     create table if not exists probe_state (id int primary key, counter bigint not null default 0);
     create table if not exists probe_inbox (consumer text not null, id text not null, primary key (consumer, id));
     create table if not exists probe_outgoing (
-      seq bigserial primary key, id text not null unique, envelope jsonb not null, settled boolean not null default false
+      seq bigserial primary key, id text not null unique, envelope json not null, settled boolean not null default false
     );
     insert into probe_state (id) select g from generate_series(1, ${keyCount}) g on conflict do nothing;
   `);
@@ -79,7 +79,7 @@ async function handleBatch(db: Database, size: number): Promise<void> {
       [keys],
     );
     await tx.query(
-      'insert into probe_outgoing (id, envelope) select id, e::jsonb from unnest($1::text[], $2::text[]) m (id, e)',
+      'insert into probe_outgoing (id, envelope) select id, e::json from unnest($1::text[], $2::text[]) m (id, e)',
       [ids, ids.map(envelope)],
     );
   });

@@ -88,17 +88,7 @@ export function poisonMessageTests(domain: () => PoisonDomain): void {
     const productId = await stocked(5);
     const poison = addition(productId, 3);
     const body = JSON.stringify(poison).replace(`"warehouseId":"`, `"warehouseId":"\\u0000`);
-    try {
-      await send(poison, body);
-    } catch (error) {
-      // The embedded bus keeps its log in jsonb, which holds no NUL: the producer is refused at once,
-      // so nothing is lost and nothing is stored.
-      assert.equal(domain().runtime, 'embedded', String(error));
-      assert.match(String(error), /embedded bus refuses message .* NUL or a lone surrogate/);
-      await domain().settled();
-      assert.equal(await onHand(productId), 5);
-      return;
-    }
+    await send(poison, body);
     const reason = /\/data\/warehouseId must be well-formed Unicode text without NUL/;
     const letter = await deadLetteredApplyingNothing(poison.id, reason, productId, 5);
     await replayStillRefused(letter, reason);

@@ -149,6 +149,20 @@ const appliedRows = async () =>
     Object.entries(await storedRows(testDb.db)).filter(([table]) => !bookkeeping.test(table)),
   );
 
+it('refuses to its producer a message whose id the embedded log cannot key, storing nothing', async () => {
+  const [contract] = contracts.filter((each) => each.consumers.length > 0);
+  assert.ok(contract);
+  const before = await storedRows(testDb.db);
+  for (const id of ['a\u0000b', 'x\ud800y', '\udfff'])
+    await assert.rejects(
+      domain.bus.publish([
+        { channel: contract.channel, envelope: envelopeFor(contract, contract.example as never, { id }) },
+      ]),
+      /embedded bus refuses message .* its id holds NUL or a lone surrogate/,
+    );
+  assert.deepEqual(await storedRows(testDb.db), before);
+});
+
 it('dead-letters every generated hostile envelope on every consumed channel with a reason, applying nothing', async () => {
   const consumed = contracts.filter((contract) => contract.consumers.length > 0);
   const before = await appliedRows();

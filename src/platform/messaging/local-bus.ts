@@ -1,4 +1,4 @@
-import type { Envelope } from '../../../contracts/index.js';
+import { hasUnstorableText, printable, type Envelope } from '../../../contracts/index.js';
 import { unannouncedLookMs, type Database, type Migration, type Sql } from '../db/database.js';
 import { migrate } from '../db/migrations.js';
 import type {
@@ -11,6 +11,7 @@ import type {
   Subscription,
   SubscriptionOptions,
 } from './bus.js';
+import { ContractViolation } from '../kernel/errors.js';
 import { Alarm } from '../kernel/alarm.js';
 import { Signal } from '../kernel/signal.js';
 import { tickBatchOfEffects } from '../kernel/tick-batch.js';
@@ -130,6 +131,14 @@ export class LocalBus implements MessageBus {
    */
   async #store(tx: Sql, messages: readonly OutgoingMessage[]): Promise<Announcement> {
     if (messages.length === 0) return () => undefined;
+    // The log keys messages by id in a text column, which holds no NUL and turns a lone surrogate into
+    // U+FFFD (two ids could then become one): such an id is refused to its producer by name.
+    const unkeyable = messages.find(({ envelope }) => hasUnstorableText(envelope.id));
+    if (unkeyable)
+      throw new ContractViolation(
+        `The embedded bus refuses message ${printable(unkeyable.envelope.id)} on ${unkeyable.channel}: its id holds NUL or a lone surrogate`,
+        [],
+      );
     const texts = new Map(messages.map((m) => [m.envelope.id, JSON.stringify(m.envelope)]));
     const takers = this.#takersOf(messages);
     const queued = await tx.query<{ consumer: string; seq: number; id: string; handedOver: boolean }>(

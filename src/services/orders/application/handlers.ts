@@ -21,7 +21,7 @@ const placeOrderFromBus = (bound: InProgressBound) =>
       const placements = await placeOrders(
         items.map(({ message, uow }) => ({ uow, command: message.envelope })),
       );
-      // The batch fails, and each of its messages is tried again alone: the refused one fails alone.
+      // The batch fails, and each of its messages is tried again alone: the one that failed fails alone.
       const failed = placements.find((placement) => placement.outcome === 'failed');
       if (failed) throw failed.error;
       bound.taken(placements.filter((placement) => placement.outcome === 'placed').length);

@@ -40,12 +40,14 @@ type Plan =
 const answered = (placement: Placement): Plan => ({ kind: 'answered', placement });
 
 /**
- * Accepts orders, or recognises retries of them, in the caller's transaction: one statement locks
- * the orders stored under the ids asked for (in key order), one inserts the new ones, one records
- * their commands on their timelines. The client's `orderId` makes placement idempotent: the same body
- * again is a replay, a different body under the same id a conflict, within a batch too. Given a bound,
- * new orders are refused while as many orders are in progress as it allows; a retry is answered
- * whatever the count. Answers each request's placement, in order.
+ * Accepts orders, or recognises retries of them, in the caller's transaction: one statement locks the
+ * orders stored under the ids asked for (in key order), one inserts the new ones, one records their
+ * commands on their timelines (and, given a bound that counts, one counts the orders in progress).
+ * Order ids are canonical UUIDs, as the contracts' validation has them. The client's `orderId` makes
+ * placement idempotent: the same body again is a replay, a different body under the same id a
+ * conflict, within a batch too. Given a bound, new orders are refused while as many orders are in
+ * progress as it allows; a retry is answered whatever the count. Answers each request's placement, in
+ * order.
  */
 export async function placeOrders(
   requests: readonly PlacementRequest[],
@@ -58,16 +60,17 @@ export async function placeOrders(
     sql,
     requests.map(({ command }) => command.data.orderId),
   );
-  const storedAs = new Map([...stored.values()].map((each) => [keyOf(each.order.orderId), each]));
   const firstUnder = new Map<string, number>();
   const plans = requests.map(({ uow, command }, index): Plan => {
-    const key = keyOf(command.data.orderId);
-    const before = storedAs.get(key);
-    if (before) return answered(sameRequest(before.order.orderId, before.requestFingerprint, command.data));
-    const earlier = firstUnder.get(key);
+    const { orderId } = command.data;
+    const before = stored.get(orderId);
+    if (before) return answered(sameRequest(orderId, before.requestFingerprint, command.data));
+    const earlier = firstUnder.get(orderId);
     if (earlier !== undefined) return { kind: 'repeat', of: earlier };
-    firstUnder.set(key, index);
-    return newOrderPlan(uow, command.data);
+    const plan = newOrderPlan(uow, command.data);
+    // A request the order's rules refuse leaves its id to the next request under it.
+    if (plan.kind === 'new') firstUnder.set(orderId, index);
+    return plan;
   });
 
   const fresh = plans.flatMap((plan, index) => (plan.kind === 'new' ? [index] : []));
@@ -78,12 +81,9 @@ export async function placeOrders(
     plans.flatMap((plan) => (plan.kind === 'new' ? [plan.stored] : [])),
   );
   const placedBy = (plan: Plan | undefined) =>
-    plan?.kind === 'new' && inserted.has(keyOf(plan.stored.order.orderId)) ? plan.stored : undefined;
-  await recordInTimeline(
-    sql,
-    requests.filter((_, index) => placedBy(plans[index])).map(({ command }) => command),
-    first.uow.now,
-  );
+    plan?.kind === 'new' && inserted.has(plan.stored.order.orderId) ? plan.stored : undefined;
+  const placedCommands = requests.filter((_, index) => placedBy(plans[index])).map(({ command }) => command);
+  if (placedCommands.length > 0) await recordInTimeline(sql, placedCommands, first.uow.now);
 
   const placements: Placement[] = [];
   const unplacedRepeats: number[] = [];
@@ -102,7 +102,8 @@ export async function placeOrders(
       else unplacedRepeats.push(index);
     }
   }
-  // A repeat of an id whose first request placed nothing (refused, or failed) is a request of its own.
+  // A repeat of an id whose first request placed nothing (refused by the bound, or inserted meanwhile
+  // by another request) is a request of its own.
   const repeatsPlaced = await placeOrders(
     unplacedRepeats.map((index) => requests[index] as PlacementRequest),
     bound,
@@ -180,9 +181,6 @@ function sameFingerprint(orderId: string, placedFingerprint: string, fingerprint
     ),
   };
 }
-
-/** An order id as PostgreSQL writes a UUID, whatever the case it was sent in. */
-const keyOf = (orderId: string) => orderId.toLowerCase();
 
 /** A digest of the request that ignores the order of object keys. */
 function fingerprintOf(value: unknown): string {

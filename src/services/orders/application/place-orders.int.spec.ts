@@ -159,4 +159,14 @@ describeEachEngine('placing a batch of orders in one transaction', (open) => {
     await db.query(`update orders.orders set status = 'completed'`);
     assert.deepEqual((await placeTogether([fourth], bound)).outcomes, ['placed'], 'room again');
   });
+
+  it("gives the bound's room to the next request under an id whose first request the rules refuse", async () => {
+    const bound = new InProgressBound(1, db, new Registry());
+    const valid = placeOrderBody([{ productId: randomUUID(), quantity: 1 }]);
+    const mismatched = { ...valid, payment: { ...valid.payment, amount: valid.payment.amount + 1 } };
+    const later = placeOrderBody([{ productId: randomUUID(), quantity: 1 }]);
+    const { outcomes } = await placeTogether([command(mismatched), command(valid), command(later)], bound);
+    assert.deepEqual(outcomes, ['failed: ORDERS.AMOUNT_MISMATCH', 'placed', 'refused']);
+    assert.equal((await storedUnder(later.orderId)).length, 0);
+  });
 });

@@ -24,7 +24,7 @@ const toStored = (row: OrderRow): StoredOrder => ({
 
 /**
  * Inserts new orders in one statement, skipping ids stored already (the caller then compares).
- * Returns the ids inserted, as PostgreSQL writes a UUID.
+ * Returns the ids inserted.
  */
 export async function insertOrders(sql: Sql, orders: readonly StoredOrder[]): Promise<Set<string>> {
   if (orders.length === 0) return new Set();
@@ -58,7 +58,7 @@ export async function findOrder(sql: Sql, orderId: string): Promise<StoredOrder 
 
 /**
  * Locks the orders with these ids, in key order, so that batches locking overlapping orders cannot
- * deadlock; keyed by the ids as asked, whatever way of writing a UUID they use.
+ * deadlock; keyed by order id.
  */
 export async function lockOrders(sql: Sql, orderIds: readonly string[]): Promise<Map<string, StoredOrder>> {
   const rows = await sql.query<OrderRow & { asked: string }>(
