@@ -49,6 +49,18 @@ const migrations: Migration[] = [
     name: '002_local_bus_json_log',
     sql: 'alter table bus.messages alter column envelope type json using envelope::json;',
   },
+  {
+    // A claim reads a consumer's deliveries in key order and skips those not yet due: the few in
+    // flight and those waiting out a nak's delay. Without an index on the time a delivery comes due,
+    // claiming it changes no indexed column, so the update can stay on its page and write no index
+    // entry (room is left on each page for that); each delivery then writes one index entry, on
+    // insert, where it wrote four.
+    name: '003_pending_claimed_in_key_order',
+    sql: `
+      drop index bus.pending_due;
+      alter table bus.pending set (fillfactor = 80);
+    `,
+  },
 ];
 
 export interface LocalBusOptions {
