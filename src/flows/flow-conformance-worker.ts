@@ -119,7 +119,7 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
     return db.transaction(async (tx) => {
       const now = clock.now();
       const claimed = await claimDueFlowChecks(tx, now, batchSize);
-      this.#gathering.noteClaim(claimed.length);
+      this.#gathering.noteClaim(claimed.length, now);
       const checks = claimed.map((check) => ({ check, report: conformanceOf(check.timeline, now) }));
       await saveFlowChecks(
         tx,
