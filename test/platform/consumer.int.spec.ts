@@ -8,7 +8,11 @@ import { AppError } from '../../src/platform/kernel/errors.js';
 import { randomIds } from '../../src/platform/kernel/ids.js';
 import { createLogger } from '../../src/platform/kernel/logger.js';
 import { ConsumerGroup, exponentialBackoff } from '../../src/platform/messaging/consumer.js';
-import { defineHandler, type MessageHandler } from '../../src/platform/messaging/handler.js';
+import {
+  defineHandler,
+  type MessageHandler,
+  type MessageObserver,
+} from '../../src/platform/messaging/handler.js';
 import { DeadLetterStore } from '../../src/platform/messaging/dead-letters.js';
 import { Deferral } from '../../src/platform/messaging/deferral.js';
 import { LocalBus } from '../../src/platform/messaging/local-bus.js';
@@ -61,6 +65,22 @@ function probeHandler(state: ProbeState): MessageHandler {
   });
 }
 
+/** Records the id of each message it is given, once per id, and every call it gets. */
+function probeObserver(calls: string[]): MessageObserver {
+  return {
+    name: 'watch',
+    channels: [NotificationSent.channel],
+    record: async (envelopes, uow) => {
+      const ids = envelopes.map((envelope) => envelope.id);
+      calls.push(...ids);
+      await uow.sql.query(
+        'insert into probe.observed (message_id) select id from unnest($1::text[]) as m (id) order by id on conflict do nothing',
+        [ids],
+      );
+    },
+  };
+}
+
 describeEachEngine('the consumer runner', (open) => {
   let testDb: TestDatabase;
   let db: Database;
@@ -70,6 +90,7 @@ describeEachEngine('the consumer runner', (open) => {
   const state: ProbeState = { behaviour: 'apply', poisoned: new Set(), ready: false };
   let outbox: Outbox;
   const consumer = 'NotificationService-probe';
+  const observerCalls: string[] = [];
 
   before(async () => {
     testDb = await open();
@@ -77,6 +98,7 @@ describeEachEngine('the consumer runner', (open) => {
     await migrate(db, schema, [
       ...messagingTables(schema),
       { name: '001_effects', sql: 'create table probe.effects (message_id text, order_id uuid)' },
+      { name: '002_observed', sql: 'create table probe.observed (message_id text primary key)' },
     ]);
     bus = await LocalBus.open(db, { pollIntervalMs: 10 });
     outbox = new Outbox({
@@ -101,7 +123,7 @@ describeEachEngine('the consumer runner', (open) => {
       ackWaitMs: 30_000,
       batchDeliveries: db.dialect === 'pglite' ? 'all' : 'set-based',
     });
-    await group.start([probeHandler(state)]);
+    await group.start([probeHandler(state)], [probeObserver(observerCalls)]);
   });
 
   after(async () => {
@@ -142,6 +164,45 @@ describeEachEngine('the consumer runner', (open) => {
     await deliver(message);
     assert.equal(await effectsOf(message), 1);
     assert.equal(await outboxFor(message.data.orderId), 1);
+  });
+
+  it('gives an observer of its own channels a message again, keeping no inbox, and a reused key as a message of its own', async () => {
+    const watcher = group.consumerName('watch');
+    const observe = async (...envelopes: Envelope[]) => {
+      await bus.publish(envelopes.map((envelope) => ({ channel: NotificationSent.channel, envelope })));
+      await until('the observer drained', async () => (await bus.pendingCount(watcher)) === 0, {
+        everyMs: 5,
+      });
+    };
+    const sent = envelopeFor(NotificationSent, { ...NotificationSent.example, orderId: randomIds.next() });
+    await observe(sent);
+    await db.query('delete from bus.messages where id = $1', [sent.id]);
+    await observe(sent);
+    const resent = { ...sent, id: randomIds.next() };
+    await observe(resent);
+
+    assert.deepEqual(
+      observerCalls.filter((id) => id === sent.id || id === resent.id),
+      [sent.id, sent.id, resent.id],
+      'each delivery recorded, none told apart by an inbox',
+    );
+    const observed = await db.query<{ message_id: string }>(
+      'select message_id from probe.observed where message_id = any ($1::text[]) order by message_id',
+      [[sent.id, resent.id]],
+    );
+    assert.deepEqual(
+      observed.map((row) => row.message_id),
+      [sent.id, resent.id].sort(),
+    );
+    const [slots] = await db.query<{ n: number }>(
+      'select count(*)::int as n from probe.inbox where consumer = $1',
+      [watcher],
+    );
+    assert.equal(slots?.n, 0);
+    assert.equal(
+      (await deadLetters.list({ includeReplayed: true })).filter((l) => l.consumer === watcher).length,
+      0,
+    );
   });
 
   it('dead-letters a payload that breaks the schema, naming the field, and applies nothing', async () => {

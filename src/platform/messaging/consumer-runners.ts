@@ -17,6 +17,11 @@ export interface Consumer {
   readonly channels: readonly string[];
   /** Its I/O is set-based and locks rows in sorted order: batches of it may run at once on a pool. */
   readonly setBased: boolean;
+  /**
+   * Whether an inbox makes it apply each message once. An observer keeps none: recording a message it
+   * holds already changes nothing, so a redelivery needs no slot to be told apart.
+   */
+  readonly keepsInbox: boolean;
   admit(envelope: Envelope): Admission;
   /** Runs the admitted, first-seen messages in the caller's transaction. */
   run(tx: Sql, messages: readonly AdmittedMessage[]): Promise<UnitOfWorkOutcome<void>>;
@@ -55,6 +60,7 @@ export function handlerConsumer(
     name,
     channels: [handler.contract.channel],
     setBased: 'handleBatch' in handler && watchers.every((watcher) => watcher.setBased),
+    keepsInbox: true,
     admit: (envelope) => admitMessage(handler, range, envelope),
     run: async (tx, messages) => {
       const handled = await outbox.withinEach(
@@ -93,6 +99,7 @@ export function observerConsumer(context: RunnerContext, name: string, observer:
     name,
     channels: observer.channels,
     setBased: true,
+    keepsInbox: false,
     admit: admitObserved,
     run: async (tx, messages) => {
       const [first] = messages;

@@ -1,5 +1,5 @@
 import type { Envelope, ServiceId } from '../../../contracts/index.js';
-import type { Database } from '../db/database.js';
+import type { Database, Sql } from '../db/database.js';
 import { AppError, ContractViolation } from '../kernel/errors.js';
 import { busConsumerName, channelsLeftToObserve } from './bus-consumers.js';
 import type { Logger } from '../kernel/logger.js';
@@ -261,14 +261,7 @@ export class ConsumerGroup {
     const { db, schema, outbox } = this.#options;
     const { outcomes, work } = await db.transaction(async (tx) => {
       const unparked = fromParking ? await unparkAll(tx, schema, consumer.name, messages) : messages;
-      const fresh = await claimInboxSlots(
-        tx,
-        schema,
-        consumer.name,
-        unparked.map(({ envelope }) => envelope),
-      );
-      // Deleting as it goes: of two messages with one key in the batch, only the first is applied.
-      const firstSeen = unparked.filter(({ envelope }) => fresh.delete(envelope.idempotencykey));
+      const firstSeen = consumer.keepsInbox ? await firstSeenOf(tx, schema, consumer, unparked) : unparked;
       return {
         work: firstSeen.length > 0 ? [await consumer.run(tx, firstSeen)] : [],
         outcomes: messages.map(({ envelope }): Outcome =>
@@ -336,4 +329,21 @@ export class ConsumerGroup {
     await delivery.term();
     this.#options.metrics.messagesHandled.inc({ consumer: consumer.name, outcome: 'dead_lettered' });
   }
+}
+
+/** The messages whose inbox slots this transaction claims, each the first under its idempotency key. */
+async function firstSeenOf(
+  tx: Sql,
+  schema: string,
+  consumer: Consumer,
+  messages: readonly AdmittedMessage[],
+): Promise<AdmittedMessage[]> {
+  const fresh = await claimInboxSlots(
+    tx,
+    schema,
+    consumer.name,
+    messages.map(({ envelope }) => envelope),
+  );
+  // Deleting as it goes: of two messages with one key in the batch, only the first is applied.
+  return messages.filter(({ envelope }) => fresh.delete(envelope.idempotencykey));
 }

@@ -58,6 +58,8 @@ export interface MessageObserver {
   /**
    * Records the messages that arrived together, in one statement per table, locking rows in key
    * order as batch handlers do: it runs in their transactions, and batches run at once on a pool.
+   * On its own consumer it keeps no inbox: a message delivered again is recorded again, and must
+   * change nothing the second time (the timeline keys what it holds by message id).
    */
   record(envelopes: readonly Envelope[], uow: UnitOfWork): Promise<void>;
 }
