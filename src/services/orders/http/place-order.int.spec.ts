@@ -268,6 +268,30 @@ describeEachEngine('POST /orders is idempotent by orderId', (open) => {
     assert.deepEqual(await eventsOf(body.orderId), events, 'a repeat announces nothing');
   });
 
+  it('places an order once when its requests come at once, answering the same body as a replay and another with 409', async () => {
+    for (let round = 0; round < 4; round += 1) {
+      const body = placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
+      const other = { ...body, customer: { ...body.customer, customerId: randomUUID() } };
+      const requests = [body, other, body, body, other];
+      const answers = await Promise.all(requests.map(post));
+      const winners = answers.filter((answer) => answer.headers['idempotent-replayed'] === 'false');
+      assert.equal(winners.length, 1, answers.map((answer) => answer.body).join('\n'));
+      const won = requests[answers.indexOf(winners[0]!)]!;
+      answers.forEach((answer, index) => {
+        assert.equal(answer.statusCode, requests[index] === won ? 202 : 409, answer.body);
+        if (answer !== winners[0] && requests[index] === won) {
+          assert.equal(answer.headers['idempotent-replayed'], 'true');
+          assert.deepEqual(placed(answer.body), placed(winners[0]!.body));
+        }
+      });
+      assert.deepEqual(await stored(body.orderId), [{ customer_id: won.customer.customerId }]);
+      assert.deepEqual(
+        (await eventsOf(body.orderId)).filter((type) => type === 'OrderPlaced'),
+        ['OrderPlaced'],
+      );
+    }
+  });
+
   it('refuses another body under the same orderId with 409 ORDERS.ID_REUSED, whatever field differs', async () => {
     const body = placeOrderBody([{ productId: randomUUID(), quantity: 2, price: 4.25 }]);
     assert.equal((await post(body)).statusCode, 202);
