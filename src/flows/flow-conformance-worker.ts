@@ -114,12 +114,11 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
     return true;
   }
 
-  #checkDue(): Promise<Outcome[]> {
+  async #checkDue(): Promise<Outcome[]> {
     const { db, clock, batchSize } = this.#options;
-    return db.transaction(async (tx) => {
+    const outcomes = await db.transaction(async (tx) => {
       const now = clock.now();
       const claimed = await claimDueFlowChecks(tx, now, batchSize);
-      this.#gathering.noteClaim(claimed.length, now);
       const checks = claimed.map((check) => ({ check, report: conformanceOf(check.timeline, now) }));
       await saveFlowChecks(
         tx,
@@ -135,6 +134,9 @@ export class FlowConformanceWorker extends LeasedWorker<Outcome> {
         };
       });
     });
+    // Counted once committed: a transaction rolled back and run again made its checks once.
+    this.#gathering.noteClaim(outcomes.length, clock.now());
+    return outcomes;
   }
 
   /** After the commit, so that a check rolled back and run again counts nothing twice. */

@@ -152,10 +152,18 @@ describeEachEngine('delivering every message a second time', (open) => {
     };
   }
 
-  async function duplicateDeliveries(): Promise<number> {
+  /**
+   * Deliveries that changed nothing: those an inbox turned away, and those of the timeline's own
+   * consumer, which keeps no inbox and finds each message on the timeline already.
+   */
+  async function idleDeliveries(): Promise<number> {
     const { values } = await host().host.metrics.messagesHandled.get();
     return values
-      .filter((value) => value.labels.outcome === 'duplicate')
+      .filter(
+        (value) =>
+          value.labels.outcome === 'duplicate' ||
+          (value.labels.consumer === 'OrdersService-timeline' && value.labels.outcome === 'handled'),
+      )
       .reduce((sum, value) => sum + value.value, 0);
   }
 
@@ -181,13 +189,10 @@ describeEachEngine('delivering every message a second time', (open) => {
     );
     assert.ok(history.length > 30, `only ${history.length} messages in the history`);
     await db().query('delete from bus.messages where seq not in (select seq from bus.pending)');
-    const duplicatesBefore = await duplicateDeliveries();
+    const idleBefore = await idleDeliveries();
     await host().bus.publish(history);
     await host().settled();
-    assert.ok(
-      (await duplicateDeliveries()) - duplicatesBefore >= history.length,
-      'every message was delivered again',
-    );
+    assert.ok((await idleDeliveries()) - idleBefore >= history.length, 'every message was delivered again');
 
     assert.deepEqual(await snapshot(), first);
     const handledAgain = await db().query<{ n: number }>(

@@ -23,7 +23,7 @@ export interface Consumer {
    */
   readonly keepsInbox: boolean;
   admit(envelope: Envelope): Admission;
-  /** Runs the admitted, first-seen messages in the caller's transaction. */
+  /** Runs the admitted messages in the caller's transaction: with an inbox, those it let through. */
   run(tx: Sql, messages: readonly AdmittedMessage[]): Promise<UnitOfWorkOutcome<void>>;
 }
 

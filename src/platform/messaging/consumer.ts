@@ -117,7 +117,10 @@ export class ConsumerGroup {
     return [...this.#consumers.keys()];
   }
 
-  /** Runs a dead-lettered message through its consumer again (the inbox still guards against doubles). */
+  /**
+   * Runs a dead-lettered message through its consumer again: the inbox, or an observer's own record
+   * keyed by message id, still guards against doubles.
+   */
   async replay(deadLetterId: number): Promise<'handled' | 'duplicate' | 'gone'> {
     const letter = await this.#options.deadLetters.get(deadLetterId);
     if (!letter)
@@ -250,8 +253,9 @@ export class ConsumerGroup {
   }
 
   /**
-   * Handles messages in one transaction, each with its inbox slot (and, for a parked message, its
-   * removal from the parking lot): 'gone' when another run took it out of the lot first.
+   * Handles messages in one transaction, each with its inbox slot where the consumer keeps an inbox
+   * (and, for a parked message, its removal from the parking lot): 'gone' when another run took it
+   * out of the lot first.
    */
   async #execute(
     consumer: Consumer,

@@ -54,7 +54,8 @@ const migrations: Migration[] = [
     // flight and those waiting out a nak's delay. Without an index on the time a delivery comes due,
     // claiming it changes no indexed column, so the update can stay on its page and write no index
     // entry (room is left on each page for that); each delivery then writes one index entry, on
-    // insert, where it wrote four.
+    // insert, where it wrote four. The price is paid in an outage: a claim reads past the deliveries
+    // waiting out a delay (5,000 of one consumer: 0.8 ms a claim on PostgreSQL, 0.16 with the index).
     name: '003_pending_claimed_in_key_order',
     sql: `
       drop index bus.pending_due;
